@@ -1,0 +1,121 @@
+/**
+ * The engine seam. Both engines stream OpenAI-style chat completions, so the UI and the store only ever see this
+ * interface and never know whether the reply comes from the GPU in this browser or from a hosted server.
+ */
+
+export type EngineKind = 'local' | 'hosted';
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatTurn {
+  role: ChatRole;
+  content: string;
+}
+
+/** Sampling settings as the user sets them; each engine maps them onto its own request. */
+export interface SamplingParams {
+  temperature: number;
+  topP: number;
+  maxNewTokens: number;
+  repetitionPenalty: number;
+  /** `null` means "no seed": sampling is not reproducible. */
+  seed: number | null;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Local engine only: measured by WebLLM. */
+  timeToFirstTokenMs?: number;
+  prefillTokensPerSecond?: number;
+  decodeTokensPerSecond?: number;
+}
+
+export type FinishReason = 'stop' | 'length' | 'abort' | 'error' | null;
+
+/** One streamed step. A chunk may carry text, usage, a finish reason, or several at once. */
+export interface ChatChunk {
+  delta?: string;
+  usage?: Usage;
+  finishReason?: FinishReason;
+}
+
+/** Said while the engine waits before a bounded retry (e.g. a hosted model that is still loading). */
+export interface RetryNotice {
+  attempt: number;
+  maxAttempts: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface ChatRequest {
+  /** The conversation as the user sees it; the engine normalises it for its template. */
+  messages: readonly ChatTurn[];
+  params: SamplingParams;
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+export interface ChatEngine {
+  readonly kind: EngineKind;
+  /** The model id this engine answers with, recorded on every reply it produces. */
+  readonly model: string;
+  /**
+   * Streams the reply. Aborting `signal` must end the iteration promptly and release the underlying resource
+   * (the HTTP connection, the GPU lock). Failures throw an {@link EngineError}.
+   */
+  chat(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatChunk>;
+}
+
+/**
+ * Every failure the user can meet, by what they can do about it. The UI turns a kind into one or two sentences:
+ * what happened and what to do next.
+ */
+export type EngineErrorKind =
+  | 'token-missing'
+  | 'token-invalid'
+  | 'token-format'
+  | 'credits-exhausted'
+  | 'forbidden'
+  | 'model-unsupported'
+  | 'not-found'
+  | 'bad-request'
+  | 'too-long'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'server-error'
+  | 'network'
+  | 'stream-error'
+  | 'invalid-endpoint'
+  | 'webgpu-unavailable'
+  | 'shader-f16-unsupported'
+  | 'device-lost'
+  | 'out-of-memory'
+  | 'model-library'
+  | 'download-failed'
+  | 'integrity'
+  | 'quota'
+  | 'model-in-use'
+  | 'model-not-loaded'
+  | 'context-window'
+  | 'unknown';
+
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  readonly kind: EngineErrorKind;
+  readonly status: number | undefined;
+  /** One or two sentences for the alert: what happened, what to do next. */
+  readonly userMessage: string;
+
+  constructor(kind: EngineErrorKind, userMessage: string, options: { status?: number; cause?: unknown } = {}) {
+    super(userMessage, { cause: options.cause });
+    this.kind = kind;
+    this.status = options.status;
+    this.userMessage = userMessage;
+  }
+}
+
+export function isAbortError(error: unknown): boolean {
+  return error instanceof DOMException
+    ? error.name === 'AbortError'
+    : error instanceof Error && error.name === 'AbortError';
+}

@@ -1,0 +1,73 @@
+import type { EngineKind, SamplingParams, Usage } from '../engines/types.js';
+
+export type MessageRole = 'user' | 'assistant';
+
+/**
+ * - `streaming`: being written now (or the tab closed while it was, see `interrupted`);
+ * - `complete`: the engine finished;
+ * - `stopped`: the user pressed Stop; the partial text is kept;
+ * - `error`: the engine failed; any partial text is kept, `error` says why;
+ * - `interrupted`: the page went away mid-stream; the text last saved is kept.
+ */
+export type MessageStatus = 'streaming' | 'complete' | 'stopped' | 'error' | 'interrupted';
+
+export interface MessageRecord {
+  id: string;
+  conversationId: string;
+  role: MessageRole;
+  content: string;
+  createdAt: number;
+  updatedAt: number;
+  status: MessageStatus;
+  /** Which engine and model produced an assistant reply. */
+  engine?: EngineKind;
+  model?: string;
+  error?: string;
+  usage?: Usage;
+}
+
+export interface ConversationRecord {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Settings {
+  engine: EngineKind;
+  /** Kept only in this browser's IndexedDB; never logged, never exported. */
+  hfToken: string;
+  hfModel: string;
+  /** Empty: the Hugging Face router. Otherwise any OpenAI-compatible base URL. */
+  endpointUrl: string;
+  /**
+   * API key for a custom endpoint that is not Hugging Face's (vLLM `--api-key`, llama.cpp `--api-key`). The Hugging
+   * Face token is sent only to Hugging Face hosts; this key only to the endpoint it was typed for.
+   */
+  endpointApiKey: string;
+  localModel: string;
+  systemPrompt: string;
+  sampling: SamplingParams;
+}
+
+export const DEFAULT_HF_MODEL = 'mistralai/Mistral-7B-Instruct-v0.3';
+export const DEFAULT_LOCAL_MODEL = 'Mistral-7B-Instruct-v0.3-q4f16_1-MLC';
+
+export const DEFAULT_SAMPLING: SamplingParams = {
+  temperature: 0.7,
+  topP: 0.95,
+  maxNewTokens: 512,
+  repetitionPenalty: 1.0,
+  seed: null,
+};
+
+export const DEFAULT_SETTINGS: Settings = {
+  engine: 'hosted',
+  hfToken: '',
+  hfModel: DEFAULT_HF_MODEL,
+  endpointUrl: '',
+  endpointApiKey: '',
+  localModel: DEFAULT_LOCAL_MODEL,
+  systemPrompt: '',
+  sampling: DEFAULT_SAMPLING,
+};
