@@ -12,6 +12,8 @@ export interface EngineStatus {
   engine: EngineKind;
   /** e.g. "Hugging Face API · mistralai/Mistral-7B-Instruct-v0.3" */
   label: string;
+  /** The model id replies will be recorded with. */
+  model: string;
   /** Whether the selected engine can be used on this device right now. */
   available: boolean;
   /** Why not, or what it is doing (e.g. the download phase). */

@@ -12,6 +12,8 @@ export interface ChatRepository {
   listMessages(conversationId: string): Promise<MessageRecord[]>;
   /** Writes the message and bumps its conversation's `updatedAt` in one transaction. */
   putMessage(message: MessageRecord): Promise<void>;
+  deleteMessage(id: string): Promise<void>;
+  /** Deletes every message of the conversation; the conversation itself stays. */
   deleteMessages(conversationId: string): Promise<void>;
   /** Returns the defaults, merged under anything stored. */
   loadSettings(): Promise<Settings>;

@@ -1,0 +1,216 @@
+import { describe, expect, test } from 'vitest';
+import { ChatController, type EngineResolver, type StreamingWriter } from '../../../src/state/chat-controller.js';
+import { EngineError, type ChatEngine } from '../../../src/engines/types.js';
+import type { MessageRecord, Settings } from '../../../src/state/types.js';
+import { MemoryRepository } from '../fakes/memory-repository.js';
+import { ScriptedEngine, type Step } from '../fakes/scripted-engine.js';
+
+function setup(script: Step[] | (() => ChatEngine), repository = new MemoryRepository()) {
+  let clock = 100_000;
+  let ids = 0;
+  const engines: ChatEngine[] = [];
+  const resolver: EngineResolver = {
+    async resolve() {
+      const engine = typeof script === 'function' ? script() : new ScriptedEngine(script);
+      engines.push(engine);
+      return engine;
+    },
+    describe: (settings: Settings) => ({
+      engine: settings.engine,
+      label: 'Hugging Face API',
+      model: settings.hfModel,
+      available: true,
+    }),
+  };
+  const createStreamingWriter = (save: (message: MessageRecord) => Promise<void>): StreamingWriter => {
+    let latest: MessageRecord | undefined;
+    return {
+      update: (message) => (latest = message),
+      flush: async () => {
+        if (latest) await save(latest);
+      },
+      dispose: () => undefined,
+    };
+  };
+  const controller = new ChatController({
+    repository,
+    engines: resolver,
+    createStreamingWriter,
+    now: () => (clock += 10),
+    newId: () => `id-${++ids}`,
+  });
+  const lastEngine = () => engines.at(-1) as ScriptedEngine;
+  return { controller, repository, lastEngine };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1_000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(condition()).toBe(true);
+}
+
+describe('ChatController', () => {
+  test('streams a reply into the transcript and keeps both messages on disk', async () => {
+    const { controller, repository } = setup([{ delta: 'Bonjour' }, { delta: ' !' }, { finishReason: 'stop' }]);
+    await controller.start();
+    await controller.send('  Say hello in French  ');
+
+    const { messages, conversations, streamingMessageId } = controller.getState();
+    expect(messages.map((m) => [m.role, m.content, m.status])).toEqual([
+      ['user', 'Say hello in French', 'complete'],
+      ['assistant', 'Bonjour !', 'complete'],
+    ]);
+    expect(messages[1]).toMatchObject({ engine: 'hosted', model: 'mistralai/Mistral-7B-Instruct-v0.3' });
+    expect(streamingMessageId).toBeNull();
+    expect(conversations.map((c) => c.title)).toEqual(['Say hello in French']);
+    const stored = await repository.listMessages(conversations[0]!.id);
+    expect(stored.map((m) => m.content)).toEqual(['Say hello in French', 'Bonjour !']);
+  });
+
+  test('sends the system prompt first and the whole conversation on the second turn', async () => {
+    const { controller, lastEngine } = setup([{ delta: 'ok' }]);
+    await controller.start();
+    await controller.updateSettings({ systemPrompt: 'Be brief.' });
+    await controller.send('one');
+    await controller.send('two');
+    expect(lastEngine().requests[0]!.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: 'two' },
+    ]);
+  });
+
+  test('does nothing for an empty message', async () => {
+    const { controller, repository } = setup([{ delta: 'x' }]);
+    await controller.start();
+    await controller.send('   \n ');
+    expect(controller.getState().messages).toEqual([]);
+    expect(repository.conversations.size).toBe(0);
+  });
+
+  test('Stop aborts the stream and keeps the partial reply, on screen and on disk', async () => {
+    const { controller, repository, lastEngine } = setup([
+      { delta: 'Once ' },
+      { delta: 'upon' },
+      { waitForAbort: true },
+    ]);
+    await controller.start();
+    const sending = controller.send('Tell me a story');
+    await until(() => controller.getState().messages.at(-1)?.content === 'Once upon');
+    expect(controller.getState().streamingMessageId).not.toBeNull();
+
+    controller.stop();
+    await sending;
+
+    expect(lastEngine().signals[0]!.aborted).toBe(true);
+    const reply = controller.getState().messages.at(-1)!;
+    expect(reply).toMatchObject({ content: 'Once upon', status: 'stopped' });
+    expect(repository.messages.get(reply.id)).toMatchObject({ content: 'Once upon', status: 'stopped' });
+    expect(controller.getState().streamingMessageId).toBeNull();
+  });
+
+  test('an engine failure keeps the partial reply, marks it failed and raises one alert', async () => {
+    const failure = new EngineError('stream-error', 'The server stopped the reply with an error. Try again.');
+    const { controller, repository } = setup([{ delta: 'Partial' }, { error: failure }]);
+    await controller.start();
+    await controller.send('hi');
+
+    const reply = controller.getState().messages.at(-1)!;
+    expect(reply).toMatchObject({ content: 'Partial', status: 'error', error: failure.userMessage });
+    expect(repository.messages.get(reply.id)?.content).toBe('Partial');
+    expect(controller.getState().alerts.map((a) => a.message)).toEqual([failure.userMessage]);
+  });
+
+  test('a failed reply is left out of the next request', async () => {
+    let calls = 0;
+    const { controller, lastEngine } = setup(() =>
+      ++calls === 1
+        ? new ScriptedEngine([{ error: new EngineError('rate-limited', 'Rate limit reached. Wait a minute.') }])
+        : new ScriptedEngine([{ delta: 'fine' }]),
+    );
+    await controller.start();
+    await controller.send('first');
+    await controller.send('second');
+    expect(lastEngine().requests[0]!.messages.filter((turn) => turn.role !== 'system')).toEqual([
+      { role: 'user', content: 'first' },
+      { role: 'user', content: 'second' },
+    ]);
+  });
+
+  test('Regenerate replaces the last reply with a new one', async () => {
+    let calls = 0;
+    const { controller, repository } = setup(() => new ScriptedEngine([{ delta: `answer ${++calls}` }]));
+    await controller.start();
+    await controller.send('question');
+    await controller.retry();
+    expect(controller.getState().messages.map((m) => m.content)).toEqual(['question', 'answer 2']);
+    expect([...repository.messages.values()].map((m) => m.content).sort()).toEqual(['answer 2', 'question']);
+  });
+
+  test('shows the retry notice while the engine waits, and clears it when text arrives', async () => {
+    const { controller } = setup([{ retry: true }, { waitForAbort: true }]);
+    await controller.start();
+    const sending = controller.send('hello');
+    await until(() => controller.getState().retryNotice !== null);
+    expect(controller.getState().retryNotice).toMatchObject({ attempt: 1, delayMs: 2000 });
+    controller.stop();
+    await sending;
+    expect(controller.getState().retryNotice).toBeNull();
+  });
+
+  test('reopens the latest conversation on start and marks a reply cut off by a closed tab as interrupted', async () => {
+    const repository = new MemoryRepository();
+    await repository.putConversation({ id: 'old', title: 'Old', createdAt: 1, updatedAt: 2 });
+    await repository.putConversation({ id: 'recent', title: 'Recent', createdAt: 3, updatedAt: 4 });
+    await repository.putMessage({
+      id: 'm1',
+      conversationId: 'recent',
+      role: 'assistant',
+      content: 'half a sent',
+      createdAt: 3,
+      updatedAt: 4,
+      status: 'streaming',
+    });
+    const { controller } = setup([], repository);
+    await controller.start();
+    const state = controller.getState();
+    expect(state.conversations.map((c) => c.title)).toEqual(['Recent', 'Old']);
+    expect(state.activeConversationId).toBe('recent');
+    expect(state.messages).toMatchObject([{ content: 'half a sent', status: 'interrupted' }]);
+  });
+
+  test('a storage failure becomes an alert and what the user typed stays on screen', async () => {
+    const repository = new MemoryRepository();
+    const { controller } = setup([{ delta: 'reply' }], repository);
+    await controller.start();
+    await controller.send('first');
+    repository.failNextWrite = Object.assign(new Error('full'), {
+      userMessage: 'Storage is full, so the last change was not saved.',
+    });
+    await controller.send('second');
+    expect(controller.getState().messages.some((m) => m.content === 'second')).toBe(true);
+    expect(controller.getState().alerts.map((a) => a.message)).toEqual([
+      'Storage is full, so the last change was not saved.',
+    ]);
+  });
+
+  test('settings changes are merged, kept, and drive the engine status', async () => {
+    const { controller, repository } = setup([]);
+    await controller.start();
+    await controller.updateSettings({ hfModel: 'mistralai/Mistral-7B-Instruct-v0.3:together' });
+    await controller.updateSettings({ sampling: { ...controller.getState().settings.sampling, temperature: 0.2 } });
+    expect(repository.settings.hfModel).toBe('mistralai/Mistral-7B-Instruct-v0.3:together');
+    expect(repository.settings.sampling).toMatchObject({ temperature: 0.2, topP: 0.95, maxNewTokens: 512 });
+    expect(controller.getState().engineStatus.model).toBe('mistralai/Mistral-7B-Instruct-v0.3:together');
+  });
+
+  test('deleting the open conversation removes it everywhere', async () => {
+    const { controller, repository } = setup([{ delta: 'x' }]);
+    await controller.start();
+    await controller.send('bye');
+    const id = controller.getState().activeConversationId!;
+    await controller.deleteConversation(id);
+    expect(controller.getState()).toMatchObject({ conversations: [], messages: [], activeConversationId: null });
+    expect(repository.messages.size).toBe(0);
+  });
+});
