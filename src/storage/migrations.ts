@@ -1,0 +1,78 @@
+import { openDB, type IDBPDatabase, type IDBPTransaction, type OpenDBCallbacks } from 'idb';
+
+/**
+ * One schema upgrade. Steps are untyped on purpose: each sees the database as it was at its own version, which the
+ * current `ChatDBSchema` no longer describes. A step may be async if it awaits only requests on `tx` (anything else
+ * lets the upgrade transaction commit under it).
+ */
+export type MigrationStep = (
+  db: IDBPDatabase,
+  tx: IDBPTransaction<unknown, string[], 'versionchange'>,
+) => void | Promise<void>;
+
+/**
+ * `MIGRATIONS[i]` upgrades version i to version i + 1. Only ever append: a shipped step is history, because some
+ * browser still holds a database at its version.
+ */
+export const MIGRATIONS: readonly MigrationStep[] = [
+  // 0 → 1: conversations, their messages, and one settings record.
+  (db) => {
+    const conversations = db.createObjectStore('conversations', { keyPath: 'id' });
+    conversations.createIndex('by-updatedAt', 'updatedAt');
+    const messages = db.createObjectStore('messages', { keyPath: 'id' });
+    messages.createIndex('by-conversation', ['conversationId', 'createdAt']);
+    db.createObjectStore('settings');
+  },
+];
+
+export const DB_VERSION = MIGRATIONS.length;
+
+/**
+ * Runs the steps from `oldVersion` up to `newVersion` in the upgrade transaction. Synchronous steps run before this
+ * returns; if any step fails the transaction is aborted, so the database stays whole at `oldVersion` and the open
+ * fails. `migrations` lets a test try a step before it ships.
+ */
+export function runMigrations(
+  db: IDBPDatabase,
+  oldVersion: number,
+  newVersion: number,
+  tx: IDBPTransaction<unknown, string[], 'versionchange'>,
+  migrations: readonly MigrationStep[] = MIGRATIONS,
+): void {
+  const steps = migrations.slice(oldVersion, newVersion);
+  // A failed upgrade is reported by the open itself; nobody else waits for this transaction.
+  tx.done.catch(() => undefined);
+  const run = async (): Promise<void> => {
+    for (const step of steps) {
+      const pending = step(db, tx);
+      if (pending) await pending;
+    }
+  };
+  run().catch(() => {
+    try {
+      tx.abort();
+    } catch {
+      // The transaction already ended (it aborted itself): the open fails either way.
+    }
+  });
+}
+
+/**
+ * Opens `name` at `version`, upgrading it from whatever version it has through the migration steps. The app opens at
+ * `DB_VERSION`; migration tests open an older version to write records of that era.
+ */
+export function openDatabaseAtVersion(
+  name: string,
+  version: number,
+  callbacks: Omit<OpenDBCallbacks<unknown>, 'upgrade'> = {},
+): Promise<IDBPDatabase> {
+  if (!Number.isInteger(version) || version < 1 || version > DB_VERSION) {
+    return Promise.reject(
+      new RangeError(`There is no schema version ${version}; versions run from 1 to ${DB_VERSION}.`),
+    );
+  }
+  return openDB(name, version, {
+    ...callbacks,
+    upgrade: (db, oldVersion, _newVersion, tx) => runMigrations(db, oldVersion, version, tx),
+  });
+}

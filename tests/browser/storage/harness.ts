@@ -1,0 +1,51 @@
+import { deleteDB, type IDBPDatabase } from 'idb';
+import { afterEach } from 'vitest';
+import type { ConversationRecord, MessageRecord } from '../../../src/state/types.js';
+import { openDatabaseAtVersion } from '../../../src/storage/migrations.js';
+
+/**
+ * A fresh database name per call, deleted after the test. Every connection a test opens must be closed by then,
+ * or the deletion waits for it.
+ */
+export function useTestDatabases(): () => string {
+  const names: string[] = [];
+  afterEach(async () => {
+    await Promise.all(names.splice(0).map((name) => deleteDB(name)));
+  });
+  return () => {
+    const name = `mistral-chat-test-${crypto.randomUUID()}`;
+    names.push(name);
+    return name;
+  };
+}
+
+/**
+ * The database as a browser that last ran schema `version` holds it: created through the migration steps up to
+ * that version only, untyped because the current schema types describe only the latest version. Write records of
+ * that era into it, close it, then open the repository (which upgrades to the current version).
+ */
+export function openAtVersion(name: string, version: number): Promise<IDBPDatabase> {
+  return openDatabaseAtVersion(name, version);
+}
+
+export function conversation(id: string, updatedAt: number, title = `Conversation ${id}`): ConversationRecord {
+  return { id, title, createdAt: updatedAt, updatedAt };
+}
+
+export function message(
+  id: string,
+  conversationId: string,
+  createdAt: number,
+  changes: Partial<MessageRecord> = {},
+): MessageRecord {
+  return {
+    id,
+    conversationId,
+    role: 'user',
+    content: `Message ${id}`,
+    createdAt,
+    updatedAt: createdAt,
+    status: 'complete',
+    ...changes,
+  };
+}

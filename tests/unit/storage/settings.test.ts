@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, type Settings } from '../../../src/state/types.js';
+import { mergeSettings } from '../../../src/storage/settings.js';
+
+describe('mergeSettings', () => {
+  it('gives the defaults when nothing is stored', () => {
+    expect(mergeSettings(undefined)).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('keeps every stored setting', () => {
+    const stored: Settings = {
+      engine: 'local',
+      hfToken: 'hf_token',
+      hfModel: 'mistralai/Mistral-7B-Instruct-v0.3:novita',
+      endpointUrl: 'http://localhost:8000/v1',
+      endpointApiKey: 'key',
+      localModel: 'Mistral-7B-Instruct-v0.3-q4f32_1-MLC',
+      systemPrompt: 'Be terse.',
+      sampling: { temperature: 0, topP: 1, maxNewTokens: 64, repetitionPenalty: 1.2, seed: 7 },
+    };
+    expect(mergeSettings(stored)).toEqual(stored);
+  });
+
+  it('gives fields an older version never stored their defaults, inside sampling too', () => {
+    expect(mergeSettings({ hfToken: 'hf_old', sampling: { temperature: 0.1 } })).toEqual({
+      ...DEFAULT_SETTINGS,
+      hfToken: 'hf_old',
+      sampling: { ...DEFAULT_SETTINGS.sampling, temperature: 0.1 },
+    });
+  });
+
+  it('keeps a seed cleared to null and a seed set to a number', () => {
+    expect(mergeSettings({ sampling: { seed: null } }).sampling.seed).toBeNull();
+    expect(mergeSettings({ sampling: { seed: 0 } }).sampling.seed).toBe(0);
+  });
+
+  it('replaces values of the wrong type or an unknown engine with the defaults', () => {
+    const merged = mergeSettings({
+      engine: 'webllm',
+      hfModel: 42,
+      sampling: { temperature: 'hot', topP: Number.NaN, maxNewTokens: null },
+    });
+    expect(merged).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('ignores a stored value that is not an object at all', () => {
+    expect(mergeSettings('corrupt')).toEqual(DEFAULT_SETTINGS);
+    expect(mergeSettings({ sampling: [1, 2] }).sampling).toEqual(DEFAULT_SETTINGS.sampling);
+  });
+});
