@@ -1,0 +1,125 @@
+import { DEFAULT_HF_MODEL } from '../../state/types.js';
+import { EngineError } from '../types.js';
+
+/** Where the Hugging Face router takes OpenAI-style chat completions (provider policy "auto"). */
+export const ROUTER_CHAT_URL = 'https://router.huggingface.co/v1/chat/completions';
+
+export const TOKENS_PAGE = 'https://huggingface.co/settings/tokens';
+const TOKEN_ADVICE = `Create one at ${TOKENS_PAGE} with the “Make calls to Inference Providers” permission.`;
+
+const CHAT_COMPLETIONS_PATH = '/chat/completions';
+
+export interface HostedSettings {
+  hfToken: string;
+  /** Empty: the default model. A `:provider` suffix passes through to the router untouched. */
+  model: string;
+  /** Empty: the Hugging Face router. Otherwise the base URL of an OpenAI-compatible server. */
+  endpointUrl: string;
+  endpointApiKey: string;
+}
+
+/** What one hosted engine talks to, settled before any request is made. */
+export interface HostedTarget {
+  kind: 'router' | 'custom';
+  /** The exact URL the chat request is posted to. */
+  url: string;
+  /** Scheme, host and port of `url`, to name the server in messages. */
+  origin: string;
+  model: string;
+  /** The Authorization bearer for this target, if any. Never logged, never shown. */
+  credential: string | undefined;
+  /** Whether `url` is served by Hugging Face, so the Hugging Face token may go there. */
+  huggingFaceHost: boolean;
+}
+
+/**
+ * Hosts that may receive the Hugging Face token. Anything else (a llama.cpp server on localhost, someone's vLLM) gets
+ * only the key typed for it, so a mistyped or hostile endpoint URL cannot harvest the token.
+ */
+export function isHuggingFaceHost(url: URL): boolean {
+  if (url.protocol !== 'https:') return false;
+  const host = url.hostname.toLowerCase();
+  return (
+    host === 'huggingface.co' ||
+    host.endsWith('.huggingface.co') ||
+    host.endsWith('.hf.space') ||
+    host.endsWith('.endpoints.huggingface.cloud')
+  );
+}
+
+function invalidEndpoint(detail: string): EngineError {
+  return new EngineError(
+    'invalid-endpoint',
+    `${detail} Enter the server's base address, e.g. http://localhost:8080 or https://example.com/v1, or leave Endpoint URL empty to use Hugging Face.`,
+  );
+}
+
+/**
+ * Turns what a user types as an endpoint into the chat completions URL. `http://host:port`, `…/v1` and
+ * `…/v1/chat/completions` (with or without a trailing slash) all end at `…/v1/chat/completions`, which is also
+ * what @huggingface/inference derives from an `endpointUrl`; a query or fragment is dropped, as these servers take
+ * none.
+ */
+export function normalizeEndpointUrl(input: string): URL {
+  const text = input.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalidEndpoint('The Endpoint URL is not a valid web address.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw invalidEndpoint('The Endpoint URL must start with http:// or https://.');
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw invalidEndpoint('The Endpoint URL must not contain a user name or password; put a key in Settings instead.');
+  }
+  const path = url.pathname.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
+  let chatPath: string;
+  if (path.endsWith(CHAT_COMPLETIONS_PATH)) chatPath = path;
+  else if (path.endsWith('/v1')) chatPath = `${path}${CHAT_COMPLETIONS_PATH}`;
+  else chatPath = `${path}/v1${CHAT_COMPLETIONS_PATH}`;
+  return new URL(`${url.origin}${chatPath}`);
+}
+
+/**
+ * Validates the settings and settles the target, throwing an {@link EngineError} for anything that would only fail
+ * later as a request: the router needs an `hf_` token; a custom endpoint needs an http(s) URL.
+ */
+export function resolveHostedTarget(settings: HostedSettings): HostedTarget {
+  const model = settings.model.trim() || DEFAULT_HF_MODEL;
+  const hfToken = settings.hfToken.trim();
+  const endpointApiKey = settings.endpointApiKey.trim();
+  if (/^(https?:|\/)/i.test(model)) {
+    throw new EngineError(
+      'bad-request',
+      `The Hugging Face model must be a model id such as ${DEFAULT_HF_MODEL}. Put a server address in Endpoint URL instead.`,
+    );
+  }
+
+  if (settings.endpointUrl.trim() === '') {
+    if (hfToken === '') {
+      throw new EngineError(
+        'token-missing',
+        `The Hugging Face API needs your access token in Settings. ${TOKEN_ADVICE}`,
+      );
+    }
+    if (!hfToken.startsWith('hf_')) {
+      throw new EngineError('token-format', `Hugging Face tokens start with “hf_”. ${TOKEN_ADVICE}`);
+    }
+    return {
+      kind: 'router',
+      url: ROUTER_CHAT_URL,
+      origin: new URL(ROUTER_CHAT_URL).origin,
+      model,
+      credential: hfToken,
+      huggingFaceHost: true,
+    };
+  }
+
+  const url = normalizeEndpointUrl(settings.endpointUrl);
+  const huggingFaceHost = isHuggingFaceHost(url);
+  // The key typed for this endpoint wins; the Hugging Face token is the fallback only on Hugging Face's own hosts.
+  const credential = endpointApiKey || (huggingFaceHost ? hfToken : '') || undefined;
+  return { kind: 'custom', url: url.href, origin: url.origin, model, credential, huggingFaceHost };
+}
