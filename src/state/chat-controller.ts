@@ -4,6 +4,7 @@
  * raise events, and the root element calls these actions.
  */
 import { EngineError, isAbortError, type ChatEngine, type ChatTurn, type Usage } from '../engines/types.js';
+import type { StreamingWriter } from '../storage/streaming-writer.js';
 import type { ChatRepository } from '../storage/types.js';
 import type { AppAlert, AppState, ChatActions, EngineStatus, StateSource } from './app-state.js';
 import {
@@ -28,13 +29,6 @@ export interface EngineResolver {
   describe(settings: Settings): EngineStatus;
 }
 
-/** Persists a streaming reply a few times a second, never once per token. */
-export interface StreamingWriter {
-  update(message: MessageRecord): void;
-  flush(): Promise<void>;
-  dispose(): void;
-}
-
 export interface ChatControllerDeps {
   repository: ChatRepository;
   engines: EngineResolver;
@@ -47,6 +41,8 @@ interface ActiveStream {
   messageId: string;
   abort: AbortController;
   writer: StreamingWriter;
+  /** Settles when the reply is finished and its last state written. */
+  finished: Promise<void>;
 }
 
 export class ChatController implements ChatActions, StateSource {
@@ -138,7 +134,7 @@ export class ChatController implements ChatActions, StateSource {
   async clear(): Promise<void> {
     const { activeConversationId } = this.getState();
     if (!activeConversationId) return;
-    this.stop();
+    await this.#stopAndWait();
     await this.#guard(async () => {
       await this.#repository.deleteMessages(activeConversationId);
       this.#store.update((state) => ({ ...state, messages: [] }));
@@ -176,7 +172,8 @@ export class ChatController implements ChatActions, StateSource {
   }
 
   async deleteConversation(id: string): Promise<void> {
-    if (this.getState().activeConversationId === id) this.stop();
+    // The reply's last write must land before the delete, or it would leave a message without its conversation.
+    if (this.getState().activeConversationId === id) await this.#stopAndWait();
     await this.#guard(async () => {
       await this.#repository.deleteConversation(id);
       this.#store.update((state) => {
@@ -213,6 +210,13 @@ export class ChatController implements ChatActions, StateSource {
   showAlert(message: string): void {
     const alert: AppAlert = { id: this.#nextAlertId++, message };
     this.#store.update((state) => ({ ...state, alerts: addAlert(state.alerts, alert) }));
+  }
+
+  async #stopAndWait(): Promise<void> {
+    const stream = this.#stream;
+    if (!stream) return;
+    stream.abort.abort();
+    await stream.finished;
   }
 
   async #ensureConversation(firstText: string): Promise<ConversationRecord> {
@@ -281,10 +285,12 @@ export class ChatController implements ChatActions, StateSource {
       engine: settings.engine,
       model: status.model,
     };
+    let markFinished = () => {};
     const stream: ActiveStream = {
       messageId: reply.id,
       abort: new AbortController(),
       writer: this.#createWriter((message) => this.#repository.putMessage(message)),
+      finished: new Promise((resolve) => (markFinished = resolve)),
     };
     this.#stream = stream;
     this.#store.update((state) => ({ ...state, streamingMessageId: reply.id }));
@@ -338,6 +344,7 @@ export class ChatController implements ChatActions, StateSource {
       }
     } finally {
       if (this.#stream === stream) this.#stream = null;
+      markFinished();
       this.#store.update((state) => ({
         ...state,
         streamingMessageId: state.streamingMessageId === reply.id ? null : state.streamingMessageId,

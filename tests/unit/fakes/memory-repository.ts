@@ -1,62 +1,29 @@
-import type { ChatRepository } from '../../../src/storage/types.js';
-import {
-  DEFAULT_SETTINGS,
-  type ConversationRecord,
-  type MessageRecord,
-  type Settings,
-} from '../../../src/state/types.js';
+import { MemoryRepository as ProductionMemoryRepository } from '../../../src/storage/memory-repository.js';
+import type { ConversationRecord, MessageRecord, Settings } from '../../../src/state/types.js';
 
-/** An in-memory ChatRepository with the same ordering rules as the IndexedDB one. */
-export class MemoryRepository implements ChatRepository {
-  conversations = new Map<string, ConversationRecord>();
-  messages = new Map<string, MessageRecord>();
-  settings: Settings = DEFAULT_SETTINGS;
-  /** Every message write, in order: lets a test see how often a stream was persisted. */
-  messageWrites: MessageRecord[] = [];
+/** The in-memory repository, opened up for tests: its maps are visible and the next write can be made to fail. */
+export class MemoryRepository extends ProductionMemoryRepository {
   failNextWrite: Error | null = null;
 
-  async listConversations(): Promise<ConversationRecord[]> {
-    return [...this.conversations.values()].sort((a, b) => b.updatedAt - a.updatedAt);
-  }
-  async getConversation(id: string): Promise<ConversationRecord | undefined> {
-    return this.conversations.get(id);
-  }
-  async putConversation(conversation: ConversationRecord): Promise<void> {
+  // Widened to public so tests can look at what was stored; no initialisers: the parent's maps are used.
+  public override readonly conversations!: Map<string, ConversationRecord>;
+  public override readonly messages!: Map<string, MessageRecord>;
+  public override settings!: Settings;
+
+  override async putConversation(conversation: ConversationRecord): Promise<void> {
     this.#maybeFail();
-    this.conversations.set(conversation.id, { ...conversation });
+    await super.putConversation(conversation);
   }
-  async deleteConversation(id: string): Promise<void> {
-    this.conversations.delete(id);
-    await this.deleteMessages(id);
-  }
-  async listMessages(conversationId: string): Promise<MessageRecord[]> {
-    return [...this.messages.values()]
-      .filter((message) => message.conversationId === conversationId)
-      .sort((a, b) => a.createdAt - b.createdAt);
-  }
-  async putMessage(message: MessageRecord): Promise<void> {
+
+  override async putMessage(message: MessageRecord): Promise<void> {
     this.#maybeFail();
-    this.messages.set(message.id, { ...message });
-    this.messageWrites.push({ ...message });
-    const conversation = this.conversations.get(message.conversationId);
-    if (conversation && conversation.updatedAt < message.updatedAt) {
-      this.conversations.set(conversation.id, { ...conversation, updatedAt: message.updatedAt });
-    }
+    await super.putMessage(message);
   }
-  async deleteMessage(id: string): Promise<void> {
-    this.messages.delete(id);
-  }
-  async deleteMessages(conversationId: string): Promise<void> {
-    for (const [id, message] of this.messages) if (message.conversationId === conversationId) this.messages.delete(id);
-  }
-  async loadSettings(): Promise<Settings> {
-    return this.settings;
-  }
-  async saveSettings(settings: Settings): Promise<void> {
+
+  override async saveSettings(settings: Settings): Promise<void> {
     this.#maybeFail();
-    this.settings = settings;
+    await super.saveSettings(settings);
   }
-  close(): void {}
 
   #maybeFail(): void {
     const error = this.failNextWrite;

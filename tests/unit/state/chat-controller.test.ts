@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { ChatController, type EngineResolver, type StreamingWriter } from '../../../src/state/chat-controller.js';
+import { ChatController, type EngineResolver } from '../../../src/state/chat-controller.js';
+import type { StreamingWriter } from '../../../src/storage/streaming-writer.js';
 import { EngineError, type ChatEngine } from '../../../src/engines/types.js';
 import type { MessageRecord, Settings } from '../../../src/state/types.js';
 import { MemoryRepository } from '../fakes/memory-repository.js';
@@ -202,6 +203,17 @@ describe('ChatController', () => {
     expect(repository.settings.hfModel).toBe('mistralai/Mistral-7B-Instruct-v0.3:together');
     expect(repository.settings.sampling).toMatchObject({ temperature: 0.2, topP: 0.95, maxNewTokens: 512 });
     expect(controller.getState().engineStatus.model).toBe('mistralai/Mistral-7B-Instruct-v0.3:together');
+  });
+
+  test('deleting a conversation while its reply streams leaves no message behind', async () => {
+    const { controller, repository } = setup([{ delta: 'still talking' }, { waitForAbort: true }]);
+    await controller.start();
+    const sending = controller.send('hello');
+    await until(() => controller.getState().messages.at(-1)?.content === 'still talking');
+    await controller.deleteConversation(controller.getState().activeConversationId!);
+    await sending;
+    expect(repository.messages.size).toBe(0);
+    expect(controller.getState().streamingMessageId).toBeNull();
   });
 
   test('deleting the open conversation removes it everywhere', async () => {
