@@ -1,0 +1,136 @@
+/**
+ * What this device's WebGPU can do, checked in the page without loading WebLLM: the adapter's features, the two
+ * buffer limits WebLLM refuses to start without, and whether the "GPU" is really a software renderer.
+ */
+
+import { formatBytes } from './format.js';
+
+/** WebLLM's own floors (`detectGPUDevice`): below these it throws before loading anything. */
+export const MIN_MAX_BUFFER_SIZE = 256 * 1024 * 1024;
+export const MIN_MAX_STORAGE_BUFFER_BINDING_SIZE = 128 * 1024 * 1024;
+
+export interface GpuAdapterDescription {
+  vendor: string;
+  architecture: string;
+  description: string;
+  isFallbackAdapter: boolean;
+}
+
+export interface GpuUnavailable {
+  available: false;
+  /** `no-webgpu`: the browser has no `navigator.gpu`; `no-adapter`: it has, but offers no GPU; `error`: the check failed. */
+  reason: 'no-webgpu' | 'no-adapter' | 'error';
+  /** One or two sentences for the user: what is missing and what to do. */
+  message: string;
+}
+
+export interface GpuAvailable {
+  available: true;
+  adapter: GpuAdapterDescription;
+  features: string[];
+  shaderF16: boolean;
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+  /** Whether the buffer limits reach WebLLM's floors; when false no model can load. */
+  meetsLimits: boolean;
+  /** A CPU rasteriser posing as a GPU (SwiftShader, llvmpipe, WARP): it works, but far too slowly for a 7B model. */
+  software: boolean;
+  message: string;
+}
+
+export type GpuReport = GpuUnavailable | GpuAvailable;
+
+export const NO_WEBGPU_MESSAGE =
+  'This browser has no WebGPU, which running the model on this device needs: use Chrome or Edge 113 or later, ' +
+  'Safari 26 or later, or Firefox 141 or later on Windows. Until then, the Hugging Face API works here.';
+
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|basic render driver|\bwarp\b/i;
+
+/** Never throws: every failure becomes a report the settings panel can show. */
+export async function probeGpu(gpu: GPU | undefined = defaultGpu()): Promise<GpuReport> {
+  if (!gpu) return { available: false, reason: 'no-webgpu', message: NO_WEBGPU_MESSAGE };
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (error) {
+    return {
+      available: false,
+      reason: 'error',
+      message:
+        `WebGPU could not be started (${error instanceof Error ? error.message : String(error)}). ` +
+        'Reload the page, or use the Hugging Face API.',
+    };
+  }
+  if (!adapter) {
+    return {
+      available: false,
+      reason: 'no-adapter',
+      message:
+        'WebGPU is present but offers no GPU: hardware acceleration may be turned off in the browser settings, or ' +
+        'this GPU is blocked by the browser. Turn it on, or use the Hugging Face API.',
+    };
+  }
+  return describeAdapter(adapter);
+}
+
+function describeAdapter(adapter: GPUAdapter): GpuAvailable {
+  // `adapter.info` arrived in Chrome 127 and Safari 26; older browsers leave it undefined.
+  const info: Partial<GPUAdapterInfo> = (adapter.info as GPUAdapterInfo | undefined) ?? {};
+  const description: GpuAdapterDescription = {
+    vendor: info.vendor ?? '',
+    architecture: info.architecture ?? '',
+    description: info.description ?? '',
+    isFallbackAdapter: info.isFallbackAdapter ?? false,
+  };
+  const features = [...adapter.features].sort();
+  const shaderF16 = adapter.features.has('shader-f16');
+  const { maxBufferSize, maxStorageBufferBindingSize } = adapter.limits;
+  const meetsLimits =
+    maxBufferSize >= MIN_MAX_BUFFER_SIZE && maxStorageBufferBindingSize >= MIN_MAX_STORAGE_BUFFER_BINDING_SIZE;
+  const software =
+    description.isFallbackAdapter ||
+    SOFTWARE_RENDERER.test(`${description.vendor} ${description.architecture} ${description.description}`);
+  const report: GpuAvailable = {
+    available: true,
+    adapter: description,
+    features,
+    shaderF16,
+    maxBufferSize,
+    maxStorageBufferBindingSize,
+    meetsLimits,
+    software,
+    message: '',
+  };
+  report.message = describeReport(report);
+  return report;
+}
+
+function describeReport(report: GpuAvailable): string {
+  if (!report.meetsLimits) {
+    return (
+      `This GPU allows buffers of only ${formatBytes(Math.min(report.maxBufferSize, report.maxStorageBufferBindingSize))}, ` +
+      'below what WebLLM needs (256 MB, and 128 MB per storage binding), so no model can run on it. ' +
+      'Use the Hugging Face API.'
+    );
+  }
+  if (report.software) {
+    return (
+      'WebGPU runs on a software renderer here, with no real GPU behind it: a model would be far too slow to use. ' +
+      'The Hugging Face API is recommended.'
+    );
+  }
+  const name = gpuName(report.adapter);
+  return report.shaderF16
+    ? `WebGPU is ready on ${name}, with 16-bit float shaders: Mistral 7B (q4f16_1) can run here.`
+    : `WebGPU is ready on ${name}, without 16-bit float shaders: the larger q4f32_1 build of Mistral 7B will be used.`;
+}
+
+function gpuName(adapter: GpuAdapterDescription): string {
+  const name = adapter.description || [adapter.vendor, adapter.architecture].filter(Boolean).join(' ');
+  return name || 'this GPU';
+}
+
+function defaultGpu(): GPU | undefined {
+  // `navigator.gpu` is typed as always present, but it is undefined wherever WebGPU is missing.
+  return typeof navigator === 'undefined' ? undefined : (navigator.gpu as GPU | undefined);
+}

@@ -1,0 +1,87 @@
+import { describe, expect, test } from 'vitest';
+import { localEngineError, toEngineError } from '../../../src/engines/webllm/errors.js';
+import { EngineError } from '../../../src/engines/types.js';
+import type { EngineErrorKind } from '../../../src/engines/types.js';
+import { ERRORS } from './fixtures.js';
+
+const cases: [keyof typeof ERRORS, EngineErrorKind][] = [
+  ['webgpuNotAvailable', 'webgpu-unavailable'],
+  ['noAdapter', 'webgpu-unavailable'],
+  ['shaderF16', 'shader-f16-unsupported'],
+  ['deviceLost', 'device-lost'],
+  ['maxBufferSize', 'out-of-memory'],
+  ['maxStorageBufferBindingSize', 'out-of-memory'],
+  ['arrayBufferOom', 'out-of-memory'],
+  ['wasmMemoryOom', 'out-of-memory'],
+  ['gpuOom', 'out-of-memory'],
+  ['modelNotLoaded', 'model-not-loaded'],
+  ['workerModelNotLoaded', 'model-not-loaded'],
+  ['contextWindow', 'context-window'],
+  ['integrity', 'integrity'],
+  ['missingModelLib', 'model-library'],
+  ['wasmCompile', 'model-library'],
+  ['wasmLink', 'model-library'],
+  ['wasmCacheMiss', 'model-library'],
+  ['fetchFailed', 'download-failed'],
+  ['cacheAddFailed', 'download-failed'],
+  ['firefoxNetwork', 'download-failed'],
+  ['safariNetwork', 'download-failed'],
+  ['quota', 'quota'],
+];
+
+describe('toEngineError', () => {
+  test.each(cases)('the worker string %s becomes %s', (key, kind) => {
+    const error = toEngineError(ERRORS[key]);
+    expect(error).toBeInstanceOf(EngineError);
+    expect(error.kind).toBe(kind);
+    expect(error.cause).toBe(ERRORS[key]);
+  });
+
+  test('every message says what happened and what to do, in one or two sentences', () => {
+    for (const [key] of cases) {
+      const message = toEngineError(ERRORS[key]).userMessage;
+      const sentences = message.split(/(?<=[.!?])\s+/).filter(Boolean);
+      expect(sentences.length, message).toBeGreaterThanOrEqual(1);
+      expect(sentences.length, message).toBeLessThanOrEqual(2);
+      expect(message, message).not.toMatch(/Chrome Canary|context_window_size|MLCEngine/);
+    }
+  });
+
+  test('failures that a smaller model or the hosted API can avoid say so', () => {
+    expect(toEngineError(ERRORS.deviceLost).userMessage).toMatch(/Reload.*smaller model.*Hugging Face API/);
+    expect(toEngineError(ERRORS.wasmCompile).userMessage).toMatch(/Hugging Face API/);
+    expect(toEngineError(ERRORS.shaderF16).userMessage).toMatch(/q4f32_1/);
+  });
+
+  test('buffer limits get their own message', () => {
+    expect(toEngineError(ERRORS.maxBufferSize).userMessage).toMatch(/limits are too small/);
+  });
+
+  test('Error and DOMException objects are read by name and message', () => {
+    expect(toEngineError(new TypeError('Failed to fetch')).kind).toBe('download-failed');
+    expect(toEngineError(new DOMException('Quota exceeded.', 'QuotaExceededError')).kind).toBe('quota');
+    const deviceLost = new Error('The WebGPU device was lost while loading the model.');
+    deviceLost.name = 'DeviceLostError';
+    expect(toEngineError(deviceLost).kind).toBe('device-lost');
+  });
+
+  test('an EngineError passes through unchanged', () => {
+    const original = new EngineError('quota', 'Full.');
+    expect(toEngineError(original)).toBe(original);
+  });
+
+  test('anything else is unknown, named when it has a name', () => {
+    const error = toEngineError('SeedTypeError: `seed` should be an integer, but got 1.5');
+    expect(error.kind).toBe('unknown');
+    expect(error.userMessage).toBe(
+      'The local model failed (SeedTypeError). Reload the page and try again, or use the Hugging Face API.',
+    );
+    expect(toEngineError(42).kind).toBe('unknown');
+  });
+
+  test('localEngineError gives the standard message for a kind', () => {
+    const error = localEngineError('model-in-use');
+    expect(error.kind).toBe('model-in-use');
+    expect(error.userMessage).toBe('The model is in use in another tab. Choose "Use here" to move it to this tab.');
+  });
+});
