@@ -38,6 +38,11 @@ export interface ChatChunk {
   delta?: string;
   usage?: Usage;
   finishReason?: FinishReason;
+  /**
+   * How many of the oldest turns were left out so the request fits the model's context window. Said once, before
+   * any text, by an engine that trims (the local one); the UI marks the reply with it.
+   */
+  omittedTurns?: number;
 }
 
 /** Said while the engine waits before a bounded retry (e.g. a hosted model that is still loading). */

@@ -329,6 +329,7 @@ export class ChatController implements ChatActions, StateSource {
           }));
           stream.writer.update(reply);
         }
+        if (chunk.omittedTurns) reply = { ...reply, omittedTurns: chunk.omittedTurns };
         if (chunk.usage) usage = chunk.usage;
         if (chunk.finishReason) finishReason = chunk.finishReason;
       }

@@ -24,6 +24,8 @@ export interface MessageRecord {
   model?: string;
   error?: string;
   usage?: Usage;
+  /** The oldest turns the engine left out to fit its context window when it wrote this reply. */
+  omittedTurns?: number;
 }
 
 export interface ConversationRecord {

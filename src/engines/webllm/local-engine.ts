@@ -213,6 +213,8 @@ export class LocalEngine implements ChatEngine {
       return;
     }
 
+    if (context.omittedCount > 0) yield { omittedTurns: context.omittedCount };
+
     const { engine } = active.handle;
     const created = engine.chat.completions.create(toWebLlmRequest(context.messages, request.params));
     let iterator: AsyncIterator<ChatCompletionChunk> | undefined;

@@ -81,6 +81,15 @@ describe('ChatController', () => {
     ]);
   });
 
+  test('a reply records how many old turns the engine left out to fit its context', async () => {
+    const { controller, repository } = setup([{ omittedTurns: 4 }, { delta: 'short answer' }]);
+    await controller.start();
+    await controller.send('a question after a long talk');
+    const reply = controller.getState().messages.at(-1)!;
+    expect(reply).toMatchObject({ content: 'short answer', omittedTurns: 4 });
+    expect(repository.messages.get(reply.id)?.omittedTurns).toBe(4);
+  });
+
   test('does nothing for an empty message', async () => {
     const { controller, repository } = setup([{ delta: 'x' }]);
     await controller.start();

@@ -375,7 +375,8 @@ describe('LocalEngine.chat', () => {
       { maxNewTokens: 512 },
     );
     expect(local.prepareContext(history)).toMatchObject({ omittedCount: 2, tooLong: false });
-    await collect(local.chat(history, new AbortController().signal));
+    const chunks = await collect(local.chat(history, new AbortController().signal));
+    expect(chunks[0]).toEqual({ omittedTurns: 2 });
     expect(engine.requests[0]?.messages).toEqual([
       { role: 'system', content: 'Answer in French.' },
       { role: 'user', content: 'And now?' },
