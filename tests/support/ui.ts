@@ -1,0 +1,127 @@
+// Drives the app the way a user or a screen reader does: only through the roles and accessible names of
+// /work/shared/ui-contract.md (role locators pierce open shadow roots). Names match whole and ignore case.
+import type { Locator, Page } from 'playwright-core';
+
+/** An accessible name, whole and case-insensitive. */
+export function named(name: string): RegExp {
+  return new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`, 'i');
+}
+
+/** An accessible name that starts with `prefix` (e.g. articles: "Assistant, Hugging Face API"). */
+export function startingWith(prefix: string): RegExp {
+  return new RegExp(`^\\s*${escapeRegExp(prefix)}`, 'i');
+}
+
+export async function openApp(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await messageBox(page).waitFor();
+}
+
+/** Reloads and waits until the app can be used again. */
+export async function reloadApp(page: Page): Promise<void> {
+  await page.reload();
+  await messageBox(page).waitFor();
+}
+
+export function messageBox(page: Page): Locator {
+  return page.getByRole('textbox', { name: named('Message') });
+}
+
+export function transcript(page: Page): Locator {
+  return page.getByRole('log', { name: named('Conversation') });
+}
+
+export function userMessages(page: Page): Locator {
+  return transcript(page).getByRole('article', { name: startingWith('You') });
+}
+
+export function assistantMessages(page: Page): Locator {
+  return transcript(page).getByRole('article', { name: startingWith('Assistant') });
+}
+
+export function stopButton(page: Page): Locator {
+  return page.getByRole('button', { name: named('Stop') });
+}
+
+export function conversationList(page: Page): Locator {
+  return page.getByRole('navigation', { name: named('Conversations') });
+}
+
+/** A conversation entry (link or button) in the list whose title contains `title`. */
+export function conversationEntry(page: Page, title: string): Locator {
+  const name = new RegExp(escapeRegExp(title), 'i');
+  return conversationList(page)
+    .getByRole('link', { name })
+    .or(conversationList(page).getByRole('button', { name }))
+    .first();
+}
+
+/**
+ * The text a user sees in `locator`, read through shadow roots and slots (the flat tree). `innerText` and
+ * `textContent` stop at a shadow root, so a message rendered by a nested element would read as empty.
+ */
+export function flatText(locator: Locator): Promise<string> {
+  return locator.evaluate((element) => {
+    const hidden = new Set(['STYLE', 'SCRIPT', 'TEMPLATE']);
+    const read = (node: Node): string => {
+      if (node instanceof Text) return node.data;
+      if (node instanceof HTMLSlotElement) {
+        const assigned = node.assignedNodes({ flatten: true });
+        return (assigned.length > 0 ? assigned : [...node.childNodes]).map(read).join('');
+      }
+      if (!(node instanceof Element) || hidden.has(node.tagName)) return '';
+      return [...(node.shadowRoot ?? node).childNodes].map(read).join('');
+    };
+    return read(element);
+  });
+}
+
+export function alerts(page: Page): Locator {
+  return page.getByRole('alert');
+}
+
+/** Types into the message box and presses Enter (the contract: Enter sends). */
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  const box = messageBox(page);
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+export interface SettingsInput {
+  engine?: 'This device' | 'Hugging Face API';
+  hfToken?: string;
+  hfModel?: string;
+  /** `''` clears it (back to the Hugging Face router). */
+  endpointUrl?: string;
+}
+
+/**
+ * Settings → dialog "Settings" → engine radio → token, model, endpoint → Escape. Each field is left with blur so an
+ * app that saves on `change` sees the value as well as one that saves on `input`.
+ */
+export async function fillSettings(page: Page, input: SettingsInput): Promise<void> {
+  const settingsButton = page.getByRole('button', { name: named('Settings') });
+  await settingsButton.click();
+  const dialog = page.getByRole('dialog', { name: named('Settings') });
+  await dialog.waitFor();
+  const engine = dialog.getByRole('radio', { name: named(input.engine ?? 'Hugging Face API') });
+  await engine.check();
+  const fields: [string, string | undefined][] = [
+    ['Hugging Face token', input.hfToken],
+    ['Hugging Face model', input.hfModel],
+    ['Endpoint URL', input.endpointUrl],
+  ];
+  for (const [name, value] of fields) {
+    if (value === undefined) continue;
+    const field = dialog.getByRole('textbox', { name: named(name) });
+    await field.fill(value);
+    await field.blur();
+  }
+  // Pressed from inside the dialog: where a user's focus is, and where a dialog's own key handler listens.
+  await engine.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
