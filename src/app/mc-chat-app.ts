@@ -1,0 +1,462 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import '../components/mc-alert-list.js';
+import '../components/mc-composer.js';
+import '../components/mc-conversation-list.js';
+import '../components/mc-settings-dialog.js';
+import '../components/mc-transcript.js';
+import { eraserIcon, menuIcon, settingsIcon, sparkIcon } from '../components/icons.js';
+import type { McComposer } from '../components/mc-composer.js';
+import type { McConversationList } from '../components/mc-conversation-list.js';
+import type { McSettingsDialog } from '../components/mc-settings-dialog.js';
+import type { AppState, ChatActions, StateSource } from '../state/app-state.js';
+import type { RetryNotice } from '../engines/types.js';
+import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
+
+/** Below this width the conversation list becomes a drawer. Keep in step with the media queries in `styles`. */
+const NARROW_QUERY = '(max-width: 720px)';
+/** rAF never fires in a background tab; this timer still does (throttled), so streamed text keeps arriving. */
+const BACKGROUND_RENDER_MS = 250;
+const TOAST_MS = 2500;
+
+function describeRetry(notice: RetryNotice): string {
+  return `${notice.reason} — retrying in ${Math.ceil(notice.delayMs / 1000)} s`;
+}
+
+/**
+ * The application: the conversation list (a drawer on narrow screens), the open conversation with its header,
+ * alerts, retry notice and message box, and the Settings dialog. It renders what `source` says and turns the
+ * components' events into calls on `actions`; it holds no chat state of its own.
+ *
+ * While a reply streams, renders are coalesced to one per animation frame; any other change renders at once.
+ *
+ * The engine line is the app's only `role="status"` (the UI contract's engine status); the retry notice and the copy
+ * toast are plain polite live regions, so a `getByRole('status')` query finds exactly one.
+ *
+ */
+@customElement('mc-chat-app')
+export class McChatApp extends LitElement {
+  static override styles = [
+    buttons,
+    focusRing,
+    visuallyHidden,
+    css`
+      :host {
+        display: block;
+        height: 100dvh;
+        overflow: hidden;
+        background: var(--mc-color-bg);
+        color: var(--mc-color-text);
+        font-family: var(--mc-font-sans);
+        font-size: var(--mc-font-size-md);
+      }
+      .layout {
+        display: grid;
+        grid-template-columns: var(--mc-sidebar-width) minmax(0, 1fr);
+        height: 100%;
+      }
+      .sidebar {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        border-right: 1px solid var(--mc-color-border);
+        background: var(--mc-color-surface);
+      }
+      .brand {
+        display: flex;
+        align-items: center;
+        gap: var(--mc-space-2);
+        margin: 0;
+        padding: var(--mc-space-4) var(--mc-space-4) 0;
+        font-weight: var(--mc-font-weight-bold);
+      }
+      .brand svg {
+        width: 1.25rem;
+        height: 1.25rem;
+        color: var(--mc-color-accent);
+      }
+      mc-conversation-list {
+        flex: 1;
+      }
+      main {
+        display: flex;
+        flex-direction: column;
+        min-width: 0;
+        min-height: 0;
+      }
+      .topbar {
+        display: flex;
+        align-items: center;
+        gap: var(--mc-space-2);
+        min-height: 3.5rem;
+        padding: var(--mc-space-2) var(--mc-space-3) var(--mc-space-2) var(--mc-space-5);
+        border-bottom: 1px solid var(--mc-color-border);
+      }
+      .heading {
+        flex: 1;
+        min-width: 0;
+      }
+      h1 {
+        margin: 0;
+        overflow: hidden;
+        font-size: var(--mc-font-size-md);
+        font-weight: var(--mc-font-weight-bold);
+        line-height: var(--mc-line-height-tight);
+        white-space: nowrap;
+        text-overflow: ellipsis;
+      }
+      .engine-status {
+        display: flex;
+        align-items: center;
+        gap: var(--mc-space-2);
+        overflow: hidden;
+        color: var(--mc-color-text-muted);
+        font-size: var(--mc-font-size-xs);
+        white-space: nowrap;
+        text-overflow: ellipsis;
+      }
+      .dot {
+        flex: none;
+        width: 0.5rem;
+        height: 0.5rem;
+        border-radius: 50%;
+        background: var(--mc-color-success);
+      }
+      .dot.unavailable {
+        background: var(--mc-color-warning);
+      }
+      .engine-status span:last-child {
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .menu-button {
+        display: none;
+      }
+      mc-alert-list,
+      .notices:has(.retry) {
+        box-sizing: border-box;
+        width: 100%;
+        max-width: var(--mc-content-width);
+        margin: var(--mc-space-3) auto 0;
+        padding: 0 var(--mc-space-4);
+      }
+      mc-transcript {
+        flex: 1;
+      }
+      .retry {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--mc-space-2) var(--mc-space-3);
+        padding: var(--mc-space-2) var(--mc-space-2) var(--mc-space-2) var(--mc-space-4);
+        border-radius: var(--mc-radius-md);
+        background: var(--mc-color-warning-soft);
+        color: var(--mc-color-text);
+        font-size: var(--mc-font-size-sm);
+      }
+      .retry .attempt {
+        flex: 1;
+        color: var(--mc-color-text-muted);
+        font-size: var(--mc-font-size-xs);
+      }
+      .composer-area {
+        box-sizing: border-box;
+        width: 100%;
+        max-width: var(--mc-content-width);
+        margin: 0 auto;
+        padding: var(--mc-space-3) var(--mc-space-4) var(--mc-space-4);
+      }
+      .toast {
+        position: fixed;
+        bottom: var(--mc-space-6);
+        left: 50%;
+        z-index: 30;
+        transform: translateX(-50%);
+        padding: var(--mc-space-2) var(--mc-space-4);
+        border-radius: var(--mc-radius-pill);
+        background: var(--mc-color-text);
+        color: var(--mc-color-bg);
+        box-shadow: var(--mc-shadow-lg);
+        font-size: var(--mc-font-size-sm);
+      }
+      .toast:not(.shown) {
+        display: none;
+      }
+      .scrim {
+        display: none;
+      }
+      @media (max-width: 720px) {
+        .layout {
+          grid-template-columns: minmax(0, 1fr);
+        }
+        .sidebar {
+          position: fixed;
+          inset: 0 auto 0 0;
+          z-index: 20;
+          width: min(85vw, 20rem);
+          visibility: hidden;
+          transform: translateX(-100%);
+          box-shadow: var(--mc-shadow-lg);
+          transition:
+            transform var(--mc-duration-normal) var(--mc-easing),
+            visibility 0s linear var(--mc-duration-normal);
+        }
+        .sidebar.open {
+          visibility: visible;
+          transform: none;
+          transition: transform var(--mc-duration-normal) var(--mc-easing);
+        }
+        .scrim.open {
+          position: fixed;
+          inset: 0;
+          z-index: 10;
+          display: block;
+          background: var(--mc-color-scrim);
+        }
+        .menu-button {
+          display: inline-flex;
+        }
+        .topbar {
+          padding-left: var(--mc-space-2);
+        }
+      }
+    `,
+  ];
+
+  #subscribedTo: StateSource | null = null;
+  #unsubscribe: (() => void) | null = null;
+  /** The newest state not yet rendered while a reply streams. */
+  #latest: AppState | null = null;
+  #frame: { raf: number; timer: ReturnType<typeof setTimeout> } | null = null;
+  #toastTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #narrow = window.matchMedia(NARROW_QUERY);
+
+  @query('mc-settings-dialog') private settingsDialog!: McSettingsDialog;
+  @query('mc-composer') private composer!: McComposer;
+  @query('mc-conversation-list') private conversationList!: McConversationList;
+  @query('.menu-button') private menuButton!: HTMLButtonElement;
+
+  @state() private appState: AppState | null = null;
+  @state() private drawerOpen = false;
+  @state() private toast = '';
+
+  /** Where the state comes from: subscribed while this element is connected. */
+  @property({ attribute: false }) source: StateSource | undefined;
+  /** What the UI's requests are sent to. */
+  @property({ attribute: false }) actions: ChatActions | undefined;
+  /** Whether this device can run the local model; shown on the "This device" choice in Settings. */
+  @property({ attribute: false }) localAvailable = true;
+  /** Why it cannot, in one sentence. */
+  @property({ attribute: false }) localUnavailableReason = '';
+  /** The local model chooser and download, shown in Settings while "This device" is the engine. */
+  @property({ attribute: false }) localPanel: Node | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#subscribe();
+    this.#narrow.addEventListener('change', this.#onNarrowChange);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#subscribe();
+    this.#cancelFrame();
+    clearTimeout(this.#toastTimer);
+    this.#narrow.removeEventListener('change', this.#onNarrowChange);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('source')) this.#subscribe();
+  }
+
+  /** Subscribes to `source` while connected, and to nothing otherwise; a no-op when already so. */
+  #subscribe(): void {
+    const source = this.isConnected ? (this.source ?? null) : null;
+    if (source === this.#subscribedTo) return;
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    this.#subscribedTo = source;
+    if (source === null) return;
+    this.#unsubscribe = source.subscribe((next) => this.#receive(next));
+    this.#latest = source.getState();
+    this.#applyLatest();
+  }
+
+  #receive(next: AppState): void {
+    this.#latest = next;
+    if (next.streamingMessageId === null) {
+      this.#applyLatest();
+    } else if (this.#frame === null) {
+      const apply = () => this.#applyLatest();
+      this.#frame = { raf: requestAnimationFrame(apply), timer: setTimeout(apply, BACKGROUND_RENDER_MS) };
+    }
+  }
+
+  #applyLatest(): void {
+    this.#cancelFrame();
+    this.appState = this.#latest;
+  }
+
+  #cancelFrame(): void {
+    if (this.#frame === null) return;
+    cancelAnimationFrame(this.#frame.raf);
+    clearTimeout(this.#frame.timer);
+    this.#frame = null;
+  }
+
+  readonly #onNarrowChange = (): void => {
+    if (!this.#narrow.matches) this.drawerOpen = false;
+  };
+
+  async #openDrawer(): Promise<void> {
+    this.drawerOpen = true;
+    await this.updateComplete;
+    this.conversationList.focus();
+  }
+
+  async #closeDrawer(): Promise<void> {
+    if (!this.drawerOpen) return;
+    this.drawerOpen = false;
+    // The menu button sits in the main column, inert until this render lifts it.
+    await this.updateComplete;
+    this.menuButton.focus();
+  }
+
+  #onSidebarKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this.drawerOpen) {
+      event.preventDefault();
+      void this.#closeDrawer();
+    }
+  }
+
+  async #onNewConversation(): Promise<void> {
+    void this.actions?.newConversation();
+    await this.#closeDrawer();
+    this.composer.focus();
+  }
+
+  #onOpenConversation(event: HTMLElementEventMap['mc-open-conversation']): void {
+    void this.#closeDrawer();
+    void this.actions?.openConversation(event.detail.id);
+  }
+
+  #onCopy(event: HTMLElementEventMap['mc-copy']): void {
+    clearTimeout(this.#toastTimer);
+    this.toast = event.detail.copied ? 'Copied to clipboard' : 'Could not copy: the browser blocked the clipboard.';
+    this.#toastTimer = setTimeout(() => (this.toast = ''), TOAST_MS);
+  }
+
+  #renderRetry(notice: RetryNotice | null) {
+    return html`<div class="notices" aria-live="polite">
+      ${
+        notice
+          ? html`<div class="retry">
+              <span>${describeRetry(notice)}</span>
+              <span class="attempt">Attempt ${notice.attempt} of ${notice.maxAttempts}</span>
+              <button class="button ghost" @click=${() => this.actions?.stop()}>Cancel</button>
+            </div>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  override render() {
+    const state = this.appState;
+    if (state === null) return nothing;
+    const active = state.conversations.find((conversation) => conversation.id === state.activeConversationId);
+    const { engineStatus } = state;
+    const narrowDrawer = this.drawerOpen && this.#narrow.matches;
+    return html`<div class="layout">
+        <div class="sidebar ${this.drawerOpen ? 'open' : ''}" id="sidebar" @keydown=${this.#onSidebarKeydown}>
+          <header class="brand">${sparkIcon} Private Mistral Chat</header>
+          <mc-conversation-list
+            .conversations=${state.conversations}
+            .activeId=${state.activeConversationId}
+            @mc-new-conversation=${this.#onNewConversation}
+            @mc-open-conversation=${this.#onOpenConversation}
+            @mc-rename-conversation=${(event: HTMLElementEventMap['mc-rename-conversation']) =>
+              void this.actions?.renameConversation(event.detail.id, event.detail.title)}
+            @mc-delete-conversation=${(event: HTMLElementEventMap['mc-delete-conversation']) =>
+              void this.actions?.deleteConversation(event.detail.id)}
+          ></mc-conversation-list>
+        </div>
+        <div class="scrim ${narrowDrawer ? 'open' : ''}" @pointerdown=${this.#closeDrawer}></div>
+        <main ?inert=${narrowDrawer}>
+          <div class="topbar">
+            <button
+              class="icon-button ghost menu-button"
+              aria-label="Conversations menu"
+              aria-expanded=${this.drawerOpen ? 'true' : 'false'}
+              aria-controls="sidebar"
+              @click=${this.#openDrawer}
+            >
+              ${menuIcon}
+            </button>
+            <div class="heading">
+              <h1>${active?.title ?? 'New chat'}</h1>
+              <div class="engine-status" role="status">
+                <span class="dot ${engineStatus.available ? '' : 'unavailable'}"></span>
+                <span>${engineStatus.label}${engineStatus.detail ? ` · ${engineStatus.detail}` : ''}</span>
+              </div>
+            </div>
+            <button
+              class="icon-button ghost"
+              aria-label="Clear conversation"
+              title="Clear conversation"
+              ?disabled=${state.messages.length === 0}
+              @click=${() => void this.actions?.clear()}
+            >
+              ${eraserIcon}
+            </button>
+            <button
+              class="icon-button ghost"
+              aria-label="Settings"
+              title="Settings"
+              @click=${() => this.settingsDialog.show()}
+            >
+              ${settingsIcon}
+            </button>
+          </div>
+          ${
+            state.alerts.length > 0
+              ? html`<mc-alert-list
+                  .alerts=${state.alerts}
+                  @mc-dismiss-alert=${(event: HTMLElementEventMap['mc-dismiss-alert']) =>
+                    this.actions?.dismissAlert(event.detail.id)}
+                ></mc-alert-list>`
+              : nothing
+          }
+          <mc-transcript
+            .messages=${state.messages}
+            .streamingMessageId=${state.streamingMessageId}
+            ?loading=${!state.ready}
+            @mc-copy=${this.#onCopy}
+            @mc-regenerate=${() => void this.actions?.retry()}
+          ></mc-transcript>
+          ${this.#renderRetry(state.retryNotice)}
+          <div class="composer-area">
+            <mc-composer
+              ?streaming=${state.streamingMessageId !== null}
+              @mc-send=${(event: HTMLElementEventMap['mc-send']) => void this.actions?.send(event.detail.text)}
+              @mc-stop=${() => this.actions?.stop()}
+            ></mc-composer>
+          </div>
+        </main>
+      </div>
+      <mc-settings-dialog
+        .settings=${state.settings}
+        .localAvailable=${this.localAvailable}
+        .localUnavailableReason=${this.localUnavailableReason}
+        .localPanel=${this.localPanel}
+        @mc-settings-change=${(event: HTMLElementEventMap['mc-settings-change']) =>
+          void this.actions?.updateSettings(event.detail)}
+      ></mc-settings-dialog>
+      <div class="toast ${this.toast ? 'shown' : ''}" aria-live="polite">${this.toast}</div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mc-chat-app': McChatApp;
+  }
+}

@@ -1,0 +1,570 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { EngineKind, SamplingParams } from '../engines/types.js';
+import { DEFAULT_SETTINGS, type Settings } from '../state/types.js';
+import { buttons, fields, focusRing, visuallyHidden } from '../styles/shared.js';
+import { emit } from './events.js';
+import { closeIcon, eyeIcon } from './icons.js';
+
+type TextKey = 'hfToken' | 'hfModel' | 'endpointUrl' | 'endpointApiKey' | 'systemPrompt';
+type NumberKey = keyof SamplingParams;
+type FieldKey = 'engine' | TextKey | NumberKey;
+
+interface NumberSpec {
+  label: string;
+  min: number;
+  max: number;
+  step: number;
+  integer: boolean;
+  /** Empty is allowed and means `null`. */
+  optional?: boolean;
+  hint?: string;
+}
+
+const NUMBER_FIELDS: Record<NumberKey, NumberSpec> = {
+  temperature: { label: 'Temperature', min: 0, max: 2, step: 0.05, integer: false, hint: 'Higher is more varied.' },
+  topP: { label: 'Top-p', min: 0, max: 1, step: 0.01, integer: false },
+  maxNewTokens: { label: 'Max new tokens', min: 1, max: 4096, step: 1, integer: true },
+  repetitionPenalty: {
+    label: 'Repetition penalty',
+    min: 1,
+    max: 2,
+    step: 0.05,
+    integer: false,
+    hint: 'Applied on this device and by custom endpoints that accept it.',
+  },
+  seed: {
+    label: 'Seed',
+    min: 0,
+    max: 2 ** 32 - 1,
+    step: 1,
+    integer: true,
+    optional: true,
+    hint: 'Empty = random.',
+  },
+};
+
+const NUMBER_KEYS = Object.keys(NUMBER_FIELDS) as NumberKey[];
+
+/** Text fields typed character by character are applied this long after the last keystroke, or on change/close. */
+const TEXT_DEBOUNCE_MS = 300;
+
+function isNumberKey(key: FieldKey): key is NumberKey {
+  return key in NUMBER_FIELDS;
+}
+
+/** `null` for an empty optional field; `undefined` when the text is not a usable number. */
+function parseNumber(spec: NumberSpec, raw: string): number | null | undefined {
+  if (raw.trim() === '') return spec.optional ? null : undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < spec.min || value > spec.max) return undefined;
+  if (spec.integer && !Number.isInteger(value)) return undefined;
+  return value;
+}
+
+function numberError(spec: NumberSpec, raw: string): string | null {
+  if (parseNumber(spec, raw) !== undefined) return null;
+  const kind = spec.integer ? 'a whole number' : 'a number';
+  return `${spec.label} must be ${kind} from ${spec.min} to ${spec.max}.`;
+}
+
+function textError(key: TextKey, raw: string): string | null {
+  const value = raw.trim();
+  if (key === 'hfModel' && value === '') return 'Enter a model id, e.g. mistralai/Mistral-7B-Instruct-v0.3.';
+  if (key === 'endpointUrl' && value !== '') {
+    const url = URL.canParse(value) ? new URL(value) : null;
+    if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
+      return 'Enter a full URL starting with https:// (or http:// for a server on this computer).';
+    }
+  }
+  return null;
+}
+
+function fieldError(key: FieldKey, raw: string): string | null {
+  if (key === 'engine') return null;
+  return isNumberKey(key) ? numberError(NUMBER_FIELDS[key], raw) : textError(key, raw);
+}
+
+/** The deepest focused element, through open shadow roots. */
+function deepActiveElement(): HTMLElement | null {
+  let element = document.activeElement;
+  while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+  return element instanceof HTMLElement ? element : null;
+}
+
+/**
+ * The Settings dialog (a native modal `<dialog>` named "Settings"): the engine (a radiogroup "Engine" of "This device"
+ * and "Hugging Face API"), the hosted API's token, model and endpoint, the system prompt and sampling.
+ *
+ * Every change is validated in place; only valid values leave, as a `Partial<Settings>` patch. Text is applied
+ * 300 ms after the last keystroke, on change, and at the latest when the dialog closes.
+ *
+ * The local model chooser and its download come in as `localPanel`, a node rendered inside the dialog's own tree
+ * (not slotted), so a query scoped to the dialog (`getByRole('dialog').getByRole('combobox')`) finds it.
+ *
+ * @fires mc-settings-change - detail: a `Partial<Settings>` with the fields that changed (`sampling` whole).
+ */
+@customElement('mc-settings-dialog')
+export class McSettingsDialog extends LitElement {
+  static override styles = [
+    buttons,
+    fields,
+    focusRing,
+    visuallyHidden,
+    css`
+      dialog {
+        box-sizing: border-box;
+        width: min(40rem, calc(100vw - 2rem));
+        max-height: min(52rem, calc(100dvh - 2rem));
+        padding: 0;
+        border: 1px solid var(--mc-color-border);
+        border-radius: var(--mc-radius-lg);
+        background: var(--mc-color-bg);
+        color: var(--mc-color-text);
+        box-shadow: var(--mc-shadow-lg);
+        font-size: var(--mc-font-size-sm);
+        line-height: var(--mc-line-height);
+      }
+      dialog[open] {
+        display: flex;
+        flex-direction: column;
+        animation: appear var(--mc-duration-normal) var(--mc-easing);
+      }
+      dialog::backdrop {
+        background: var(--mc-color-scrim);
+      }
+      @keyframes appear {
+        from {
+          opacity: 0;
+          transform: translateY(8px) scale(0.98);
+        }
+      }
+      .header {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        padding: var(--mc-space-4) var(--mc-space-4) var(--mc-space-4) var(--mc-space-6);
+        border-bottom: 1px solid var(--mc-color-border);
+      }
+      h2 {
+        margin: 0;
+        font-size: var(--mc-font-size-lg);
+        font-weight: var(--mc-font-weight-bold);
+      }
+      .content {
+        display: flex;
+        flex-direction: column;
+        gap: var(--mc-space-8);
+        padding: var(--mc-space-6);
+        overflow-y: auto;
+      }
+      section {
+        display: flex;
+        flex-direction: column;
+        gap: var(--mc-space-4);
+      }
+      h3,
+      .group-label {
+        margin: 0;
+        color: var(--mc-color-text);
+        font-size: var(--mc-font-size-md);
+        font-weight: var(--mc-font-weight-bold);
+      }
+      [role='radiogroup'] {
+        display: grid;
+        grid-template-columns: 1fr 1fr;
+        gap: var(--mc-space-3);
+      }
+      .group-label {
+        grid-column: 1 / -1;
+      }
+      @media (max-width: 32rem) {
+        [role='radiogroup'] {
+          grid-template-columns: 1fr;
+        }
+      }
+      .choice {
+        position: relative;
+        display: grid;
+        grid-template-columns: auto 1fr;
+        gap: 0 var(--mc-space-2);
+        align-content: start;
+        padding: var(--mc-space-3) var(--mc-space-4);
+        border: 1px solid var(--mc-color-border);
+        border-radius: var(--mc-radius-md);
+      }
+      .choice:has(input:checked) {
+        border-color: var(--mc-color-accent);
+        background: var(--mc-color-accent-soft);
+      }
+      .choice:has(input:focus-visible) {
+        outline: 2px solid var(--mc-color-focus);
+        outline-offset: 2px;
+      }
+      /* Above the label's card-wide click area, so a click on the radio itself lands on the radio. */
+      .choice input {
+        position: relative;
+        z-index: 1;
+        margin: 0.3rem 0 0;
+        accent-color: var(--mc-color-accent);
+      }
+      .choice input:focus-visible {
+        outline: none;
+      }
+      .choice label {
+        font-weight: var(--mc-font-weight-medium);
+        cursor: pointer;
+      }
+      /* The whole card picks the engine, while the radio's name stays its short label. */
+      .choice label::after {
+        position: absolute;
+        inset: 0;
+        content: '';
+      }
+      .choice p {
+        grid-column: 2;
+        margin: 0;
+        color: var(--mc-color-text-muted);
+      }
+      .choice p.unavailable {
+        color: var(--mc-color-warning);
+      }
+      .notice {
+        margin: 0;
+        padding: var(--mc-space-3) var(--mc-space-4);
+        border-radius: var(--mc-radius-md);
+        background: var(--mc-color-warning-soft);
+        color: var(--mc-color-warning);
+      }
+      .field-row {
+        display: flex;
+        flex-direction: column;
+        gap: var(--mc-space-1);
+      }
+      .field-row > label {
+        font-weight: var(--mc-font-weight-medium);
+      }
+      .with-toggle {
+        display: flex;
+        gap: var(--mc-space-2);
+      }
+      .with-toggle .button[aria-pressed='true'] {
+        background: var(--mc-color-selected);
+      }
+      .hint {
+        margin: 0;
+        color: var(--mc-color-text-muted);
+        font-size: var(--mc-font-size-xs);
+      }
+      .error {
+        margin: 0;
+        color: var(--mc-color-danger);
+        font-size: var(--mc-font-size-xs);
+        font-weight: var(--mc-font-weight-medium);
+      }
+      textarea.field {
+        min-height: 5rem;
+        resize: vertical;
+      }
+      .sampling {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(10.5rem, 1fr));
+        gap: var(--mc-space-4);
+      }
+      @media (prefers-reduced-motion: reduce) {
+        dialog[open] {
+          animation: none;
+        }
+      }
+    `,
+  ];
+
+  /** Raw text of fields edited since the dialog opened; shown instead of the stored value, valid or not. */
+  readonly #drafts = new Map<FieldKey, string>();
+  /** Edited fields not yet sent out. */
+  readonly #pending = new Set<FieldKey>();
+  #debounce: ReturnType<typeof setTimeout> | undefined;
+  #returnFocusTo: HTMLElement | null = null;
+
+  @query('dialog') private dialog!: HTMLDialogElement;
+
+  @state() private tokenVisible = false;
+  @state() private keyVisible = false;
+
+  @property({ attribute: false }) settings: Settings = DEFAULT_SETTINGS;
+  /** Whether this device can run the model (WebGPU and enough memory). */
+  @property({ attribute: false }) localAvailable = true;
+  /** Why it cannot, in one sentence; shown under "This device". */
+  @property({ attribute: false }) localUnavailableReason = '';
+  /** Shown while "This device" is the engine: the local model chooser and its download. */
+  @property({ attribute: false }) localPanel: Node | null = null;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#flush();
+  }
+
+  #stored(key: FieldKey): string {
+    if (key === 'engine') return this.settings.engine;
+    if (isNumberKey(key)) return String(this.settings.sampling[key] ?? '');
+    return this.settings[key];
+  }
+
+  #value(key: FieldKey): string {
+    return this.#drafts.get(key) ?? this.#stored(key);
+  }
+
+  #edit(key: FieldKey, raw: string, when: 'now' | 'soon'): void {
+    this.#drafts.set(key, raw);
+    this.#pending.add(key);
+    this.requestUpdate();
+    clearTimeout(this.#debounce);
+    if (when === 'now') this.#flush();
+    else this.#debounce = setTimeout(() => this.#flush(), TEXT_DEBOUNCE_MS);
+  }
+
+  /** Sends every valid pending edit as one patch; invalid ones stay on screen with their message. */
+  #flush(): void {
+    clearTimeout(this.#debounce);
+    const patch: Partial<Settings> = {};
+    for (const key of this.#pending) {
+      const raw = this.#drafts.get(key) ?? '';
+      if (fieldError(key, raw) !== null || raw === this.#stored(key)) continue;
+      if (key === 'engine') patch.engine = raw as EngineKind;
+      else if (isNumberKey(key)) patch.sampling = this.#draftSampling();
+      else patch[key] = key === 'systemPrompt' ? raw : raw.trim();
+    }
+    this.#pending.clear();
+    if (Object.keys(patch).length > 0) emit(this, 'mc-settings-change', patch);
+  }
+
+  /**
+   * The stored sampling with every valid number typed since the dialog opened, so that a patch sent before the
+   * previous one came back as `settings` cannot undo it.
+   */
+  #draftSampling(): SamplingParams {
+    let sampling = this.settings.sampling;
+    for (const key of NUMBER_KEYS) {
+      const raw = this.#drafts.get(key);
+      const value = raw === undefined ? undefined : parseNumber(NUMBER_FIELDS[key], raw);
+      if (value !== undefined) sampling = { ...sampling, [key]: value };
+    }
+    return sampling;
+  }
+
+  #localReason(): string {
+    return this.localUnavailableReason || 'This device cannot run the model.';
+  }
+
+  #onClose(): void {
+    this.#flush();
+    this.#drafts.clear();
+    this.tokenVisible = false;
+    this.keyVisible = false;
+    this.requestUpdate();
+    if (this.#returnFocusTo?.isConnected) this.#returnFocusTo.focus();
+    this.#returnFocusTo = null;
+  }
+
+  /** Opens the dialog as a modal; focus returns to whatever had it when the dialog closes. */
+  show(): void {
+    if (this.dialog.open) return;
+    this.#returnFocusTo = deepActiveElement();
+    this.dialog.showModal();
+  }
+
+  close(): void {
+    this.dialog.close();
+  }
+
+  #renderEngine(engine: string) {
+    return html`<div role="radiogroup" aria-labelledby="engine-label">
+      <span class="group-label" id="engine-label">Engine</span>
+      <div class="choice">
+        <input
+          type="radio"
+          id="engine-local"
+          name="engine"
+          value="local"
+          aria-describedby="engine-local-about"
+          .checked=${engine === 'local'}
+          @change=${() => this.#edit('engine', 'local', 'now')}
+        />
+        <label for="engine-local">This device</label>
+        ${
+          this.localAvailable
+            ? html`<p id="engine-local-about">Private: runs on your GPU. Downloads the model once.</p>`
+            : html`<p id="engine-local-about" class="unavailable">${this.#localReason()}</p>`
+        }
+      </div>
+      <div class="choice">
+        <input
+          type="radio"
+          id="engine-hosted"
+          name="engine"
+          value="hosted"
+          aria-describedby="engine-hosted-about"
+          .checked=${engine === 'hosted'}
+          @change=${() => this.#edit('engine', 'hosted', 'now')}
+        />
+        <label for="engine-hosted">Hugging Face API</label>
+        <p id="engine-hosted-about">Runs on Hugging Face or your own server. Needs a token.</p>
+      </div>
+    </div>`;
+  }
+
+  #renderFeedback(key: FieldKey, hint: string | undefined) {
+    const error = fieldError(key, this.#value(key));
+    return html`${hint ? html`<p class="hint" id="${key}-hint">${hint}</p>` : nothing}
+    ${error ? html`<p class="error" id="${key}-error">${error}</p>` : nothing}`;
+  }
+
+  #describedBy(key: FieldKey, hint: string | undefined): string | typeof nothing {
+    const ids = [hint ? `${key}-hint` : '', fieldError(key, this.#value(key)) ? `${key}-error` : ''].filter(Boolean);
+    return ids.length > 0 ? ids.join(' ') : nothing;
+  }
+
+  #renderTextField(
+    key: TextKey,
+    label: string,
+    options: { hint?: string; placeholder?: string; secret?: { visible: boolean; toggle: () => void; name: string } },
+  ) {
+    const { hint, placeholder, secret } = options;
+    const input = html`<input
+      class="field"
+      id=${key}
+      type=${secret && !secret.visible ? 'password' : 'text'}
+      autocomplete="off"
+      spellcheck="false"
+      placeholder=${placeholder ?? nothing}
+      aria-invalid=${fieldError(key, this.#value(key)) ? 'true' : 'false'}
+      aria-describedby=${this.#describedBy(key, hint)}
+      .value=${this.#value(key)}
+      @input=${(event: Event) => this.#edit(key, (event.target as HTMLInputElement).value, 'soon')}
+      @change=${() => this.#flush()}
+    />`;
+    return html`<div class="field-row">
+      <label for=${key}>${label}</label>
+      ${
+        secret
+          ? html`<div class="with-toggle">
+              ${input}
+              <button
+                type="button"
+                class="button"
+                aria-pressed=${secret.visible ? 'true' : 'false'}
+                @click=${secret.toggle}
+              >
+                ${eyeIcon}<span>${secret.name}</span>
+              </button>
+            </div>`
+          : input
+      }
+      ${this.#renderFeedback(key, hint)}
+    </div>`;
+  }
+
+  #renderNumberField(key: NumberKey) {
+    const spec = NUMBER_FIELDS[key];
+    return html`<div class="field-row">
+      <label for=${key}>${spec.label}</label>
+      <input
+        class="field"
+        id=${key}
+        type="number"
+        inputmode=${spec.integer ? 'numeric' : 'decimal'}
+        min=${spec.min}
+        max=${spec.max}
+        step=${spec.step}
+        placeholder=${spec.optional ? 'Random' : nothing}
+        aria-invalid=${fieldError(key, this.#value(key)) ? 'true' : 'false'}
+        aria-describedby=${this.#describedBy(key, spec.hint)}
+        .value=${this.#value(key)}
+        @input=${(event: Event) => this.#edit(key, (event.target as HTMLInputElement).value, 'soon')}
+        @change=${() => this.#flush()}
+      />
+      ${this.#renderFeedback(key, spec.hint)}
+    </div>`;
+  }
+
+  #renderLocal() {
+    return html`<section aria-labelledby="local-heading">
+      <h3 id="local-heading">Model on this device</h3>
+      ${this.localAvailable ? nothing : html`<p class="notice">${this.#localReason()}</p>`}
+      ${this.localPanel ?? nothing}
+    </section>`;
+  }
+
+  #renderHosted() {
+    const endpointUrl = this.#value('endpointUrl').trim();
+    return html`<section aria-labelledby="hosted-heading">
+      <h3 id="hosted-heading">Hugging Face API</h3>
+      ${this.#renderTextField('hfToken', 'Hugging Face token', {
+        hint: 'A token from huggingface.co/settings/tokens with the "Inference Providers" permission. Kept only in this browser.',
+        placeholder: 'hf_…',
+        secret: {
+          visible: this.tokenVisible,
+          toggle: () => (this.tokenVisible = !this.tokenVisible),
+          name: 'Show token',
+        },
+      })}
+      ${this.#renderTextField('hfModel', 'Hugging Face model', { placeholder: DEFAULT_SETTINGS.hfModel })}
+      ${this.#renderTextField('endpointUrl', 'Endpoint URL', {
+        hint: 'Any OpenAI-compatible server (TGI, vLLM, llama.cpp).',
+        placeholder: 'Empty = Hugging Face router',
+      })}
+      ${
+        endpointUrl === ''
+          ? nothing
+          : this.#renderTextField('endpointApiKey', 'Endpoint API key', {
+              hint: 'Sent only to this endpoint. Leave empty for Hugging Face endpoints: they get your Hugging Face token.',
+              secret: {
+                visible: this.keyVisible,
+                toggle: () => (this.keyVisible = !this.keyVisible),
+                name: 'Show key',
+              },
+            })
+      }
+    </section>`;
+  }
+
+  override render() {
+    const engine = this.#value('engine');
+    return html`<dialog aria-labelledby="settings-title" @close=${this.#onClose}>
+      <div class="header">
+        <h2 id="settings-title">Settings</h2>
+        <button class="icon-button ghost" aria-label="Close" title="Close" @click=${() => this.close()}>
+          ${closeIcon}
+        </button>
+      </div>
+      <div class="content">
+        <section>${this.#renderEngine(engine)}</section>
+        ${engine === 'local' ? this.#renderLocal() : this.#renderHosted()}
+        <section aria-labelledby="prompt-heading">
+          <h3 id="prompt-heading">Behaviour</h3>
+          <div class="field-row">
+            <label for="systemPrompt">System prompt</label>
+            <textarea
+              class="field"
+              id="systemPrompt"
+              placeholder="e.g. Answer briefly, in British English."
+              .value=${this.#value('systemPrompt')}
+              @input=${(event: Event) => this.#edit('systemPrompt', (event.target as HTMLTextAreaElement).value, 'soon')}
+              @change=${() => this.#flush()}
+            ></textarea>
+          </div>
+          <div class="sampling">${NUMBER_KEYS.map((key) => this.#renderNumberField(key))}</div>
+        </section>
+      </div>
+    </dialog>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mc-settings-dialog': McSettingsDialog;
+  }
+  interface HTMLElementEventMap {
+    'mc-settings-change': CustomEvent<Partial<Settings>>;
+  }
+}

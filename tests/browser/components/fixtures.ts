@@ -1,0 +1,68 @@
+/**
+ * Shared set-up for the component tests: mounting, and plain data shaped like the app's real state.
+ */
+import { afterEach } from 'vitest';
+import '../../../src/styles/tokens.css';
+import type { AppState } from '../../../src/state/app-state.js';
+import { DEFAULT_SETTINGS, type ConversationRecord, type MessageRecord } from '../../../src/state/types.js';
+
+afterEach(() => {
+  document.body.replaceChildren();
+});
+
+/** Puts the element in the page and waits for its first render. */
+export async function mount<T extends HTMLElement & { updateComplete?: Promise<unknown> }>(element: T): Promise<T> {
+  document.body.append(element);
+  await element.updateComplete;
+  return element;
+}
+
+export function conversation(id: string, title: string, updatedAt = 0): ConversationRecord {
+  return { id, title, createdAt: updatedAt, updatedAt };
+}
+
+export function userMessage(id: string, content: string, conversationId = 'c1'): MessageRecord {
+  return { id, conversationId, role: 'user', content, createdAt: 0, updatedAt: 0, status: 'complete' };
+}
+
+export function assistantMessage(id: string, content: string, extra: Partial<MessageRecord> = {}): MessageRecord {
+  return {
+    id,
+    conversationId: 'c1',
+    role: 'assistant',
+    content,
+    createdAt: 0,
+    updatedAt: 0,
+    status: 'complete',
+    engine: 'hosted',
+    model: 'mistralai/Mistral-7B-Instruct-v0.3',
+    ...extra,
+  };
+}
+
+export function appState(overrides: Partial<AppState> = {}): AppState {
+  return {
+    conversations: [],
+    activeConversationId: null,
+    messages: [],
+    settings: DEFAULT_SETTINGS,
+    streamingMessageId: null,
+    retryNotice: null,
+    alerts: [],
+    engineStatus: {
+      engine: 'hosted',
+      label: 'Hugging Face API · mistralai/Mistral-7B-Instruct-v0.3',
+      model: 'mistralai/Mistral-7B-Instruct-v0.3',
+      available: true,
+    },
+    ready: true,
+    ...overrides,
+  };
+}
+
+/** The focused element, looking inside open shadow roots (document.activeElement stops at the host). */
+export function focusedElement(): Element | null {
+  let element = document.activeElement;
+  while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+  return element;
+}
