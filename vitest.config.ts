@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 // @ts-expect-error -- a plain ESM script shared with the e2e harness; it has no type declarations.
 import { findChromium, CHROMIUM_FLAGS } from './scripts/find-chromium.mjs';
+import { webllmModelList } from './scripts/vite-plugin-webllm-models.js';
 
 const chromiumPath: string | undefined = findChromium();
 
@@ -16,6 +17,11 @@ export default defineConfig({
         },
       },
       {
+        plugins: [webllmModelList()],
+        optimizeDeps: {
+          // Pre-bundled up front, so the first run does not reload mid-test when it discovers them.
+          include: ['lit', 'lit/decorators.js', 'lit/directives/repeat.js', 'idb', 'axe-core', 'dompurify', 'marked'],
+        },
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],

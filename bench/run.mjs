@@ -80,7 +80,7 @@ async function measureBundles() {
     [...chunks.values()].some((chunk) => chunk.text.includes(marker)),
   );
   const hosted = hostedMarker ? loadedOnDemand(chunks, initial, hostedMarker) : null;
-  const webllm = loadedOnDemand(chunks, initial, 'mlc-chat-config.json');
+  const webllm = loadedOnDemand(chunks, initial, 'Cannot find model record');
 
   return [
     {

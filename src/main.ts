@@ -1,48 +1,90 @@
 /**
  * Boot: build the services, hand them to <mc-chat-app>, and make sure a streaming reply is written before the
- * page goes away. Everything heavy (the Hugging Face client, WebLLM) loads later, on first use.
+ * page goes away. Everything heavy (the Hugging Face client, WebLLM and its worker) loads later, on first use.
  */
+import { installScriptUrlPolicy } from './security/trusted-types.js';
 import './app/mc-chat-app.js';
 import { createEngineResolver } from './engines/engine-resolver.js';
+import { LocalModelService, localAvailability } from './engines/webllm/local-model-service.js';
+import { createConnectivity } from './pwa/connectivity.js';
+import { registerServiceWorker } from './pwa/register.js';
 import { ChatController } from './state/chat-controller.js';
 import { openChatRepository } from './storage/idb-repository.js';
 import { MemoryRepository } from './storage/memory-repository.js';
 import { createStreamingWriter } from './storage/streaming-writer.js';
 import type { ChatRepository } from './storage/types.js';
-import type { StorageError } from './storage/errors.js';
+import type { McChatApp } from './app/mc-chat-app.js';
 
 const STORAGE_UNAVAILABLE =
   'This browser does not let the app save conversations here (private window or storage turned off), so this chat ' +
   'will be lost when the tab closes. Open the app in a normal window to keep your conversations.';
 
-async function boot(): Promise<void> {
-  let versionChange: StorageError | undefined;
-  let repository: ChatRepository;
-  let storageFailure: string | undefined;
+async function openRepository(onAlert: (message: string) => void): Promise<ChatRepository> {
   try {
-    repository = await openChatRepository({
-      onVersionChange: (error) => {
-        versionChange = error;
-        controller.showAlert(error.userMessage);
-      },
-    });
+    return await openChatRepository({ onVersionChange: (error) => onAlert(error.userMessage) });
   } catch {
-    repository = new MemoryRepository();
-    storageFailure = STORAGE_UNAVAILABLE;
+    onAlert(STORAGE_UNAVAILABLE);
+    return new MemoryRepository();
   }
+}
 
-  const controller = new ChatController({
+/** The "This device" panel in Settings: created on first open, fed by the local model service. */
+async function mountLocalPanel(app: McChatApp, local: LocalModelService, controller: ChatController): Promise<void> {
+  await import('./components/mc-local-model-panel.js');
+  const panel = document.createElement('mc-local-model-panel');
+  panel.state = local.getState();
+  local.subscribe((state) => (panel.state = state));
+  panel.addEventListener('mc-local-select', (event) => {
+    void local.selectModel(event.detail.id);
+    void controller.updateSettings({ localModel: event.detail.id });
+  });
+  panel.addEventListener('mc-local-download', () => void local.requestDownload());
+  panel.addEventListener('mc-local-confirm', () => void local.confirmDownload());
+  panel.addEventListener('mc-local-cancel', () => void local.cancelDownload());
+  panel.addEventListener('mc-local-use-here', () => void local.useHere());
+  panel.addEventListener('mc-local-delete', (event) => void local.deleteModel(event.detail.id));
+  app.localPanel = panel;
+}
+
+async function boot(): Promise<void> {
+  installScriptUrlPolicy();
+  const app = document.querySelector('mc-chat-app');
+  if (!app) return;
+  // Storage problems found while opening are shown once the controller (and with it the alert list) exists.
+  const pendingAlerts: string[] = [];
+  const repository = await openRepository((message) => pendingAlerts.push(message));
+  const local = new LocalModelService();
+  const controller: ChatController = new ChatController({
     repository,
-    engines: createEngineResolver(undefined),
+    engines: createEngineResolver(local),
     createStreamingWriter: (save) =>
-      createStreamingWriter(save, { onError: (error) => controller.showAlert(messageOf(error)) }),
+      createStreamingWriter(save, { onError: (error) => controller.showAlert(userMessageOf(error)) }),
+  });
+  app.source = controller;
+  app.actions = controller;
+
+  const connectivity = createConnectivity();
+  app.online = connectivity.online;
+  connectivity.subscribe((online) => (app.online = online));
+  registerServiceWorker({
+    onNeedRefresh: (update) => (app.updateReady = update),
+    onOfflineReady: () => app.showToast('Ready to work offline'),
   });
 
-  const app = document.querySelector('mc-chat-app');
-  if (app) {
-    app.source = controller;
-    app.actions = controller;
-  }
+  local.subscribe((state) => {
+    const { available, reason } = localAvailability(state);
+    app.localAvailable = available;
+    app.localUnavailableReason = reason;
+    controller.refreshEngineStatus();
+  });
+  let panelMounted: Promise<void> | undefined;
+  const prepareLocal = () => {
+    panelMounted ??= mountLocalPanel(app, local, controller).catch(() =>
+      controller.showAlert('The model settings could not be loaded. Check your connection, then reopen Settings.'),
+    );
+    void local.prepare(controller.getState().settings.localModel);
+  };
+  app.addEventListener('mc-settings-open', prepareLocal);
 
   // A closing or hidden tab may never run another task: write the streaming reply now.
   const flush = () => void controller.flushPending();
@@ -52,11 +94,24 @@ async function boot(): Promise<void> {
   });
 
   await controller.start();
-  if (storageFailure) controller.showAlert(storageFailure);
-  if (versionChange) controller.showAlert(versionChange.userMessage);
+  for (const message of pendingAlerts.splice(0)) controller.showAlert(message);
+  if (controller.getState().settings.engine === 'local') await startLocal(local, controller, prepareLocal);
 }
 
-function messageOf(error: unknown): string {
+/**
+ * Private by default: a device that can run the model starts on it. Without WebGPU (or without a GPU that fits
+ * any model) the app switches to the Hugging Face API and says why.
+ */
+async function startLocal(local: LocalModelService, chat: ChatController, prepareLocal: () => void): Promise<void> {
+  prepareLocal();
+  await local.prepare();
+  const { available, reason } = localAvailability(local.getState());
+  if (available) return;
+  await chat.updateSettings({ engine: 'hosted' });
+  chat.showAlert(`${reason} This app uses the Hugging Face API instead; add your token in Settings.`);
+}
+
+function userMessageOf(error: unknown): string {
   return error && typeof error === 'object' && 'userMessage' in error && typeof error.userMessage === 'string'
     ? error.userMessage
     : 'The reply could not be saved. Keep this tab open; it will be retried.';

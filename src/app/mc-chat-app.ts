@@ -6,6 +6,7 @@ import '../components/mc-conversation-list.js';
 import '../components/mc-settings-dialog.js';
 import '../components/mc-transcript.js';
 import { eraserIcon, menuIcon, settingsIcon, sparkIcon } from '../components/icons.js';
+import { emit } from '../components/events.js';
 import type { McComposer } from '../components/mc-composer.js';
 import type { McConversationList } from '../components/mc-conversation-list.js';
 import type { McSettingsDialog } from '../components/mc-settings-dialog.js';
@@ -124,6 +125,26 @@ export class McChatApp extends LitElement {
       }
       .dot.unavailable {
         background: var(--mc-color-warning);
+      }
+      .offline {
+        flex: none;
+        padding: 0 var(--mc-space-2);
+        border-radius: var(--mc-radius-pill);
+        background: var(--mc-color-warning-soft);
+        color: var(--mc-color-text);
+        font-weight: var(--mc-font-weight-bold);
+      }
+      .update {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: var(--mc-space-3);
+        margin: var(--mc-space-2) var(--mc-space-4) 0;
+        padding: var(--mc-space-2) var(--mc-space-3);
+        border: 1px solid var(--mc-color-border);
+        border-radius: var(--mc-radius-md);
+        background: var(--mc-color-surface);
+        font-size: var(--mc-font-size-sm);
       }
       .engine-status span:last-child {
         overflow: hidden;
@@ -250,6 +271,10 @@ export class McChatApp extends LitElement {
   @property({ attribute: false }) localUnavailableReason = '';
   /** The local model chooser and download, shown in Settings while "This device" is the engine. */
   @property({ attribute: false }) localPanel: Node | null = null;
+  /** Whether the browser has a network; the app says "Offline" when not (the local engine still works). */
+  @property({ attribute: false }) online = true;
+  /** Set when a new version of the app is installed and waiting: calling it switches to it and reloads. */
+  @property({ attribute: false }) updateReady: (() => Promise<void>) | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -322,6 +347,11 @@ export class McChatApp extends LitElement {
     this.menuButton.focus();
   }
 
+  readonly #openSettings = (): void => {
+    this.settingsDialog.show();
+    emit(this, 'mc-settings-open', undefined);
+  };
+
   #onSidebarKeydown(event: KeyboardEvent): void {
     if (event.key === 'Escape' && this.drawerOpen) {
       event.preventDefault();
@@ -341,16 +371,14 @@ export class McChatApp extends LitElement {
   }
 
   #onCopy(event: HTMLElementEventMap['mc-copy']): void {
-    clearTimeout(this.#toastTimer);
-    this.toast = event.detail.copied ? 'Copied to clipboard' : 'Could not copy: the browser blocked the clipboard.';
-    this.#toastTimer = setTimeout(() => (this.toast = ''), TOAST_MS);
+    this.showToast(event.detail.copied ? 'Copied to clipboard' : 'Could not copy: the browser blocked the clipboard.');
   }
 
   #renderRetry(notice: RetryNotice | null) {
     return html`<div class="notices" aria-live="polite">
       ${
         notice
-          ? html`<div class="retry">
+          ? html`<div class="retry" role="status">
               <span>${describeRetry(notice)}</span>
               <span class="attempt">Attempt ${notice.attempt} of ${notice.maxAttempts}</span>
               <button class="button ghost" @click=${() => this.actions?.stop()}>Cancel</button>
@@ -358,6 +386,13 @@ export class McChatApp extends LitElement {
           : nothing
       }
     </div>`;
+  }
+
+  /** A short, polite confirmation that fades on its own (copied, ready offline). */
+  showToast(message: string): void {
+    clearTimeout(this.#toastTimer);
+    this.toast = message;
+    this.#toastTimer = setTimeout(() => (this.toast = ''), TOAST_MS);
   }
 
   override render() {
@@ -396,6 +431,7 @@ export class McChatApp extends LitElement {
               <h1>${active?.title ?? 'New chat'}</h1>
               <div class="engine-status" role="status">
                 <span class="dot ${engineStatus.available ? '' : 'unavailable'}"></span>
+                ${this.online ? nothing : html`<span class="offline">Offline</span>`}
                 <span>${engineStatus.label}${engineStatus.detail ? ` · ${engineStatus.detail}` : ''}</span>
               </div>
             </div>
@@ -408,14 +444,19 @@ export class McChatApp extends LitElement {
             >
               ${eraserIcon}
             </button>
-            <button
-              class="icon-button ghost"
-              aria-label="Settings"
-              title="Settings"
-              @click=${() => this.settingsDialog.show()}
-            >
+            <button class="icon-button ghost" aria-label="Settings" title="Settings" @click=${this.#openSettings}>
               ${settingsIcon}
             </button>
+          </div>
+          <div aria-live="polite">
+            ${
+              this.updateReady
+                ? html`<div class="update" role="status">
+                    <span>A new version is available.</span>
+                    <button class="button" @click=${() => void this.updateReady?.()}>Reload</button>
+                  </div>`
+                : nothing
+            }
           </div>
           ${
             state.alerts.length > 0
@@ -456,6 +497,10 @@ export class McChatApp extends LitElement {
 }
 
 declare global {
+  interface HTMLElementEventMap {
+    /** Settings was opened: the owner may prepare what it shows (the local model catalogue). */
+    'mc-settings-open': CustomEvent<undefined>;
+  }
   interface HTMLElementTagNameMap {
     'mc-chat-app': McChatApp;
   }

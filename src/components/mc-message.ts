@@ -193,7 +193,14 @@ export class McMessage extends LitElement {
   }
 
   /** The message text. The one place to change when the body becomes rendered Markdown. */
+  /**
+   * The model's words are hostile input: they go through <mc-markdown>, whose one sanitizer policy decides what
+   * becomes markup. The user's own words are shown as typed, as plain text.
+   */
   renderBody() {
+    if (this.message.role === 'assistant' && markdownReady(this)) {
+      return html`<mc-markdown class="body" .text=${this.message.content} ?streaming=${this.streaming}></mc-markdown>`;
+    }
     return html`<div class="body">${this.message.content}</div>`;
   }
 
@@ -261,6 +268,19 @@ export class McMessage extends LitElement {
       </div>
     </article>`;
   }
+}
+
+let markdownLoading: Promise<unknown> | undefined;
+
+/**
+ * Whether <mc-markdown> (the Markdown parser and sanitizer, a chunk of its own) is defined. The first reply to need
+ * it starts the import and shows plain text meanwhile; it re-renders once the element is defined.
+ */
+function markdownReady(message: McMessage): boolean {
+  if (customElements.get('mc-markdown')) return true;
+  markdownLoading ??= import('./mc-markdown.js');
+  void markdownLoading.then(() => message.requestUpdate());
+  return false;
 }
 
 declare global {

@@ -198,6 +198,14 @@ export class ChatController implements ChatActions, StateSource {
     await this.#guard(() => this.#repository.saveSettings(settings));
   }
 
+  /** Re-reads the engine status, for changes that come from the engine rather than from settings (a download). */
+  refreshEngineStatus(): void {
+    this.#store.update((state) => {
+      const engineStatus = this.#engines.describe(state.settings);
+      return sameStatus(engineStatus, state.engineStatus) ? state : { ...state, engineStatus };
+    });
+  }
+
   dismissAlert(id: number): void {
     this.#store.update((state) => ({ ...state, alerts: dismissAlert(state.alerts, id) }));
   }
@@ -362,6 +370,16 @@ export class ChatController implements ChatActions, StateSource {
       this.showAlert(errorMessage(error));
     }
   }
+}
+
+function sameStatus(a: EngineStatus, b: EngineStatus): boolean {
+  return (
+    a.engine === b.engine &&
+    a.label === b.label &&
+    a.model === b.model &&
+    a.available === b.available &&
+    a.detail === b.detail
+  );
 }
 
 function errorMessage(error: unknown): string {

@@ -26,6 +26,13 @@ export interface MessageRecord {
   usage?: Usage;
   /** The oldest turns the engine left out to fit its context window when it wrote this reply. */
   omittedTurns?: number;
+  /**
+   * The message this one follows: a user message's parent is the reply before it (null for the first message), a
+   * reply's parent is the user message it answers. Messages with the same parent are alternatives (an edit, a
+   * regenerate). Stored messages always have it; when a new message is written without it, storage makes it follow
+   * the conversation's active leaf.
+   */
+  parentId?: string | null;
 }
 
 export interface ConversationRecord {
@@ -33,6 +40,11 @@ export interface ConversationRecord {
   title: string;
   createdAt: number;
   updatedAt: number;
+  /**
+   * The last message of the branch shown. Storage moves it to every new message written and keeps it when a stale
+   * copy of the conversation is written back; `setActiveLeaf` moves it to another branch.
+   */
+  activeLeafId?: string;
 }
 
 export interface Settings {
@@ -63,8 +75,9 @@ export const DEFAULT_SAMPLING: SamplingParams = {
   seed: null,
 };
 
+/** Private by default: the app starts on this device's GPU, and moves to the hosted API only where it cannot run. */
 export const DEFAULT_SETTINGS: Settings = {
-  engine: 'hosted',
+  engine: 'local',
   hfToken: '',
   hfModel: DEFAULT_HF_MODEL,
   endpointUrl: '',

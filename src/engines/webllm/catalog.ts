@@ -105,10 +105,13 @@ export function resolveLocalModel(
   return options.find((option) => option.disabledReason === undefined);
 }
 
-/** Loads WebLLM's model list on demand (the settings panel, the first local load). */
+/**
+ * Loads WebLLM's model list on demand (the settings panel, the first local load): a small JSON chunk extracted from
+ * the installed package at build time (scripts/vite-plugin-webllm-models.ts), not the 2 MB package itself.
+ */
 export async function loadPrebuiltModelList(): Promise<ModelRecord[]> {
-  const { prebuiltAppConfig } = await import('@mlc-ai/web-llm');
-  return prebuiltAppConfig.model_list;
+  const { default: modelList } = await import('virtual:webllm-model-list');
+  return modelList;
 }
 
 export function parameterCountFromId(modelId: string): number | undefined {

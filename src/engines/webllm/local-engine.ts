@@ -1,6 +1,7 @@
 /**
- * The local engine: WebLLM in a dedicated worker, created on first use so neither the 2.3 MB gz package nor the
- * worker loads until the user asks for the model on this device.
+ * The local engine: WebLLM in a dedicated worker, created on first use. The page never loads WebLLM (6 MB, 2.1 MB
+ * gzipped): it speaks to the worker through worker-protocol.ts, and nothing of the model runs until the user asks
+ * for it on this device.
  */
 
 import type {
@@ -8,7 +9,6 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionRequestStreaming,
   CompletionUsage,
-  InitProgressReport,
 } from '@mlc-ai/web-llm';
 import { normalizeHistory } from '../normalize-history.js';
 import { EngineError } from '../types.js';
@@ -27,19 +27,11 @@ import type { ContextFit } from './context-window.js';
 import { localEngineError, toEngineError, WORKER_ERROR_NAME } from './errors.js';
 import { parseProgress } from './progress.js';
 import type { LoadProgress } from './progress.js';
+import { WorkerEngineClient } from './worker-client.js';
+import type { WebLlmEngineLike } from './worker-protocol.js';
 
-/** What LocalEngine uses of WebLLM's `WebWorkerMLCEngine`; a test passes a fake that replays WebLLM's shapes. */
-export interface WebLlmEngineLike {
-  reload(modelId: string): Promise<void>;
-  unload(): Promise<void>;
-  interruptGenerate(): void;
-  setInitProgressCallback(callback: (report: InitProgressReport) => void): void;
-  chat: {
-    completions: {
-      create(request: ChatCompletionRequestStreaming): Promise<AsyncIterable<ChatCompletionChunk>>;
-    };
-  };
-}
+/** What LocalEngine uses of a WebLLM engine (the worker client); a test passes a fake that replays WebLLM's shapes. */
+export type { WebLlmEngineLike };
 
 export interface EngineHandle {
   engine: WebLlmEngineLike;
@@ -334,21 +326,26 @@ export class LocalEngine implements ChatEngine {
   }
 }
 
-/** The default factory: the package and the worker are fetched on the first load only. */
+/** The default factory: the worker, and WebLLM inside it, are fetched on the first load only. */
 export async function createWorkerEngine(): Promise<EngineHandle> {
-  const { WebWorkerMLCEngine } = await import('@mlc-ai/web-llm');
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const engine = new WorkerEngineClient(worker);
   const failed = new Promise<never>((_, reject) => {
     const fail = (detail: string): void => {
       const error = new Error(`The model worker stopped: ${detail}`);
       error.name = WORKER_ERROR_NAME;
+      engine.close(error);
       reject(error);
     };
     worker.addEventListener('error', (event) => fail(event.message || 'its script failed to load'));
     worker.addEventListener('messageerror', () => fail('a message could not be read'));
   });
   failed.catch(() => undefined);
-  return { engine: new WebWorkerMLCEngine(worker), failed, terminate: () => worker.terminate() };
+  const terminate = (): void => {
+    worker.terminate();
+    engine.close(new DOMException('The model worker was ended.', 'AbortError'));
+  };
+  return { engine, failed, terminate };
 }
 
 /** WebLLM's request, with settings a form may leave out of range pulled back into what WebLLM accepts. */

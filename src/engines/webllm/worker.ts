@@ -1,14 +1,17 @@
 /**
- * The dedicated worker that holds WebLLM's MLCEngine, so the 6.8 MB runtime, the model weights and every GPU
- * submission stay off the page's main thread. {@link LocalEngine} starts it on first use.
+ * The dedicated worker that holds WebLLM's MLCEngine: the only place the 6 MB package is loaded, so the runtime, the
+ * model weights and every GPU submission stay off the page's main thread. {@link LocalEngine} starts it on first use
+ * and speaks to it through worker-protocol.ts.
  */
 
-import { WebWorkerMLCEngineHandler } from '@mlc-ai/web-llm';
+import { MLCEngine, prebuiltAppConfig } from '@mlc-ai/web-llm';
+import { serveEngine } from './worker-protocol.js';
+import type { MessageEndpoint, WorkerResponse } from './worker-protocol.js';
 
-const handler = new WebWorkerMLCEngineHandler();
+// The page tells which models are on disk by reading Cache Storage itself (model-cache.ts): pin WebLLM to the Cache
+// API backend that it re-implements, whatever WebLLM's default becomes.
+const engine = new MLCEngine({ appConfig: { ...prebuiltAppConfig, cacheBackend: 'cache' } });
 
-// The global `addEventListener` is the worker's own here; typing it through the DOM lib keeps worker globals
-// (DedicatedWorkerGlobalScope) out of the page's types, and both scopes deliver a MessageEvent.
-addEventListener('message', (event: MessageEvent) => {
-  handler.onmessage(event);
-});
+// The global scope is the worker's own here; typing it through the DOM lib keeps worker globals
+// (DedicatedWorkerGlobalScope) out of the page's types, and both scopes post and deliver MessageEvents alike.
+serveEngine(engine, globalThis as unknown as MessageEndpoint<WorkerResponse>);

@@ -4,7 +4,12 @@
 import { afterEach } from 'vitest';
 import '../../../src/styles/tokens.css';
 import type { AppState } from '../../../src/state/app-state.js';
-import { DEFAULT_SETTINGS, type ConversationRecord, type MessageRecord } from '../../../src/state/types.js';
+import {
+  DEFAULT_SETTINGS,
+  type ConversationRecord,
+  type MessageRecord,
+  type Settings,
+} from '../../../src/state/types.js';
 
 afterEach(() => {
   document.body.replaceChildren();
@@ -40,12 +45,15 @@ export function assistantMessage(id: string, content: string, extra: Partial<Mes
   };
 }
 
+/** The defaults, on the hosted engine (the app's own default is this device). */
+export const HOSTED_SETTINGS: Settings = { ...DEFAULT_SETTINGS, engine: 'hosted' };
+
 export function appState(overrides: Partial<AppState> = {}): AppState {
   return {
     conversations: [],
     activeConversationId: null,
     messages: [],
-    settings: DEFAULT_SETTINGS,
+    settings: HOSTED_SETTINGS,
     streamingMessageId: null,
     retryNotice: null,
     alerts: [],

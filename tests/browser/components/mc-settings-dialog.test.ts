@@ -2,9 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../../src/components/mc-settings-dialog.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/state/types.js';
+import { HOSTED_SETTINGS } from './fixtures.js';
 import { focusedElement, mount } from './fixtures.js';
 
-async function openDialog(settings: Settings = DEFAULT_SETTINGS, local = { available: true, reason: '' }) {
+async function openDialog(settings: Settings = HOSTED_SETTINGS, local = { available: true, reason: '' }) {
   const opener = document.createElement('button');
   opener.textContent = 'Open settings';
   document.body.append(opener);
@@ -54,7 +55,7 @@ describe('mc-settings-dialog', () => {
 
   it('keeps This device choosable when the device cannot run it, and says why', async () => {
     const reason = 'This browser has no WebGPU. Try Chrome or Edge 113+.';
-    const { dialog, patches } = await openDialog(DEFAULT_SETTINGS, { available: false, reason });
+    const { dialog, patches } = await openDialog(HOSTED_SETTINGS, { available: false, reason });
     const local = dialog.getByRole('radio', { name: 'This device' });
     await expect.element(local).toHaveAccessibleDescription(reason);
     await userEvent.click(local);
@@ -63,7 +64,7 @@ describe('mc-settings-dialog', () => {
   });
 
   it('hides the token until Show token is pressed', async () => {
-    const { dialog } = await openDialog({ ...DEFAULT_SETTINGS, hfToken: 'hf_secret' });
+    const { dialog } = await openDialog({ ...HOSTED_SETTINGS, hfToken: 'hf_secret' });
     const token = dialog.getByRole('textbox', { name: 'Hugging Face token' });
     await expect.element(token).toHaveAttribute('type', 'password');
     await expect.element(token).toHaveValue('hf_secret');
@@ -129,7 +130,7 @@ describe('mc-settings-dialog', () => {
 
   it('names every sampling field and takes an empty seed as random', async () => {
     const { dialog, patches } = await openDialog({
-      ...DEFAULT_SETTINGS,
+      ...HOSTED_SETTINGS,
       sampling: { ...DEFAULT_SETTINGS.sampling, seed: 42 },
     });
     for (const name of ['Temperature', 'Top-p', 'Max new tokens', 'Repetition penalty', 'Seed']) {

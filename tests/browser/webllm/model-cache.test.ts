@@ -1,41 +1,179 @@
-import { prebuiltAppConfig } from '@mlc-ai/web-llm';
-import { afterEach, describe, expect, test } from 'vitest';
+import { deleteModelAllInfoInCache, hasModelInCache, prebuiltAppConfig } from '@mlc-ai/web-llm';
+import type { AppConfig, ModelRecord } from '@mlc-ai/web-llm';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import type { MockInstance } from 'vitest';
 import { listLocalModels } from '../../../src/engines/webllm/catalog.js';
 import { probeGpu } from '../../../src/engines/webllm/gpu-probe.js';
 import {
+  cacheStorageApi,
   deleteAllModels,
   deleteModel,
+  deleteModelRecordFromCache,
+  hasModelRecordInCache,
   isModelCached,
   listCachedModels,
+  WEBLLM_CACHE_NAMES,
 } from '../../../src/engines/webllm/model-cache.js';
 
-const MODEL_ID = 'SmolLM2-360M-Instruct-q4f32_1-MLC';
-const record = prebuiltAppConfig.model_list.find((model) => model.model_id === MODEL_ID);
-// WebLLM keys its Cache Storage entries by the files' URLs under "<model>/resolve/main/".
-const base = `${record?.model ?? ''}/resolve/main/`;
-const SHARDS = ['params_shard_0.bin', 'params_shard_1.bin'];
-
-/** What a finished download leaves in Cache Storage, with tiny stand-in files: nothing is fetched. */
-async function storeFakeDownload(shards: string[]): Promise<void> {
-  const cache = await caches.open('webllm/model');
-  const index = { metadata: {}, records: SHARDS.map((dataPath) => ({ dataPath, nbytes: 4, records: [] })) };
-  await cache.put(new Request(`${base}tensor-cache.json`), new Response(JSON.stringify(index)));
-  for (const shard of shards) await cache.put(new Request(`${base}${shard}`), new Response(new Uint8Array(4)));
-  await cache.put(new Request(`${base}tokenizer.json`), new Response('{}'));
-  await (await caches.open('webllm/wasm')).put(new Request(record?.model_lib ?? ''), new Response('wasm'));
-  await (await caches.open('webllm/config')).put(new Request(`${base}mlc-chat-config.json`), new Response('{}'));
+/** A download as WebLLM leaves it in Cache Storage, with tiny stand-in files: nothing here is fetched. */
+interface FakeDownload {
+  record: ModelRecord;
+  shards: string[];
+  /** Shards left out, as after an interrupted download. */
+  missing?: string[];
+  withoutIndex?: boolean;
 }
 
-afterEach(() => deleteAllModels());
+async function store({ record, shards, missing = [], withoutIndex = false }: FakeDownload): Promise<void> {
+  const base = baseUrl(record);
+  const model = await caches.open('webllm/model');
+  if (!withoutIndex) {
+    const index = { metadata: {}, records: shards.map((dataPath) => ({ dataPath, nbytes: 4, records: [] })) };
+    await model.put(`${base}tensor-cache.json`, new Response(JSON.stringify(index)));
+  }
+  for (const shard of shards.filter((name) => !missing.includes(name))) {
+    await model.put(`${base}${shard}`, new Response(new Uint8Array(4)));
+  }
+  await model.put(`${base}tokenizer.json`, new Response('{}'));
+  await model.put(`${base}tokenizer.model`, new Response('spm'));
+  await (await caches.open('webllm/wasm')).put(record.model_lib, new Response('wasm'));
+  const config = await caches.open('webllm/config');
+  await config.put(`${base}mlc-chat-config.json`, new Response('{}'));
+  if (record.model_manifest) await config.put(`${base}${record.model_manifest}`, new Response('{}'));
+}
 
-describe('models on disk, through WebLLM’s real cache functions and this browser’s Cache Storage', () => {
+/** WebLLM keys its entries by the files' URLs under "<model>/resolve/main/". */
+function baseUrl(record: ModelRecord): string {
+  return `${record.model.replace(/\/$/, '')}/resolve/main/`;
+}
+
+/** Every entry of WebLLM's caches, by cache. */
+async function snapshot(): Promise<Record<string, string[]>> {
+  const entries: Record<string, string[]> = {};
+  for (const name of WEBLLM_CACHE_NAMES) {
+    const keys = (await caches.has(name)) ? await (await caches.open(name)).keys() : [];
+    entries[name] = keys.map((request) => request.url).sort();
+  }
+  return entries;
+}
+
+const FAKE: ModelRecord = {
+  model: 'https://huggingface.co/mlc-ai/Fake-Model-MLC',
+  model_id: 'Fake-Model-MLC',
+  model_lib:
+    'https://raw.githubusercontent.com/mlc-ai/binary-mlc-llm-libs/main/web-llm-models/v0_2_86/base/Fake-Model-webgpu.wasm',
+};
+/** A model whose record names a package manifest, which WebLLM deletes with the chat config. */
+const FAKE_WITH_MANIFEST: ModelRecord = {
+  model: 'https://huggingface.co/mlc-ai/Fake-Manifest-Model-MLC/',
+  model_id: 'Fake-Manifest-Model-MLC',
+  model_lib:
+    'https://raw.githubusercontent.com/mlc-ai/binary-mlc-llm-libs/main/web-llm-models/v0_2_86/base/Fake-Manifest-webgpu.wasm',
+  model_manifest: 'mlc-model-manifest.json',
+};
+/** Another model on disk, which no delete may touch. */
+const OTHER: ModelRecord = {
+  model: 'https://huggingface.co/mlc-ai/Other-Model-MLC',
+  model_id: 'Other-Model-MLC',
+  model_lib:
+    'https://raw.githubusercontent.com/mlc-ai/binary-mlc-llm-libs/main/web-llm-models/v0_2_86/base/Other-webgpu.wasm',
+  model_manifest: 'mlc-model-manifest.json',
+};
+const SHARDS = ['params_shard_0.bin', 'params_shard_1.bin', 'params_shard_2.bin'];
+/** What the worker runs with: WebLLM's Cache API backend. */
+const APP_CONFIG: AppConfig = { model_list: [FAKE, FAKE_WITH_MANIFEST, OTHER], cacheBackend: 'cache' };
+
+// Anything WebLLM fetches goes through `fetch()` or `Cache.add()`: both are watched, and must stay unused.
+let network: MockInstance[] = [];
+
+beforeEach(() => {
+  const refuse = (): never => {
+    throw new Error('This test must not use the network');
+  };
+  network = [
+    vi.spyOn(globalThis, 'fetch').mockImplementation(refuse),
+    vi.spyOn(Cache.prototype, 'add').mockImplementation(refuse),
+    vi.spyOn(Cache.prototype, 'addAll').mockImplementation(refuse),
+  ];
+});
+
+afterEach(async () => {
+  const calls = network.map((spy) => spy.mock.calls.length);
+  vi.restoreAllMocks();
+  await deleteAllModels();
+  expect(calls).toEqual([0, 0, 0]);
+});
+
+describe('our Cache Storage reading agrees with WebLLM’s own functions', () => {
+  test('the app never leaves WebLLM’s Cache API backend', () => {
+    expect(prebuiltAppConfig.cacheBackend ?? 'cache').toBe('cache');
+  });
+
+  test.each<[string, Partial<FakeDownload>, boolean]>([
+    ['every shard present', {}, true],
+    ['one shard missing', { missing: ['params_shard_1.bin'] }, false],
+    ['the weight index missing', { withoutIndex: true }, false],
+  ])('%s: both say %s', async (_, download, expected) => {
+    await store({ record: FAKE, shards: SHARDS, ...download });
+    expect(await hasModelInCache(FAKE.model_id, APP_CONFIG)).toBe(expected);
+    expect(await hasModelRecordInCache(FAKE)).toBe(expected);
+    expect(await isModelCached(FAKE.model_id, cacheStorageApi([FAKE]))).toBe(expected);
+  });
+
+  test('nothing stored: both say no', async () => {
+    expect(await hasModelInCache(FAKE.model_id, APP_CONFIG)).toBe(false);
+    expect(await hasModelRecordInCache(FAKE)).toBe(false);
+  });
+
+  test.each([
+    ['a complete download', FAKE, {}],
+    ['an interrupted download', FAKE, { missing: ['params_shard_0.bin'] }],
+    ['a model with a package manifest', FAKE_WITH_MANIFEST, {}],
+  ])('deleting %s removes what WebLLM’s delete removes, and nothing else', async (_, record, download) => {
+    const arrange = async (): Promise<void> => {
+      await deleteAllModels();
+      await store({ record: OTHER, shards: SHARDS });
+      await store({ record, shards: SHARDS, ...download });
+    };
+
+    await arrange();
+    await deleteModelAllInfoInCache(record.model_id, APP_CONFIG);
+    const afterWebLlm = await snapshot();
+
+    await arrange();
+    await deleteModelRecordFromCache(record);
+    const afterOurs = await snapshot();
+
+    expect(afterOurs).toEqual(afterWebLlm);
+    // The other model is untouched; of this one, WebLLM keeps only the few-kilobyte weight index.
+    const base = baseUrl(record);
+    expect(afterOurs['webllm/model']?.filter((url) => url.startsWith(base))).toEqual([`${base}tensor-cache.json`]);
+    expect(afterOurs['webllm/wasm']).toHaveLength(1);
+  });
+
+  test('deleting a model whose weight index is gone removes the rest without going to the network', async () => {
+    await store({ record: FAKE, shards: SHARDS, withoutIndex: true });
+    await deleteModelRecordFromCache(FAKE);
+    const left = await snapshot();
+    // The shards cannot be named without the index; everything else is gone.
+    expect(left['webllm/model']).toEqual(SHARDS.map((shard) => `${baseUrl(FAKE)}${shard}`));
+    expect(left['webllm/wasm']).toEqual([]);
+    expect(left['webllm/config']).toEqual([]);
+  });
+});
+
+describe('models on disk, by id, through WebLLM’s prebuilt list', () => {
+  const MODEL_ID = 'SmolLM2-360M-Instruct-q4f32_1-MLC';
+  const record = prebuiltAppConfig.model_list.find((model) => model.model_id === MODEL_ID)!;
+
   test('a model never downloaded is not cached, and deleting it touches nothing', async () => {
     expect(await isModelCached(MODEL_ID)).toBe(false);
     expect(await deleteModel(MODEL_ID)).toBe(false);
+    expect(await isModelCached('No-Such-Model-MLC')).toBe(false);
   });
 
   test('a complete download is listed with its size, and deleting it frees its space', async () => {
-    await storeFakeDownload(SHARDS);
+    await store({ record, shards: SHARDS.slice(0, 2) });
     expect(await isModelCached(MODEL_ID)).toBe(true);
 
     const options = listLocalModels(await probeGpu(), prebuiltAppConfig.model_list);
@@ -47,15 +185,15 @@ describe('models on disk, through WebLLM’s real cache functions and this brows
 
     expect(await deleteModel(MODEL_ID)).toBe(true);
     expect(await isModelCached(MODEL_ID)).toBe(false);
-    // WebLLM keeps only the few-kilobyte weight index; every shard and the tokenizer are gone.
-    const left = (await (await caches.open('webllm/model')).keys()).map((request) => request.url);
-    expect(left).toEqual([`${base}tensor-cache.json`]);
-    expect(await (await caches.open('webllm/wasm')).keys()).toHaveLength(0);
-    expect(await (await caches.open('webllm/config')).keys()).toHaveLength(0);
+    expect(await snapshot()).toEqual({
+      'webllm/model': [`${baseUrl(record)}tensor-cache.json`],
+      'webllm/config': [],
+      'webllm/wasm': [],
+    });
   });
 
   test('an interrupted download is not "cached", and deleting everything clears it', async () => {
-    await storeFakeDownload(SHARDS.slice(0, 1));
+    await store({ record, shards: SHARDS, missing: ['params_shard_2.bin'] });
     expect(await isModelCached(MODEL_ID)).toBe(false);
     await deleteAllModels();
     expect(await caches.has('webllm/model')).toBe(false);

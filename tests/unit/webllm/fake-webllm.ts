@@ -1,11 +1,20 @@
 import type { ChatCompletionChunk, ChatCompletionRequestStreaming, InitProgressReport } from '@mlc-ai/web-llm';
 import type { EngineHandle, WebLlmEngineLike } from '../../../src/engines/webllm/local-engine.js';
+import { WorkerEngineClient } from '../../../src/engines/webllm/worker-client.js';
+import { serveEngine } from '../../../src/engines/webllm/worker-protocol.js';
+import type { MessageEndpoint, WorkerRequest, WorkerResponse } from '../../../src/engines/webllm/worker-protocol.js';
 import { deltaChunk, finalChunk, usageChunk } from './fixtures.js';
 
-/** How one `reload()` behaves: progress reports, then success, a worker error string, or waiting forever. */
+/**
+ * What WebLLM throws: a "Name: message" string as WebLLM's own worker forwards errors, or an Error as MLCEngine
+ * throws them inside our worker.
+ */
+export type WebLlmFailure = string | Error;
+
+/** How one `reload()` behaves: progress reports, then success, an error, or waiting forever. */
 export interface ReloadScript {
   progress?: InitProgressReport[];
-  outcome: 'ok' | 'hang' | { error: string };
+  outcome: 'ok' | 'hang' | { error: WebLlmFailure };
 }
 
 /** How one `chat.completions.create()` stream behaves. */
@@ -15,13 +24,13 @@ export interface ReplyScript {
   promptTokens?: number;
   /** Stream never produces the next token until interrupted (a slow GPU). */
   stallAfter?: number;
-  /** Throw this worker error string instead of the token with this index. */
-  errorAt?: { index: number; error: string };
+  /** Throw this error instead of the token with this index. */
+  errorAt?: { index: number; error: WebLlmFailure };
 }
 
 /**
- * A WebWorkerMLCEngine stand-in that replays WebLLM's real shapes: progress through the init callback, errors as
- * "Name: message" strings, and chunks built like `makeStreamDeltaChunk` / `makeStreamFinalChunk` /
+ * A WebLLM engine stand-in (for the worker client in the page, or for MLCEngine in the worker) that replays WebLLM's
+ * real shapes: progress through the init callback, errors as "Name: message" strings or named Errors, and chunks built like `makeStreamDeltaChunk` / `makeStreamFinalChunk` /
  * `makeStreamUsageChunk`. Like WebLLM, a stream resets the interrupt flag when it starts generating, and an
  * interrupted stream ends with finish_reason "abort" and a usage chunk.
  */
@@ -116,6 +125,74 @@ export interface FakeFactory {
 
 /** Hands out one scripted engine per worker, as LocalEngine starts a fresh worker for every load attempt. */
 export function fakeFactory(...engines: FakeWebLlmEngine[]): FakeFactory {
+  return scriptedFactory(engines, (engine) => ({ engine, end: () => undefined }));
+}
+
+/**
+ * Like {@link fakeFactory}, but each scripted engine sits in a "worker" behind the real protocol: served by
+ * `serveEngine` at one end of a channel, reached through `WorkerEngineClient` at the other, as worker.ts and
+ * createWorkerEngine() wire them.
+ */
+export function workerProtocolFactory(...engines: FakeWebLlmEngine[]): FakeFactory {
+  return scriptedFactory(engines, (engine) => {
+    const channel = fakeMessageChannel<WorkerRequest, WorkerResponse>();
+    serveEngine(engine, channel.worker);
+    const client = new WorkerEngineClient(channel.page);
+    return {
+      engine: client,
+      end: (reason) => {
+        channel.close();
+        client.close(reason);
+      },
+    };
+  });
+}
+
+export interface FakeMessageChannel<Request, Response> {
+  /** The page's end: posts requests, hears responses. */
+  page: MessageEndpoint<Request>;
+  /** The worker's end: posts responses, hears requests. */
+  worker: MessageEndpoint<Response>;
+  /** Like `worker.terminate()`: nothing more is delivered either way. */
+  close(): void;
+}
+
+/**
+ * A MessageChannel stand-in: each message is structured-cloned as it is posted (so only what a real channel carries
+ * gets through) and delivered later, in order, as its own task.
+ */
+export function fakeMessageChannel<Request, Response>(): FakeMessageChannel<Request, Response> {
+  type Listener = (event: MessageEvent) => void;
+  const toPage: Listener[] = [];
+  const toWorker: Listener[] = [];
+  let closed = false;
+  const deliver = (listeners: Listener[], message: unknown): void => {
+    if (closed) return;
+    const data: unknown = structuredClone(message);
+    setTimeout(() => {
+      if (closed) return;
+      for (const listener of listeners) listener({ data } as MessageEvent);
+    }, 0);
+  };
+  return {
+    page: {
+      postMessage: (message) => deliver(toWorker, message),
+      addEventListener: (_type, listener) => toPage.push(listener),
+    },
+    worker: {
+      postMessage: (message) => deliver(toPage, message),
+      addEventListener: (_type, listener) => toWorker.push(listener),
+    },
+    close: () => {
+      closed = true;
+    },
+  };
+}
+
+function scriptedFactory(
+  engines: FakeWebLlmEngine[],
+  connect: (engine: FakeWebLlmEngine) => { engine: WebLlmEngineLike; end: (reason: Error) => void },
+): FakeFactory {
   const created: FakeWebLlmEngine[] = [];
   const terminated: number[] = [];
   const failures: ((error: Error) => void)[] = [];
@@ -128,11 +205,22 @@ export function fakeFactory(...engines: FakeWebLlmEngine[]): FakeFactory {
       if (!engine) throw new Error('No more scripted engines');
       const index = created.length;
       created.push(engine);
+      const connection = connect(engine);
       const failed = new Promise<never>((_, reject) => {
-        failures[index] = reject;
+        failures[index] = (error) => {
+          connection.end(error);
+          reject(error);
+        };
       });
       failed.catch(() => undefined);
-      return { engine, failed, terminate: () => terminated.push(index) };
+      return {
+        engine: connection.engine,
+        failed,
+        terminate: () => {
+          terminated.push(index);
+          connection.end(new DOMException('The model worker was ended.', 'AbortError'));
+        },
+      };
     },
   };
 }

@@ -1,0 +1,71 @@
+/**
+ * Syntax highlighting, loaded on first need: highlight.js core plus the languages replies use most, each its own
+ * chunk. Its output is ordinary HTML that goes through the sanitizer with the rest of the block.
+ */
+
+import type { LanguageFn } from 'highlight.js';
+
+/** Highlighted HTML for `code` in `language`, or undefined when the language is not one we load. */
+export type Highlighter = (code: string, language: string) => string | undefined;
+
+let loaded: Highlighter | undefined;
+let loading: Promise<Highlighter> | undefined;
+
+/** The languages replies use most; each is its own chunk, fetched with the core on first need. */
+const LANGUAGES: readonly [string, () => Promise<{ default: LanguageFn }>][] = [
+  ['javascript', () => import('highlight.js/lib/languages/javascript')],
+  ['typescript', () => import('highlight.js/lib/languages/typescript')],
+  ['python', () => import('highlight.js/lib/languages/python')],
+  ['bash', () => import('highlight.js/lib/languages/bash')],
+  ['shell', () => import('highlight.js/lib/languages/shell')],
+  ['json', () => import('highlight.js/lib/languages/json')],
+  ['xml', () => import('highlight.js/lib/languages/xml')],
+  ['css', () => import('highlight.js/lib/languages/css')],
+  ['c', () => import('highlight.js/lib/languages/c')],
+  ['cpp', () => import('highlight.js/lib/languages/cpp')],
+  ['java', () => import('highlight.js/lib/languages/java')],
+  ['go', () => import('highlight.js/lib/languages/go')],
+  ['rust', () => import('highlight.js/lib/languages/rust')],
+  ['sql', () => import('highlight.js/lib/languages/sql')],
+  ['yaml', () => import('highlight.js/lib/languages/yaml')],
+  ['markdown', () => import('highlight.js/lib/languages/markdown')],
+  ['diff', () => import('highlight.js/lib/languages/diff')],
+];
+
+async function importHighlighter(): Promise<Highlighter> {
+  const [core, ...languages] = await Promise.all([
+    import('highlight.js/lib/core'),
+    ...LANGUAGES.map(([, load]) => load()),
+  ]);
+  // Its own instance: nothing else in the page can register languages or plugins into it.
+  const hljs = core.default.newInstance();
+  LANGUAGES.forEach(([name], index) => {
+    const language = languages[index];
+    if (language) hljs.registerLanguage(name, language.default);
+  });
+  // Aliases (js, ts, py, sh, html, yml, md, c++, …) resolve through getLanguage.
+  return (code, language) => {
+    if (!hljs.getLanguage(language)) return undefined;
+    return hljs.highlight(code, { language, ignoreIllegals: true }).value;
+  };
+}
+
+/** The highlighter if it has finished loading, so a render never has to wait for it. */
+export function getLoadedHighlighter(): Highlighter | undefined {
+  return loaded;
+}
+
+/** Loads the highlighter once; later calls share the same promise. A failed load may be retried. */
+export function loadHighlighter(): Promise<Highlighter> {
+  loading ??= importHighlighter().then(
+    (highlighter) => {
+      loaded = highlighter;
+      return highlighter;
+    },
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
+  return loading;
+}

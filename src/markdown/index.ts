@@ -1,0 +1,28 @@
+/**
+ * Text to sanitized HTML: the only source of markup the app renders as HTML.
+ *
+ * - `renderMarkdown` / `createStreamingRenderer`: model replies and any other markdown, as sanitized blocks;
+ * - `sanitizeHtml`: any other HTML (user text, imported files, titles), with the same policy;
+ * - `loadHighlighter`: syntax highlighting, loaded on first need.
+ */
+export { createStreamingRenderer, renderMarkdown } from './streaming-renderer.js';
+export type {
+  MarkdownDocument,
+  RenderedBlock,
+  RenderOptions,
+  RenderResult,
+  StreamingRenderer,
+} from './streaming-renderer.js';
+export {
+  ACTION_ATTRIBUTE,
+  CODE_INDEX_ATTRIBUTE,
+  IMAGE_SOURCE_ATTRIBUTE,
+  sanitizeHtml,
+  TRUSTED_TYPES_POLICY_NAME,
+} from './sanitize-policy.js';
+export type { ContentAction, SanitizedHtml, SanitizeOptions } from './sanitize-policy.js';
+export { getLoadedHighlighter, loadHighlighter } from './highlight.js';
+export type { Highlighter } from './highlight.js';
+export { LIMITS } from './block-renderer.js';
+export { stripInvisible } from './invisible-unicode.js';
+export { parseSafeImageUrl, parseSafeLinkUrl } from './url-policy.js';
