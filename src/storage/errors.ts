@@ -14,6 +14,8 @@ export const STORAGE_MESSAGES = {
     'This browser does not let the app store anything for this site (private browsing or blocked site data can cause this), so conversations and settings cannot be saved. Open the app in a normal window or allow site data for it, then reload.',
   updatedElsewhere:
     'The app was updated in another tab, so this tab stopped saving to keep your conversations safe. Reload this tab to continue.',
+  importQuota:
+    "The backup does not fit in your browser's storage for this site, so nothing was imported and nothing already saved was lost. Delete conversations or downloaded models to free space, then import again.",
   waitingForOtherTabs:
     'The app is updating how it stores your conversations, but another tab still runs the old version. Close or reload the other tabs of this app to continue.',
   newerDatabase:

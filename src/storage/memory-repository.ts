@@ -1,9 +1,25 @@
 import { DEFAULT_SETTINGS, type ConversationRecord, type MessageRecord, type Settings } from '../state/types.js';
-import type { ChatRepository } from './types.js';
+import { conversationsToCompare, planImport, type BackupData, type ImportSummary } from './backup.js';
+import {
+  conversationToStore,
+  planMessageDeletion,
+  planMessageWrite,
+  withActiveLeaf,
+  type DeletedConversation,
+} from './records.js';
+import type { StoredMessage } from './schema.js';
+import { SearchIndex, toSearchResults, type SearchOptions, type SearchResult } from './search-index.js';
+import { approximateSize } from './size.js';
+import type { ChatRepository, ConversationsSize, StorageChange } from './types.js';
+
+function byCreation(a: MessageRecord, b: MessageRecord): number {
+  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
 
 /**
- * A ChatRepository that keeps everything in memory, with the same ordering rules as the IndexedDB one. The app falls
- * back to it when the browser refuses IndexedDB (and says so), so chatting still works in that tab.
+ * A ChatRepository that keeps everything in memory, with the same rules as the IndexedDB one (shared through
+ * `records.ts`). The app falls back to it when the browser refuses IndexedDB (and says so), so chatting still works
+ * in that tab. Only one tab can see it, so `subscribe` never reports anything.
  */
 export class MemoryRepository implements ChatRepository {
   protected readonly conversations = new Map<string, ConversationRecord>();
@@ -19,36 +35,121 @@ export class MemoryRepository implements ChatRepository {
   }
 
   async putConversation(conversation: ConversationRecord): Promise<void> {
-    this.conversations.set(conversation.id, structuredClone(conversation));
+    const stored = conversationToStore(structuredClone(conversation), this.conversations.get(conversation.id));
+    this.conversations.set(conversation.id, stored);
   }
 
-  async deleteConversation(id: string): Promise<void> {
+  async renameConversation(id: string, title: string): Promise<ConversationRecord | undefined> {
+    const stored = this.conversations.get(id);
+    if (!stored) return undefined;
+    const renamed = { ...stored, title };
+    this.conversations.set(id, renamed);
+    return renamed;
+  }
+
+  async setActiveLeaf(conversationId: string, leafId: string): Promise<ConversationRecord | undefined> {
+    const stored = this.conversations.get(conversationId);
+    if (!stored || this.messages.get(leafId)?.conversationId !== conversationId) return stored;
+    const next = withActiveLeaf(stored, leafId);
+    this.conversations.set(conversationId, next);
+    return next;
+  }
+
+  async deleteConversation(id: string): Promise<DeletedConversation | undefined> {
+    const conversation = this.conversations.get(id);
+    const messages = this.#messagesOf(id);
     this.conversations.delete(id);
-    await this.deleteMessages(id);
+    for (const message of messages) this.messages.delete(message.id);
+    return conversation ? { conversation, messages } : undefined;
+  }
+
+  async restoreConversation(deleted: DeletedConversation): Promise<void> {
+    this.conversations.set(deleted.conversation.id, structuredClone(deleted.conversation));
+    for (const message of deleted.messages) this.messages.set(message.id, structuredClone(message));
   }
 
   async listMessages(conversationId: string): Promise<MessageRecord[]> {
-    return [...this.messages.values()]
-      .filter((message) => message.conversationId === conversationId)
-      .sort((a, b) => a.createdAt - b.createdAt);
+    return this.#messagesOf(conversationId);
+  }
+
+  async getMessage(id: string): Promise<MessageRecord | undefined> {
+    return this.messages.get(id);
   }
 
   async putMessage(message: MessageRecord): Promise<void> {
-    this.messages.set(message.id, structuredClone(message));
-    const conversation = this.conversations.get(message.conversationId);
-    if (conversation && conversation.updatedAt < message.updatedAt) {
-      this.conversations.set(conversation.id, { ...conversation, updatedAt: message.updatedAt });
-    }
+    const write = planMessageWrite(
+      structuredClone(message),
+      this.messages.get(message.id),
+      this.conversations.get(message.conversationId),
+    );
+    this.messages.set(message.id, write.message);
+    if (write.conversation) this.conversations.set(write.conversation.id, write.conversation);
   }
 
   async deleteMessage(id: string): Promise<void> {
+    const message = this.messages.get(id);
+    if (!message) return;
+    const stored = this.#messagesOf(message.conversationId);
+    const plan = planMessageDeletion(
+      { ...message, parentId: message.parentId ?? null },
+      stored.filter((other) => other.parentId === id),
+      this.conversations.get(message.conversationId),
+    );
     this.messages.delete(id);
+    for (const child of plan.children) this.messages.set(child.id, child);
+    if (plan.conversation) this.conversations.set(plan.conversation.id, plan.conversation);
   }
 
   async deleteMessages(conversationId: string): Promise<void> {
-    for (const [id, message] of this.messages) {
-      if (message.conversationId === conversationId) this.messages.delete(id);
-    }
+    for (const message of this.#messagesOf(conversationId)) this.messages.delete(message.id);
+    const conversation = this.conversations.get(conversationId);
+    if (conversation) this.conversations.set(conversationId, withActiveLeaf(conversation, undefined));
+  }
+
+  /** Builds the index for each query: this fallback holds one tab's conversations, not a hundred thousand. */
+  async searchConversations(query: string, options?: SearchOptions): Promise<SearchResult[]> {
+    const index = new SearchIndex();
+    for (const conversation of this.conversations.values()) index.setConversation(conversation);
+    for (const message of this.messages.values()) index.setMessage(message);
+    const { terms, hits } = index.find(query, options);
+    return toSearchResults(hits, terms, (id) => this.messages.get(id)?.content);
+  }
+
+  async prepareSearch(): Promise<void> {}
+
+  async readAllConversations(): Promise<{ conversations: ConversationRecord[]; messages: MessageRecord[] }> {
+    const conversations = await this.listConversations();
+    const messages = [...this.messages.values()].sort((a, b) =>
+      a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : byCreation(a, b),
+    );
+    return structuredClone({ conversations, messages });
+  }
+
+  async importBackup(data: BackupData): Promise<ImportSummary> {
+    const { conversationRecords, messageRecords, ...summary } = planImport(
+      data,
+      {
+        conversationIds: new Set(this.conversations.keys()),
+        messageIds: new Set(this.messages.keys()),
+        lookalikes: conversationsToCompare(data, [...this.conversations.values()]).map((conversation) => ({
+          conversation,
+          messages: this.#messagesOf(conversation.id),
+        })),
+      },
+      () => crypto.randomUUID(),
+    );
+    for (const conversation of conversationRecords) this.conversations.set(conversation.id, conversation);
+    for (const message of messageRecords) this.messages.set(message.id, message);
+    return summary;
+  }
+
+  async measureConversations(): Promise<ConversationsSize> {
+    return {
+      conversations: this.conversations.size,
+      messages: this.messages.size,
+      approximateBytes:
+        approximateSize([...this.conversations.values()]) + approximateSize([...this.messages.values()]),
+    };
   }
 
   async loadSettings(): Promise<Settings> {
@@ -59,5 +160,17 @@ export class MemoryRepository implements ChatRepository {
     this.settings = structuredClone(settings);
   }
 
+  subscribe(_listener: (change: StorageChange) => void): () => void {
+    return () => {};
+  }
+
   close(): void {}
+
+  #messagesOf(conversationId: string): StoredMessage[] {
+    const messages: StoredMessage[] = [];
+    for (const message of this.messages.values()) {
+      if (message.conversationId === conversationId) messages.push({ ...message, parentId: message.parentId ?? null });
+    }
+    return messages.sort(byCreation);
+  }
 }

@@ -23,6 +23,25 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     messages.createIndex('by-conversation', ['conversationId', 'createdAt']);
     db.createObjectStore('settings');
   },
+  // 1 → 2: branches. Every message names its parent; a conversation names the last message of the branch shown.
+  // Conversations were linear, so each message follows the one before it and the last one is the leaf. The index
+  // reads each conversation's messages oldest first (ties by id), messages without a conversation included.
+  async (_db, tx) => {
+    const messages = tx.objectStore('messages');
+    const ordered = (await messages.index('by-conversation').getAll()) as { id: string; conversationId: string }[];
+    const lastOf = new Map<string, string>();
+    const writes: Promise<unknown>[] = [];
+    for (const message of ordered) {
+      writes.push(messages.put({ ...message, parentId: lastOf.get(message.conversationId) ?? null }));
+      lastOf.set(message.conversationId, message.id);
+    }
+    const conversations = tx.objectStore('conversations');
+    for (const conversation of (await conversations.getAll()) as { id: string }[]) {
+      const leaf = lastOf.get(conversation.id);
+      if (leaf !== undefined) writes.push(conversations.put({ ...conversation, activeLeafId: leaf }));
+    }
+    await Promise.all(writes);
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;

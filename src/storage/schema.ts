@@ -6,10 +6,9 @@ export const DB_NAME = 'mistral-chat';
 /** The one key of the `settings` store. */
 export const SETTINGS_KEY = 'settings';
 
-/** A message as stored. */
+/** A message as stored: since version 2 it always names its parent (null for a root). */
 export interface StoredMessage extends MessageRecord {
-  /** Reserved for branches (the message this one answers or replaces); the next schema version uses it. */
-  parentId?: string;
+  parentId: string | null;
 }
 
 /**
@@ -18,10 +17,27 @@ export interface StoredMessage extends MessageRecord {
  */
 export type StoredSettings = { [K in keyof Settings]?: unknown };
 
-/** The current schema, as the last migration step leaves it. */
+/**
+ * The current schema, as the last migration step leaves it (version 2):
+ *
+ * | store           | key                     | indexes                                           |
+ * | --------------- | ----------------------- | ------------------------------------------------- |
+ * | `conversations` | `id`                    | `by-updatedAt` (`updatedAt`): the list            |
+ * | `messages`      | `id`                    | `by-conversation` (`[conversationId, createdAt]`) |
+ * | `settings`      | out of line: `settings` | none                                              |
+ *
+ * A conversation is `{ id, title, createdAt, updatedAt, activeLeafId? }`; a message is `{ id, conversationId,
+ * parentId, role, content, createdAt, updatedAt, status, engine?, model?, error?, usage?, omittedTurns? }`; times are
+ * milliseconds since 1970. Branches need no index of their own: a conversation's messages are read whole (one index
+ * range, all branches) and arranged into a tree in memory, which is cheaper than keeping a `[conversationId,
+ * parentId]` index up to date on every streamed write (and IndexedDB cannot index the `null` parent of a root).
+ * Search has no index here either: IndexedDB cannot look inside strings, so it is an in-memory index
+ * (`search-index.ts`).
+ */
 export interface ChatDBSchema extends DBSchema {
   conversations: {
     key: string;
+    /** Since version 2 with `activeLeafId` (absent only while the conversation has no messages). */
     value: ConversationRecord;
     indexes: { 'by-updatedAt': number };
   };

@@ -84,7 +84,8 @@ describe('messages', () => {
     });
     await repository.putMessage(reply);
 
-    expect(await repository.listMessages('c')).toEqual([reply]);
+    // The first message of a conversation follows nothing.
+    expect(await repository.listMessages('c')).toEqual([{ ...reply, parentId: null }]);
   });
 
   it("lists one conversation's messages oldest first, whatever order they were written in", async () => {
@@ -177,6 +178,7 @@ describe('settings', () => {
     const repository = await open(name);
     expect(await repository.loadSettings()).toEqual({
       ...DEFAULT_SETTINGS,
+      engine: 'hosted',
       hfToken: 'hf_saved',
       sampling: { ...DEFAULT_SETTINGS.sampling, temperature: 1.3 },
     });

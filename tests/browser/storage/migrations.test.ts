@@ -2,6 +2,7 @@ import { openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../../src/state/types.js';
 import { openChatRepository } from '../../../src/storage/idb-repository.js';
+import { visiblePath } from '../../../src/storage/branches.js';
 import { DB_VERSION, MIGRATIONS, runMigrations, type MigrationStep } from '../../../src/storage/migrations.js';
 import type { ChatRepository } from '../../../src/storage/types.js';
 import { conversation, message, openAtVersion, useTestDatabases } from './harness.js';
@@ -33,14 +34,30 @@ describe('schema versions', () => {
     }
   });
 
+  it('keeps the version 1 stores and indexes at version 2: branches need no new index', async () => {
+    const db = await openAtVersion(newDatabaseName(), 2);
+    try {
+      expect([...db.objectStoreNames].sort()).toEqual(['conversations', 'messages', 'settings']);
+      const tx = db.transaction(['conversations', 'messages']);
+      expect([...tx.objectStore('conversations').indexNames]).toEqual(['by-updatedAt']);
+      expect([...tx.objectStore('messages').indexNames]).toEqual(['by-conversation']);
+    } finally {
+      db.close();
+    }
+  });
+
   it('refuses a version no migration leads to', async () => {
     await expect(openAtVersion(newDatabaseName(), DB_VERSION + 1)).rejects.toThrow(RangeError);
   });
 
   // The oldest shipped schema: at every later version this test upgrades it through all the steps.
-  it('opens a version 1 database at the current version with every record intact', async () => {
+  it('opens a version 1 database at the current version with every record intact and linked into branches', async () => {
     const name = newDatabaseName();
-    const oldConversations = [conversation('a', 100, 'First'), conversation('b', 200, 'Second')];
+    const oldConversations = [
+      conversation('a', 100, 'First'),
+      conversation('b', 200, 'Second'),
+      conversation('empty', 300, 'No messages yet'),
+    ];
     const oldMessages: MessageRecord[] = [
       message('a1', 'a', 10, { content: 'Hello' }),
       message('a2', 'a', 20, {
@@ -50,15 +67,27 @@ describe('schema versions', () => {
         model: 'mistralai/Mistral-7B-Instruct-v0.3',
         usage: { promptTokens: 5, completionTokens: 7 },
       }),
+      message('a3', 'a', 30, { content: 'Tell me about Lyon.' }),
+      message('a4', 'a', 40, {
+        role: 'assistant',
+        content: 'Lyon is…',
+        status: 'error',
+        error: 'The connection dropped.',
+      }),
       message('b1', 'b', 30, { content: 'Half a reply', role: 'assistant', status: 'interrupted' }),
+      // Two messages written in the same millisecond: the id decides, as the index orders them.
+      message('b2-x', 'b', 50, { content: 'same time, first by id' }),
+      message('b2-y', 'b', 50, { role: 'assistant', content: 'same time, second by id' }),
+      message('stray', 'gone', 60, { content: 'A message whose conversation was deleted' }),
     ];
     const oldSettings = { engine: 'local', hfToken: 'hf_old', systemPrompt: 'Be brief.' };
 
     const v1 = await openAtVersion(name, 1);
     const tx = v1.transaction(['conversations', 'messages', 'settings'], 'readwrite');
     await Promise.all([
-      ...oldConversations.map((c) => tx.objectStore('conversations').put(c)),
-      ...oldMessages.map((m) => tx.objectStore('messages').put(m)),
+      // Written out of order: the upgrade must order by time, not by when records were stored.
+      ...[...oldConversations].reverse().map((c) => tx.objectStore('conversations').put(c)),
+      ...[...oldMessages].reverse().map((m) => tx.objectStore('messages').put(m)),
       tx.objectStore('settings').put(oldSettings, 'settings'),
       tx.done,
     ]);
@@ -66,17 +95,43 @@ describe('schema versions', () => {
 
     const repository = await openChatRepository({ name });
     opened.push(repository);
-    expect(await repository.listConversations()).toEqual([...oldConversations].reverse());
-    expect(await repository.listMessages('a')).toEqual(oldMessages.slice(0, 2));
-    expect(await repository.listMessages('b')).toEqual(oldMessages.slice(2));
+    const parents: Record<string, string | null> = {
+      a1: null,
+      a2: 'a1',
+      a3: 'a2',
+      a4: 'a3',
+      b1: null,
+      'b2-x': 'b1',
+      'b2-y': 'b2-x',
+      stray: null,
+    };
+    const upgraded = oldMessages.map((m) => ({ ...m, parentId: parents[m.id] }));
+    expect(await repository.listConversations()).toEqual([
+      oldConversations[2],
+      { ...oldConversations[1], activeLeafId: 'b2-y' },
+      { ...oldConversations[0], activeLeafId: 'a4' },
+    ]);
+    expect(await repository.listMessages('a')).toEqual(upgraded.slice(0, 4));
+    expect(await repository.listMessages('b')).toEqual(upgraded.slice(4, 7));
+    expect(await repository.listMessages('gone')).toEqual(upgraded.slice(7));
     expect(await repository.loadSettings()).toMatchObject(oldSettings);
+
+    // What the user sees is the conversation as it was, one message after another, with no alternatives.
+    const a = await repository.getConversation('a');
+    const path = visiblePath(await repository.listMessages('a'), a?.activeLeafId);
+    expect(path.map((entry) => [entry.message.id, entry.count])).toEqual([
+      ['a1', 1],
+      ['a2', 1],
+      ['a3', 1],
+      ['a4', 1],
+    ]);
   });
 
   it('runs an async step that rewrites records inside the upgrade', async () => {
     const name = newDatabaseName();
-    const v1 = await openAtVersion(name, 1);
-    await v1.put('conversations', conversation('a', 1, 'untitled'));
-    v1.close();
+    const current = await openAtVersion(name, DB_VERSION);
+    await current.put('conversations', conversation('a', 1, 'untitled'));
+    current.close();
     const capitalise: MigrationStep = async (_db, tx) => {
       const store = tx.objectStore('conversations');
       for (const record of (await store.getAll()) as { title: string }[]) {
@@ -84,8 +139,9 @@ describe('schema versions', () => {
       }
     };
 
-    const next = await openDB(name, 2, {
-      upgrade: (db, oldVersion, _newVersion, tx) => runMigrations(db, oldVersion, 2, tx, [...MIGRATIONS, capitalise]),
+    const next = await openDB(name, DB_VERSION + 1, {
+      upgrade: (db, oldVersion, _newVersion, tx) =>
+        runMigrations(db, oldVersion, DB_VERSION + 1, tx, [...MIGRATIONS, capitalise]),
     });
     const upgraded: unknown = await next.get('conversations', 'a');
     next.close();
@@ -95,25 +151,26 @@ describe('schema versions', () => {
 
   it('leaves the database at its old version, records intact, when a step fails', async () => {
     const name = newDatabaseName();
-    const v1 = await openAtVersion(name, 1);
-    await v1.put('conversations', conversation('a', 1));
-    v1.close();
+    const current = await openAtVersion(name, DB_VERSION);
+    await current.put('conversations', conversation('a', 1));
+    current.close();
     const broken: MigrationStep = async (db, tx) => {
       await tx.objectStore('conversations').clear();
       db.createObjectStore('conversations');
     };
 
     await expect(
-      openDB(name, 2, {
-        upgrade: (db, oldVersion, _newVersion, tx) => runMigrations(db, oldVersion, 2, tx, [...MIGRATIONS, broken]),
+      openDB(name, DB_VERSION + 1, {
+        upgrade: (db, oldVersion, _newVersion, tx) =>
+          runMigrations(db, oldVersion, DB_VERSION + 1, tx, [...MIGRATIONS, broken]),
       }),
     ).rejects.toThrow();
 
-    const after = await openAtVersion(name, 1);
+    const after = await openAtVersion(name, DB_VERSION);
     const version = after.version;
     const records: unknown[] = await after.getAll('conversations');
     after.close();
-    expect(version).toBe(1);
+    expect(version).toBe(DB_VERSION);
     expect(records).toEqual([conversation('a', 1)]);
   });
 });

@@ -1,0 +1,176 @@
+/**
+ * Full-text search over titles and every message, in memory. IndexedDB cannot search inside strings, and reading
+ * 100,000 messages back for each query takes far longer than a keystroke allows, so the repository fills this index
+ * once (lazily, or when asked to prepare) and keeps it up to date as it writes. Scanning the folded text of 100,000
+ * messages with `includes` takes a few tens of milliseconds; the memory it costs is about the size of the text.
+ */
+import type { ConversationRecord, MessageRecord } from '../state/types.js';
+import { containsAll, findRanges, foldForSearch, makeSnippet, parseQuery, type Range } from './search-text.js';
+
+/** One place a query matched: the conversation's title (no `messageId`) or one message. */
+export interface SearchMatch {
+  /** Absent for a match in the title. The message may sit on a branch that is not shown. */
+  messageId?: string;
+  /** The title, or an excerpt of the message around the match, on one line. */
+  snippet: string;
+  /** Half-open `[start, end)` offsets into `snippet` to highlight. */
+  ranges: Range[];
+}
+
+export interface SearchResult {
+  conversationId: string;
+  title: string;
+  /** The title first when it matches, then messages oldest first; at most `matchesPerConversation`. */
+  matches: SearchMatch[];
+  /** All matching places in the conversation (title and messages), also those not in `matches`. */
+  matchCount: number;
+}
+
+export interface SearchOptions {
+  /** The most conversations returned. Default 50. */
+  limit?: number;
+  /** The most matches listed per conversation. Default 3. */
+  matchesPerConversation?: number;
+}
+
+export const DEFAULT_SEARCH_LIMIT = 50;
+export const DEFAULT_MATCHES_PER_CONVERSATION = 3;
+
+/** A conversation that matched, before its snippets are cut (which needs the messages' original text). */
+export interface SearchHit {
+  conversationId: string;
+  title: string;
+  titleMatches: boolean;
+  /** The first matching messages, oldest first. */
+  messageIds: string[];
+  matchCount: number;
+}
+
+interface IndexedMessage {
+  id: string;
+  createdAt: number;
+  folded: string;
+}
+
+interface IndexedConversation {
+  /** Absent while only messages are known (they are not shown until their conversation is). */
+  title?: string;
+  foldedTitle: string;
+  updatedAt: number;
+  messages: Map<string, IndexedMessage>;
+}
+
+export type IndexableConversation = Pick<ConversationRecord, 'id' | 'title' | 'updatedAt'>;
+export type IndexableMessage = Pick<MessageRecord, 'id' | 'conversationId' | 'content' | 'createdAt'>;
+
+export class SearchIndex {
+  readonly #conversations = new Map<string, IndexedConversation>();
+  /** Which conversation each message belongs to, so a deletion by id finds it. */
+  readonly #home = new Map<string, string>();
+
+  get messageCount(): number {
+    return this.#home.size;
+  }
+
+  setConversation(conversation: IndexableConversation): void {
+    const entry = this.#entry(conversation.id);
+    entry.title = conversation.title;
+    entry.foldedTitle = foldForSearch(conversation.title);
+    entry.updatedAt = conversation.updatedAt;
+  }
+
+  deleteConversation(id: string): void {
+    const entry = this.#conversations.get(id);
+    if (!entry) return;
+    for (const messageId of entry.messages.keys()) this.#home.delete(messageId);
+    this.#conversations.delete(id);
+  }
+
+  setMessage(message: IndexableMessage): void {
+    const previousHome = this.#home.get(message.id);
+    if (previousHome !== undefined && previousHome !== message.conversationId) this.deleteMessage(message.id);
+    this.#entry(message.conversationId).messages.set(message.id, {
+      id: message.id,
+      createdAt: message.createdAt,
+      folded: foldForSearch(message.content),
+    });
+    this.#home.set(message.id, message.conversationId);
+  }
+
+  deleteMessage(id: string): void {
+    const home = this.#home.get(id);
+    if (home === undefined) return;
+    this.#conversations.get(home)?.messages.delete(id);
+    this.#home.delete(id);
+  }
+
+  /** Replaces everything known about one conversation; `undefined` when it no longer exists. */
+  replaceConversation(
+    id: string,
+    conversation: IndexableConversation | undefined,
+    messages: readonly IndexableMessage[],
+  ): void {
+    this.deleteConversation(id);
+    if (conversation) this.setConversation(conversation);
+    for (const message of messages) this.setMessage(message);
+  }
+
+  /** The conversations that match, title matches first, then the most recently updated. */
+  find(query: string, options: SearchOptions = {}): { terms: string[]; hits: SearchHit[] } {
+    const terms = parseQuery(query);
+    if (terms.length === 0) return { terms, hits: [] };
+    const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
+    const perConversation = options.matchesPerConversation ?? DEFAULT_MATCHES_PER_CONVERSATION;
+    const hits: (SearchHit & { updatedAt: number })[] = [];
+    for (const [conversationId, entry] of this.#conversations) {
+      if (entry.title === undefined) continue;
+      const titleMatches = containsAll(entry.foldedTitle, terms);
+      const matched: IndexedMessage[] = [];
+      for (const message of entry.messages.values()) {
+        if (containsAll(message.folded, terms)) matched.push(message);
+      }
+      if (!titleMatches && matched.length === 0) continue;
+      matched.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+      hits.push({
+        conversationId,
+        title: entry.title,
+        titleMatches,
+        messageIds: matched.slice(0, Math.max(0, perConversation - (titleMatches ? 1 : 0))).map(({ id }) => id),
+        matchCount: matched.length + (titleMatches ? 1 : 0),
+        updatedAt: entry.updatedAt,
+      });
+    }
+    hits.sort((a, b) => Number(b.titleMatches) - Number(a.titleMatches) || b.updatedAt - a.updatedAt);
+    return { terms, hits: hits.slice(0, limit).map(({ updatedAt: _updatedAt, ...hit }) => hit) };
+  }
+
+  #entry(conversationId: string): IndexedConversation {
+    let entry = this.#conversations.get(conversationId);
+    if (!entry) {
+      entry = { foldedTitle: '', updatedAt: 0, messages: new Map() };
+      this.#conversations.set(conversationId, entry);
+    }
+    return entry;
+  }
+}
+
+/**
+ * The hits with their snippets cut from the original text. `contentOf` gives a message's text, or `undefined` if it
+ * was deleted since the index was searched (it is then left out).
+ */
+export function toSearchResults(
+  hits: readonly SearchHit[],
+  terms: readonly string[],
+  contentOf: (messageId: string) => string | undefined,
+): SearchResult[] {
+  return hits.map((hit) => {
+    const matches: SearchMatch[] = [];
+    if (hit.titleMatches) matches.push({ snippet: hit.title, ranges: findRanges(hit.title, terms) });
+    for (const messageId of hit.messageIds) {
+      const content = contentOf(messageId);
+      if (content === undefined) continue;
+      matches.push({ messageId, ...makeSnippet(content, findRanges(content, terms)) });
+    }
+    return { conversationId: hit.conversationId, title: hit.title, matches, matchCount: hit.matchCount };
+  });
+}

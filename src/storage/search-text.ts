@@ -1,0 +1,246 @@
+/**
+ * Text folding for search: case- and accent-insensitive matching ("Éte" finds "été", "STRASSE" does not find
+ * "straße" but "ﬁle" finds "file"), and highlight ranges that point back into the original text.
+ *
+ * Folding is lower case, then NFKD (compatibility decomposition: ligatures, full-width forms, superscripts), then
+ * every combining mark removed, then lower case again (NFKD can yield capitals, e.g. "㎆" → "MB"), and final sigma
+ * written as sigma. Each step works code point by code point apart from final sigma, which is why it is unified:
+ * folding a whole text then equals folding each of its code points and joining the pieces, so offsets found in a
+ * text folded whole can be mapped back through {@link foldWithOffsets}.
+ */
+
+const COMBINING_MARK = /^\p{M}$/u;
+const FINAL_SIGMA = /ς/g;
+const WHITESPACE = /\s/;
+
+/** The most terms a query is split into; the rest are ignored. */
+export const MAX_QUERY_TERMS = 8;
+/** Longer queries are cut: nobody types more, and each term is searched for in every message. */
+export const MAX_QUERY_LENGTH = 200;
+
+export function foldForSearch(text: string): string {
+  const folded = withoutMarks(text.toLowerCase().normalize('NFKD')).toLowerCase();
+  return folded.includes('ς') ? folded.replace(FINAL_SIGMA, 'σ') : folded;
+}
+
+/** 1 for each UTF-16 unit of the Basic Multilingual Plane that is a combining mark; built on first use. */
+let bmpMarks: Uint8Array | null = null;
+
+function markTable(): Uint8Array {
+  if (!bmpMarks) {
+    bmpMarks = new Uint8Array(0x10000);
+    for (let code = 0x300; code < 0x10000; code++) {
+      if (COMBINING_MARK.test(String.fromCharCode(code))) bmpMarks[code] = 1;
+    }
+  }
+  return bmpMarks;
+}
+
+/**
+ * The text without combining marks: a table lookup per unit, copying the runs between marks. Twice as fast as a
+ * `/\p{M}/gu` replace, which matters when the search index folds every message at once.
+ */
+function withoutMarks(text: string): string {
+  const marks = markTable();
+  let result = '';
+  let runStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x300) continue;
+    let length = 0;
+    if (code >= 0xd800 && code <= 0xdbff) {
+      // Outside the table: marks there are rare (musical notation, variation selectors), so the regex is fine.
+      if (COMBINING_MARK.test(text.slice(i, i + 2))) length = 2;
+      else i++;
+    } else if (marks[code] === 1) {
+      length = 1;
+    }
+    if (length === 0) continue;
+    result += text.slice(runStart, i);
+    runStart = i + length;
+    i += length - 1;
+  }
+  return runStart === 0 ? text : result + text.slice(runStart);
+}
+
+/** A folded text and, for each of its UTF-16 units, the span of the original code point it came from. */
+export interface FoldedText {
+  text: string;
+  /** `sourceStart[i]`: offset in the original of the code point that folded unit `i` came from. */
+  sourceStart: number[];
+  /** `sourceEnd[i]`: the offset just after that code point. */
+  sourceEnd: number[];
+}
+
+export function foldWithOffsets(original: string): FoldedText {
+  let text = '';
+  const sourceStart: number[] = [];
+  const sourceEnd: number[] = [];
+  let offset = 0;
+  for (const codePoint of original) {
+    const end = offset + codePoint.length;
+    const code = codePoint.charCodeAt(0);
+    // ASCII folds to itself in lower case; the general path is slow enough to matter on long replies.
+    const piece =
+      code < 0x80
+        ? code >= 0x41 && code <= 0x5a
+          ? String.fromCharCode(code + 0x20)
+          : codePoint
+        : foldForSearch(codePoint);
+    text += piece;
+    for (let i = 0; i < piece.length; i++) {
+      sourceStart.push(offset);
+      sourceEnd.push(end);
+    }
+    offset = end;
+  }
+  return { text, sourceStart, sourceEnd };
+}
+
+/**
+ * The folded words of a query, longest first (the rarest usually, so a non-match is found soonest), without
+ * duplicates. A text matches when it contains every term; an empty list matches nothing.
+ */
+export function parseQuery(query: string): string[] {
+  const terms = new Set(
+    foldForSearch(query.slice(0, MAX_QUERY_LENGTH))
+      .split(/\s+/)
+      .filter((term) => term !== ''),
+  );
+  return [...terms].slice(0, MAX_QUERY_TERMS).sort((a, b) => b.length - a.length);
+}
+
+/** `folded` must already be folded. */
+export function containsAll(folded: string, terms: readonly string[]): boolean {
+  if (terms.length === 0) return false;
+  for (const term of terms) if (!folded.includes(term)) return false;
+  return true;
+}
+
+/** A half-open `[start, end)` span of UTF-16 offsets: `text.slice(start, end)` is the highlighted part. */
+export type Range = [start: number, end: number];
+
+/** The most ranges reported for one text: a snippet shows a few at most. */
+const MAX_RANGES = 100;
+
+/** Every occurrence of every term in `original`, as ranges of the original text, sorted and merged. */
+export function findRanges(original: string, terms: readonly string[]): Range[] {
+  if (terms.length === 0) return [];
+  const folded = foldWithOffsets(original);
+  const found: Range[] = [];
+  for (const term of terms) {
+    for (let at = folded.text.indexOf(term); at !== -1 && found.length < MAX_RANGES * 4;) {
+      const end = folded.sourceEnd[at + term.length - 1] ?? original.length;
+      found.push([folded.sourceStart[at] ?? 0, afterMarks(original, end)]);
+      at = folded.text.indexOf(term, at + term.length);
+    }
+  }
+  return mergeRanges(found).slice(0, MAX_RANGES);
+}
+
+/** `end` moved past the combining marks that follow it: they belong to the letter the match ends with. */
+function afterMarks(text: string, end: number): number {
+  let at = end;
+  for (let code = text.codePointAt(at); code !== undefined; code = text.codePointAt(at)) {
+    const char = String.fromCodePoint(code);
+    if (!COMBINING_MARK.test(char)) break;
+    at += char.length;
+  }
+  return at;
+}
+
+function mergeRanges(ranges: Range[]): Range[] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const merged: Range[] = [];
+  for (const [start, end] of sorted) {
+    const last = merged.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
+}
+
+export interface Snippet {
+  /** A short excerpt of the text, whitespace folded to single spaces, with "…" where it was cut. */
+  snippet: string;
+  /** The matches inside `snippet`. */
+  ranges: Range[];
+}
+
+export interface SnippetOptions {
+  /** The longest snippet, in UTF-16 units, not counting the ellipses. */
+  maxLength?: number;
+  /** How much text to show before the first match. */
+  before?: number;
+}
+
+/**
+ * An excerpt of `original` around its first range, cut at spaces where it can be, with the ranges that fall inside
+ * it moved to the excerpt's offsets. Line breaks and runs of spaces become one space, so it fits on a line.
+ */
+export function makeSnippet(
+  original: string,
+  ranges: readonly Range[],
+  { maxLength = 160, before = 40 }: SnippetOptions = {},
+): Snippet {
+  const first = ranges[0];
+  let start = first ? Math.max(0, first[0] - before) : 0;
+  let end = Math.min(original.length, start + maxLength);
+  if (first && end < first[1]) end = Math.min(original.length, first[1]);
+  if (start > 0) start = wordStartAfter(original, start, first ? first[0] : end);
+  if (end < original.length) end = wordEndBefore(original, end, first ? first[1] : start);
+
+  let snippet = '';
+  /** `position[i]`: offset in `snippet` of original offset `start + i`, for mapping ranges. */
+  const position: number[] = [];
+  let pendingSpace = false;
+  for (let i = start; i < end; i++) {
+    const char = original[i] ?? '';
+    if (WHITESPACE.test(char)) {
+      pendingSpace = snippet !== '';
+      position.push(snippet.length);
+      continue;
+    }
+    if (pendingSpace) snippet += ' ';
+    pendingSpace = false;
+    position.push(snippet.length);
+    snippet += char;
+  }
+  position.push(snippet.length);
+
+  const prefix = start > 0 ? '…' : '';
+  const suffix = end < original.length ? '…' : '';
+  const shift = prefix.length;
+  const inside: Range[] = [];
+  for (const [rangeStart, rangeEnd] of ranges) {
+    const from = Math.max(rangeStart, start);
+    const to = Math.min(rangeEnd, end);
+    if (from >= to) continue;
+    const mappedStart = position[from - start] ?? 0;
+    // The end maps through the last character inside the range, so trailing folded spaces are not highlighted.
+    const mappedEnd = (position[to - 1 - start] ?? mappedStart) + 1;
+    if (mappedEnd > mappedStart) inside.push([mappedStart + shift, Math.min(mappedEnd, snippet.length) + shift]);
+  }
+  return { snippet: `${prefix}${snippet}${suffix}`, ranges: inside };
+}
+
+/** The start of the first word at or after `from`, unless that would pass `limit` (then `from`, kept whole). */
+function wordStartAfter(text: string, from: number, limit: number): number {
+  for (let i = from; i < limit; i++) {
+    if (WHITESPACE.test(text[i - 1] ?? '')) return i;
+  }
+  return splitsSurrogatePair(text, from) ? from + 1 : from;
+}
+
+/** The end of the last word at or before `from`, unless that would go back before `limit`. */
+function wordEndBefore(text: string, from: number, limit: number): number {
+  for (let i = from; i > limit; i--) {
+    if (WHITESPACE.test(text[i] ?? '')) return i;
+  }
+  return splitsSurrogatePair(text, from) ? from - 1 : from;
+}
+
+function splitsSurrogatePair(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  return code >= 0xdc00 && code <= 0xdfff;
+}

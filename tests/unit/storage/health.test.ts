@@ -1,0 +1,65 @@
+import { describe, expect, it, vi } from 'vitest';
+import { estimateUsage, requestPersistentStorage } from '../../../src/storage/health.js';
+
+const repository = {
+  measureConversations: async () => ({ conversations: 3, messages: 40, approximateBytes: 12_345 }),
+};
+
+describe('estimateUsage', () => {
+  it("shows conversations and models apart, with the browser's totals", async () => {
+    const storage = {
+      estimate: async () => ({
+        usage: 4_600_000_000,
+        quota: 60_000_000_000,
+        usageDetails: { indexedDB: 40_000, caches: 4_500_000_000 },
+      }),
+      persisted: async () => true,
+    };
+    expect(await estimateUsage(repository, storage)).toEqual({
+      conversationsBytes: 12_345,
+      conversationCount: 3,
+      messageCount: 40,
+      indexedDbBytes: 40_000,
+      modelsBytes: 4_500_000_000,
+      totalUsage: 4_600_000_000,
+      quota: 60_000_000_000,
+      persisted: true,
+    });
+  });
+
+  it('still measures the conversations where the browser says nothing or fails', async () => {
+    const silent = await estimateUsage(repository, undefined);
+    expect(silent).toMatchObject({ conversationsBytes: 12_345, totalUsage: null, quota: null, persisted: null });
+    const failing = {
+      estimate: () => Promise.reject(new DOMException('nope', 'SecurityError')),
+      persisted: () => Promise.reject(new Error('nope')),
+    };
+    expect(await estimateUsage(repository, failing)).toMatchObject({ modelsBytes: null, persisted: null });
+    const noBreakdown = { estimate: async () => ({ usage: 10, quota: 100 }) };
+    expect(await estimateUsage(repository, noBreakdown)).toMatchObject({ indexedDbBytes: null, totalUsage: 10 });
+  });
+
+  it('counts no models when the breakdown has no Cache Storage at all', async () => {
+    const noModels = { estimate: async () => ({ usage: 10, quota: 100, usageDetails: { indexedDB: 10 } }) };
+    expect(await estimateUsage(repository, noModels)).toMatchObject({ indexedDbBytes: 10, modelsBytes: 0 });
+  });
+});
+
+describe('requestPersistentStorage', () => {
+  it('asks only when storage is not persistent yet, and says what the browser answered', async () => {
+    const persist = vi.fn(async () => true);
+    expect(await requestPersistentStorage({ persisted: async () => false, persist })).toBe(true);
+    expect(persist).toHaveBeenCalledOnce();
+
+    const notAgain = vi.fn(async () => true);
+    expect(await requestPersistentStorage({ persisted: async () => true, persist: notAgain })).toBe(true);
+    expect(notAgain).not.toHaveBeenCalled();
+
+    expect(await requestPersistentStorage({ persisted: async () => false, persist: async () => false })).toBe(false);
+  });
+
+  it('never throws: a refusal or a missing API is "not persistent"', async () => {
+    expect(await requestPersistentStorage(undefined)).toBe(false);
+    expect(await requestPersistentStorage({ persist: () => Promise.reject(new Error('denied')) })).toBe(false);
+  });
+});
