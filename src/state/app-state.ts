@@ -1,8 +1,21 @@
 import type { EngineKind, RetryNotice } from '../engines/types.js';
+import type { StorageUsage } from '../storage/health.js';
+import type { SearchResult } from '../storage/types.js';
 import type { ConversationRecord, MessageRecord, Settings } from './types.js';
+
+// Components take these from here: they never import storage.
+export type { StorageUsage } from '../storage/health.js';
+export type { SearchMatch, SearchResult } from '../storage/types.js';
 
 /** A failure shown to the user as role=alert: what happened and what to do next. */
 export interface AppAlert {
+  id: number;
+  message: string;
+}
+
+/** A short confirmation for a polite live region (role=status), e.g. "Imported 3 conversations (120 messages)." */
+export interface AppNotice {
+  /** New for every notice, so the same words said twice are still announced twice. */
   id: number;
   message: string;
 }
@@ -20,19 +33,99 @@ export interface EngineStatus {
   detail?: string;
 }
 
+/**
+ * Where a message of the visible path stands among its alternatives: the user messages that share its parent (the
+ * original and its edits), or the replies to the same user message (the original and its regenerations).
+ */
+export interface Alternatives {
+  /** 1-based position, oldest first: the "2" of "2 / 3". */
+  position: number;
+  /** How many there are, this one included: the "3" of "2 / 3". Always 2 or more. */
+  count: number;
+  /** What Previous alternative shows (pass this message's id to `showAlternative`); null at the first. */
+  previousId: string | null;
+  /** What Next alternative shows; null at the last. */
+  nextId: string | null;
+}
+
+/** The search box's results. */
+export interface SearchState {
+  /**
+   * The newest query asked, as typed; blank when there is no search (the list shows every conversation). `results`
+   * answer it once `pending` is false.
+   */
+  query: string;
+  /**
+   * Conversations whose title or any message (all branches) holds every word of `query`, ignoring case and accents;
+   * title matches first, then the most recent. Each match has a one-line snippet and the `[start, end)` ranges of
+   * the snippet to highlight. A match in a message names it (`messageId`): pass it to `openConversation`.
+   */
+  results: SearchResult[];
+  /** True while the newest query runs; `results` still holds the previous query's meanwhile, so nothing flickers. */
+  pending: boolean;
+}
+
+/** The Undo offered after a deletion, shown for a few seconds. */
+export interface UndoOffer {
+  kind: 'delete-conversation';
+  conversationId: string;
+  /** The deleted conversation's title, for "Deleted “…”. Undo". */
+  title: string;
+  /** When the offer lapses (ms since 1970, the controller's clock): `undoDelete` does nothing after it. */
+  expiresAt: number;
+}
+
+/** Storage health, for the Settings panel. */
+export interface StorageState {
+  /**
+   * What the conversations take (measured from the records), what the downloaded models take and what the browser
+   * allows (null where the browser does not say). Null until `refreshStorageUsage` first finishes.
+   */
+  usage: StorageUsage | null;
+  /**
+   * Whether the browser promised to keep the site's data under storage pressure: asked once at start, re-read by
+   * every `refreshStorageUsage`. Null until known, or where the browser cannot say.
+   */
+  persisted: boolean | null;
+  /** True while `refreshStorageUsage` measures (it reads every record). */
+  measuring: boolean;
+}
+
 /** Everything the UI renders. Components receive slices of it as properties; they never change it. */
 export interface AppState {
   /** Newest first. */
   conversations: ConversationRecord[];
   activeConversationId: string | null;
-  /** Messages of the active conversation, oldest first. */
+  /**
+   * The open conversation as shown: the visible branch, from its first message down to the active leaf. Other
+   * branches (older edits and regenerations) stay stored; `alternatives` tells where to reach them.
+   */
   messages: MessageRecord[];
+  /**
+   * For each message of `messages` that has alternatives, by message id: "2 / 3" and the ids Previous/Next
+   * alternative lead to. A message with no alternative has no entry.
+   */
+  alternatives: Record<string, Alternatives>;
+  /**
+   * The message a search result pointed at when it opened the conversation (its branch is shown): scroll to it and
+   * mark it. Null otherwise; cleared when another conversation opens.
+   */
+  focusedMessageId: string | null;
   settings: Settings;
-  /** The assistant message being streamed now, if any. */
+  /**
+   * The reply this tab is streaming now, if any. A message whose status is `streaming` but is not this one is being
+   * written by another tab of the app (it updates here as that tab saves it, about twice a second).
+   */
   streamingMessageId: string | null;
   /** Shown while the hosted engine waits to retry a 5xx ("model loading — retrying in 4 s"). */
   retryNotice: RetryNotice | null;
   alerts: AppAlert[];
+  /** The latest confirmation (an import's summary); null when there is none to show. */
+  notice: AppNotice | null;
+  search: SearchState;
+  /** Undo for the last deletion while it lasts; null otherwise. */
+  undo: UndoOffer | null;
+  storage: StorageState;
   engineStatus: EngineStatus;
   /** False until conversations and settings are read from storage. */
   ready: boolean;
@@ -40,21 +133,69 @@ export interface AppState {
 
 /**
  * What the UI may ask for. Implemented by the chat controller (side effects: engines, storage); components raise
- * events and the root element calls these, so a test can hand the UI a fake.
+ * events and the root element calls these, so a test can hand the UI a fake. Actions that start a reply do nothing
+ * while one streams. Failures become alerts; no action rejects.
  */
 export interface ChatActions {
+  /** Sends a message at the end of the branch shown (a new conversation if none is open) and streams a reply. */
   send(text: string): Promise<void>;
   stop(): void;
-  /** Regenerate the last assistant reply (Gradio's "Retry"). */
+  /**
+   * Regenerate for the last message shown: a new reply to the last user message, next to the old one, which stays
+   * as an alternative ("2 / 2"). When the last message is the user's (its reply was never saved), answers it.
+   */
   retry(): Promise<void>;
+  /** Regenerate one reply of the branch shown: a new alternative to it, which becomes the branch shown. */
+  regenerate(messageId: string): Promise<void>;
+  /**
+   * Edit a user message: the new text becomes a new user message next to the edited one (same parent), the branch
+   * shown moves to it, and a reply is streamed. The original and everything after it stay as an alternative.
+   * Nothing happens for empty or unchanged text.
+   */
+  editMessage(messageId: string, text: string): Promise<void>;
+  /** Previous/Next alternative of a message shown: shows the branch under that alternative (its newest path). */
+  showAlternative(messageId: string, direction: 'previous' | 'next'): Promise<void>;
+  /**
+   * Continue a reply that was stopped or interrupted: more text is streamed onto the end of that same message. The
+   * engine sees the conversation up to and including the partial reply, then a short user turn asking it to carry on
+   * exactly where it stopped (neither engine can resume a reply itself; Mistral's template needs a user turn last).
+   */
+  continueReply(messageId: string): Promise<void>;
   /** Clear the open conversation's messages. */
   clear(): Promise<void>;
   newConversation(): Promise<void>;
-  openConversation(id: string): Promise<void>;
+  /**
+   * Opens a conversation. With `messageId` (a search match), shows the branch that holds that message and sets
+   * `focusedMessageId` to it.
+   */
+  openConversation(id: string, messageId?: string): Promise<void>;
   renameConversation(id: string, title: string): Promise<void>;
+  /** Deletes the conversation with all its messages and offers `undo` for a few seconds. */
   deleteConversation(id: string): Promise<void>;
+  /** Puts the last deleted conversation back as it was, while `undo` is offered. */
+  undoDelete(): Promise<void>;
+  /** Withdraws the Undo offer early (the toast was closed); the deletion stays. */
+  dismissUndo(): void;
+  /**
+   * Searches titles and every message. Call it as the user types (debounced); '' clears the search. Results of a
+   * query overtaken by a newer one are dropped.
+   */
+  search(query: string): Promise<void>;
+  /** Saves every conversation as one versioned JSON backup file. No settings, so never the token. */
+  exportAll(): Promise<void>;
+  /** Saves one conversation, the branch shown, as a Markdown file. */
+  exportConversation(id: string): Promise<void>;
+  /**
+   * Imports a backup file. All of it is checked before anything is written; a broken or foreign file raises an alert
+   * and changes nothing. On success `notice` says what was added and the list shows it.
+   */
+  importBackup(file: Blob): Promise<void>;
+  /** Measures storage for the Settings panel (`storage`). */
+  refreshStorageUsage(): Promise<void>;
   updateSettings(patch: Partial<Settings>): Promise<void>;
   dismissAlert(id: number): void;
+  /** Clears `notice` if it is still this one. */
+  dismissNotice(id: number): void;
 }
 
 export interface StateSource {

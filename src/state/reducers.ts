@@ -21,10 +21,6 @@ export function upsertMessage(messages: readonly MessageRecord[], message: Messa
   return [...messages, message];
 }
 
-export function removeMessage(messages: readonly MessageRecord[], id: string): MessageRecord[] {
-  return messages.filter((message) => message.id !== id);
-}
-
 /** Keeps the list newest first by `updatedAt`. */
 export function upsertConversation(
   conversations: readonly ConversationRecord[],
@@ -75,28 +71,25 @@ export function dismissAlert(alerts: readonly AppAlert[], id: number): AppAlert[
   return alerts.filter((alert) => alert.id !== id);
 }
 
-/** The last assistant reply, and the messages before it (what a regenerate must answer). */
-export function lastExchange(
-  messages: readonly MessageRecord[],
-): { history: MessageRecord[]; reply: MessageRecord | undefined } | undefined {
-  const last = messages.at(-1);
-  if (!last) return undefined;
-  if (last.role === 'user') return { history: messages.slice(), reply: undefined };
-  return { history: messages.slice(0, -1), reply: last };
-}
-
 /**
- * A reply still marked `streaming` that nobody has written for a while was cut off by a closed tab or a crash.
- * The writer saves at least every 500 ms while a reply streams, so a few seconds of silence is conclusive.
+ * A reply still marked `streaming` that nobody has written for a while was most likely cut off by a closed tab or a
+ * crash: the writer saves every 500 ms while text arrives.
  */
 export const STALE_STREAM_MS = 5_000;
 
-export function markInterrupted(messages: readonly MessageRecord[], now: number): MessageRecord[] {
-  let changed = false;
-  const next = messages.map((message) => {
-    if (message.status !== 'streaming' || now - message.updatedAt < STALE_STREAM_MS) return message;
-    changed = true;
-    return { ...message, status: 'interrupted' as const };
-  });
-  return changed ? next : messages.slice();
+/**
+ * Shows stale `streaming` replies as `interrupted`. Only on screen: the stored status stays, because another tab may
+ * still be writing the reply (a long prefill is silent), and writing `interrupted` back could overwrite its newer
+ * text. Its next save wins over this, being newer. `streamingId`, the reply this tab streams, is never marked.
+ * Returns `messages` itself when nothing changes.
+ */
+export function markInterrupted(
+  messages: readonly MessageRecord[],
+  now: number,
+  streamingId: string | null = null,
+): readonly MessageRecord[] {
+  const isStale = (message: MessageRecord) =>
+    message.status === 'streaming' && message.id !== streamingId && now - message.updatedAt >= STALE_STREAM_MS;
+  if (!messages.some(isStale)) return messages;
+  return messages.map((message) => (isStale(message) ? { ...message, status: 'interrupted' as const } : message));
 }

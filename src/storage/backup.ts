@@ -93,17 +93,34 @@ export function damagedMessage(detail: string): string {
  * the browser, an endpoint URL can carry credentials of its own, and the rest (local model, sampling) belongs to the
  * device rather than to the conversations. Leaving out the whole record keeps secrets out by construction, however
  * settings grow.
+ *
+ * The file must pass `parseBackup` whatever the database holds: a message whose conversation is gone (a reply whose
+ * last save landed after another tab deleted its conversation) is left out, one whose parent is gone becomes a
+ * first message, and a branch shown that is gone is left unset, as the app already shows them.
  */
 export function createBackup(
   records: { conversations: readonly ConversationRecord[]; messages: readonly MessageRecord[] },
   exportedAt: Date = new Date(),
 ): BackupFile {
+  const conversationIds = new Set(records.conversations.map(({ id }) => id));
+  const kept = records.messages.filter((message) => conversationIds.has(message.conversationId));
+  const conversationOf = new Map(kept.map((message) => [message.id, message.conversationId]));
   return {
     format: BACKUP_FORMAT,
     version: BACKUP_VERSION,
     exportedAt: exportedAt.toISOString(),
-    conversations: records.conversations.map((conversation) => ({ ...conversation })),
-    messages: records.messages.map((message) => ({ ...message, parentId: message.parentId ?? null })),
+    conversations: records.conversations.map((conversation) =>
+      conversation.activeLeafId === undefined || conversationOf.get(conversation.activeLeafId) === conversation.id
+        ? { ...conversation }
+        : withActiveLeaf(conversation, undefined),
+    ),
+    messages: kept.map((message) => ({
+      ...message,
+      parentId:
+        message.parentId != null && conversationOf.get(message.parentId) === message.conversationId
+          ? message.parentId
+          : null,
+    })),
   };
 }
 

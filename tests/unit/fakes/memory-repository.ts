@@ -1,5 +1,6 @@
 import { MemoryRepository as ProductionMemoryRepository } from '../../../src/storage/memory-repository.js';
 import type { ConversationRecord, MessageRecord, Settings } from '../../../src/state/types.js';
+import type { DeletedConversation } from '../../../src/storage/types.js';
 
 /** The in-memory repository, opened up for tests: its maps are visible and the next write can be made to fail. */
 export class MemoryRepository extends ProductionMemoryRepository {
@@ -18,6 +19,11 @@ export class MemoryRepository extends ProductionMemoryRepository {
   override async putMessage(message: MessageRecord): Promise<void> {
     this.#maybeFail();
     await super.putMessage(message);
+  }
+
+  override async restoreConversation(deleted: DeletedConversation): Promise<void> {
+    this.#maybeFail();
+    await super.restoreConversation(deleted);
   }
 
   override async saveSettings(settings: Settings): Promise<void> {

@@ -37,3 +37,38 @@ export class ScriptedEngine implements ChatEngine {
     }
   }
 }
+
+/** A ChatEngine the test drives word by word: `say` sends text, `end` finishes; the stream waits in between. */
+export class ControlledEngine implements ChatEngine {
+  readonly kind: EngineKind = 'hosted';
+  readonly model = 'mistralai/Mistral-7B-Instruct-v0.3';
+  readonly requests: ChatRequest[] = [];
+  readonly #queue: (ChatChunk | 'end')[] = [];
+  #wake: (() => void) | null = null;
+
+  say(delta: string): void {
+    this.#queue.push({ delta });
+    this.#wake?.();
+  }
+
+  end(): void {
+    this.#queue.push('end');
+    this.#wake?.();
+  }
+
+  async *chat(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatChunk> {
+    this.requests.push(request);
+    for (;;) {
+      while (this.#queue.length === 0) {
+        if (signal.aborted) return;
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+      }
+      const next = this.#queue.shift()!;
+      if (next === 'end') return;
+      yield next;
+    }
+  }
+}

@@ -1,53 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { ChatController, type EngineResolver } from '../../../src/state/chat-controller.js';
-import type { StreamingWriter } from '../../../src/storage/streaming-writer.js';
-import { EngineError, type ChatEngine } from '../../../src/engines/types.js';
-import type { MessageRecord, Settings } from '../../../src/state/types.js';
+import { EngineError } from '../../../src/engines/types.js';
 import { MemoryRepository } from '../fakes/memory-repository.js';
-import { ScriptedEngine, type Step } from '../fakes/scripted-engine.js';
-
-function setup(script: Step[] | (() => ChatEngine), repository = new MemoryRepository()) {
-  let clock = 100_000;
-  let ids = 0;
-  const engines: ChatEngine[] = [];
-  const resolver: EngineResolver = {
-    async resolve() {
-      const engine = typeof script === 'function' ? script() : new ScriptedEngine(script);
-      engines.push(engine);
-      return engine;
-    },
-    describe: (settings: Settings) => ({
-      engine: settings.engine,
-      label: 'Hugging Face API',
-      model: settings.hfModel,
-      available: true,
-    }),
-  };
-  const createStreamingWriter = (save: (message: MessageRecord) => Promise<void>): StreamingWriter => {
-    let latest: MessageRecord | undefined;
-    return {
-      update: (message) => (latest = message),
-      flush: async () => {
-        if (latest) await save(latest);
-      },
-      dispose: () => undefined,
-    };
-  };
-  const controller = new ChatController({
-    repository,
-    engines: resolver,
-    createStreamingWriter,
-    now: () => (clock += 10),
-    newId: () => `id-${++ids}`,
-  });
-  const lastEngine = () => engines.at(-1) as ScriptedEngine;
-  return { controller, repository, lastEngine };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 1_000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 0));
-  expect(condition()).toBe(true);
-}
+import { ScriptedEngine } from '../fakes/scripted-engine.js';
+import { setup, until } from './controller-setup.js';
 
 describe('ChatController', () => {
   test('streams a reply into the transcript and keeps both messages on disk', async () => {
@@ -147,14 +102,18 @@ describe('ChatController', () => {
     ]);
   });
 
-  test('Regenerate replaces the last reply with a new one', async () => {
+  test('Regenerate adds a new reply and keeps the old one as an alternative', async () => {
     let calls = 0;
     const { controller, repository } = setup(() => new ScriptedEngine([{ delta: `answer ${++calls}` }]));
     await controller.start();
     await controller.send('question');
     await controller.retry();
     expect(controller.getState().messages.map((m) => m.content)).toEqual(['question', 'answer 2']);
-    expect([...repository.messages.values()].map((m) => m.content).sort()).toEqual(['answer 2', 'question']);
+    expect([...repository.messages.values()].map((m) => m.content).sort()).toEqual([
+      'answer 1',
+      'answer 2',
+      'question',
+    ]);
   });
 
   test('shows the retry notice while the engine waits, and clears it when text arrives', async () => {
@@ -181,7 +140,7 @@ describe('ChatController', () => {
       updatedAt: 4,
       status: 'streaming',
     });
-    const { controller } = setup([], repository);
+    const { controller } = setup([], { repository });
     await controller.start();
     const state = controller.getState();
     expect(state.conversations.map((c) => c.title)).toEqual(['Recent', 'Old']);
@@ -191,7 +150,7 @@ describe('ChatController', () => {
 
   test('a storage failure becomes an alert and what the user typed stays on screen', async () => {
     const repository = new MemoryRepository();
-    const { controller } = setup([{ delta: 'reply' }], repository);
+    const { controller } = setup([{ delta: 'reply' }], { repository });
     await controller.start();
     await controller.send('first');
     repository.failNextWrite = Object.assign(new Error('full'), {

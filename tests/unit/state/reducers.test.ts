@@ -83,5 +83,12 @@ describe('reducers', () => {
       message('live', { role: 'assistant', status: 'streaming', updatedAt: 9_000 }),
     ];
     expect(markInterrupted(messages, 10_000).map((m) => m.status)).toEqual(['interrupted', 'streaming']);
+    expect(messages.map((m) => m.status)).toEqual(['streaming', 'streaming']);
+  });
+
+  test("markInterrupted never marks this tab's own stream, and returns the same list when nothing is stale", () => {
+    const messages = [message('mine', { role: 'assistant', status: 'streaming', updatedAt: 1_000 })];
+    expect(markInterrupted(messages, 60_000, 'mine')).toBe(messages);
+    expect(markInterrupted(messages, 2_000)).toBe(messages);
   });
 });

@@ -1,0 +1,91 @@
+/**
+ * The open conversation as the controller holds it: every message of every branch, and which branch is shown. Pure:
+ * the controller derives what the UI renders (`viewOf`) and folds in what other tabs stored (`mergeMessages`).
+ */
+import { MessageTree } from '../storage/branches.js';
+import type { Alternatives } from './app-state.js';
+import type { ConversationRecord, MessageRecord } from './types.js';
+
+export interface OpenConversation {
+  id: string;
+  /** Every message, all branches. */
+  messages: readonly MessageRecord[];
+  /** The last message of the branch shown; undefined (or a message that is gone): the newest message's branch. */
+  leafId: string | undefined;
+}
+
+/** What the UI renders of the open conversation: `AppState.messages` and `AppState.alternatives`. */
+export interface ConversationView {
+  messages: MessageRecord[];
+  alternatives: Record<string, Alternatives>;
+}
+
+export function viewOf(open: OpenConversation | null): ConversationView {
+  const view: ConversationView = { messages: [], alternatives: {} };
+  if (!open) return view;
+  for (const { message, position, count, previousId, nextId } of new MessageTree(open.messages).visiblePath(
+    open.leafId,
+  )) {
+    view.messages.push(message);
+    if (count > 1) view.alternatives[message.id] = { position, count, previousId, nextId };
+  }
+  return view;
+}
+
+/** From the first message down to `id`, both included, following parents; empty if `id` is not there. */
+export function pathTo(open: OpenConversation, id: string): MessageRecord[] {
+  return new MessageTree(open.messages).pathTo(id);
+}
+
+/**
+ * Replaces the message with the same id, or returns `messages` itself when there is none. Streaming updates hit
+ * the last elements, so the search runs from the end.
+ */
+export function replaceMessage(messages: readonly MessageRecord[], message: MessageRecord): readonly MessageRecord[] {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i]?.id === message.id) {
+      const next = messages.slice();
+      next[i] = message;
+      return next;
+    }
+  }
+  return messages;
+}
+
+/**
+ * Folds messages read from storage into those held. Another tab's writes carry a later `updatedAt`, so the later
+ * copy wins (a tie keeps the held one, which may carry a status only this tab derived, like `interrupted`). Held
+ * messages in `keep` always win and are never dropped: the reply this tab streams (memory is ahead of storage) and
+ * messages whose write has not landed. A held message not read is dropped when `isGone` says storage no longer has it.
+ */
+export function mergeMessages(
+  held: readonly MessageRecord[],
+  read: readonly MessageRecord[],
+  isGone: (id: string) => boolean,
+  keep: ReadonlySet<string>,
+): MessageRecord[] {
+  const readById = new Map(read.map((message) => [message.id, message]));
+  const merged: MessageRecord[] = [];
+  for (const message of held) {
+    const stored = readById.get(message.id);
+    readById.delete(message.id);
+    if (keep.has(message.id) || (stored ? stored.updatedAt <= message.updatedAt : !isGone(message.id))) {
+      merged.push(message);
+    } else if (stored) {
+      merged.push(stored);
+    }
+  }
+  merged.push(...readById.values());
+  return merged;
+}
+
+/**
+ * A conversation record read from storage, for the list: storage's title and branch, but never an older `updatedAt`
+ * than the one held (this tab moves it with every streamed word; storage only with every save).
+ */
+export function mergeConversation(
+  held: ConversationRecord | undefined,
+  stored: ConversationRecord,
+): ConversationRecord {
+  return held && held.updatedAt > stored.updatedAt ? { ...stored, updatedAt: held.updatedAt } : stored;
+}

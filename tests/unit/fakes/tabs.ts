@@ -1,0 +1,146 @@
+import type { ConversationRecord, MessageRecord, Settings } from '../../../src/state/types.js';
+import type {
+  BackupData,
+  ChatRepository,
+  DeletedConversation,
+  ImportSummary,
+  SearchOptions,
+  StorageChange,
+} from '../../../src/storage/types.js';
+import { MemoryRepository } from './memory-repository.js';
+
+/**
+ * One database seen by several tabs of the app. Each `tab()` is a repository over the same records that, like the
+ * IndexedDB one, tells every other tab what it stored (on a later task, as a BroadcastChannel does) and never itself.
+ */
+export class SharedDatabase {
+  readonly records = new MemoryRepository();
+  readonly #tabs = new Set<TabRepository>();
+
+  tab(): TabRepository {
+    const tab = new TabRepository(this.records, (from, change) => {
+      for (const other of this.#tabs) if (other !== from) setTimeout(() => other.hear(change), 0);
+    });
+    this.#tabs.add(tab);
+    return tab;
+  }
+}
+
+export class TabRepository implements ChatRepository {
+  readonly #listeners = new Set<(change: StorageChange) => void>();
+
+  constructor(
+    private readonly records: MemoryRepository,
+    private readonly broadcast: (from: TabRepository, change: StorageChange) => void,
+  ) {}
+
+  hear(change: StorageChange): void {
+    for (const listener of this.#listeners) listener(change);
+  }
+
+  #announce(change: StorageChange): void {
+    this.broadcast(this, change);
+  }
+
+  listConversations(): Promise<ConversationRecord[]> {
+    return this.records.listConversations();
+  }
+
+  getConversation(id: string): Promise<ConversationRecord | undefined> {
+    return this.records.getConversation(id);
+  }
+
+  async putConversation(conversation: ConversationRecord): Promise<void> {
+    await this.records.putConversation(conversation);
+    this.#announce({ conversationIds: [conversation.id] });
+  }
+
+  async renameConversation(id: string, title: string): Promise<ConversationRecord | undefined> {
+    const renamed = await this.records.renameConversation(id, title);
+    if (renamed) this.#announce({ conversationIds: [id] });
+    return renamed;
+  }
+
+  async setActiveLeaf(conversationId: string, leafId: string): Promise<ConversationRecord | undefined> {
+    const conversation = await this.records.setActiveLeaf(conversationId, leafId);
+    if (conversation) this.#announce({ conversationIds: [conversationId] });
+    return conversation;
+  }
+
+  async deleteConversation(id: string): Promise<DeletedConversation | undefined> {
+    const deleted = await this.records.deleteConversation(id);
+    this.#announce({ conversationIds: [id] });
+    return deleted;
+  }
+
+  async restoreConversation(deleted: DeletedConversation): Promise<void> {
+    await this.records.restoreConversation(deleted);
+    this.#announce({ conversationIds: [deleted.conversation.id] });
+  }
+
+  listMessages(conversationId: string): Promise<MessageRecord[]> {
+    return this.records.listMessages(conversationId);
+  }
+
+  getMessage(id: string): Promise<MessageRecord | undefined> {
+    return this.records.getMessage(id);
+  }
+
+  async putMessage(message: MessageRecord): Promise<void> {
+    await this.records.putMessage(message);
+    this.#announce({ conversationIds: [message.conversationId], messageIds: [message.id] });
+  }
+
+  async deleteMessage(id: string): Promise<void> {
+    const message = await this.records.getMessage(id);
+    if (!message) return;
+    const children = (await this.records.listMessages(message.conversationId)).filter((m) => m.parentId === id);
+    await this.records.deleteMessage(id);
+    this.#announce({ conversationIds: [message.conversationId], messageIds: [id, ...children.map((m) => m.id)] });
+  }
+
+  async deleteMessages(conversationId: string): Promise<void> {
+    await this.records.deleteMessages(conversationId);
+    this.#announce({ conversationIds: [conversationId] });
+  }
+
+  searchConversations(query: string, options?: SearchOptions) {
+    return this.records.searchConversations(query, options);
+  }
+
+  prepareSearch(): Promise<void> {
+    return this.records.prepareSearch();
+  }
+
+  readAllConversations() {
+    return this.records.readAllConversations();
+  }
+
+  async importBackup(data: BackupData): Promise<ImportSummary> {
+    const summary = await this.records.importBackup(data);
+    if (summary.conversationIds.length > 0) this.#announce({ conversationIds: summary.conversationIds });
+    return summary;
+  }
+
+  measureConversations() {
+    return this.records.measureConversations();
+  }
+
+  loadSettings(): Promise<Settings> {
+    return this.records.loadSettings();
+  }
+
+  async saveSettings(settings: Settings): Promise<void> {
+    await this.records.saveSettings(settings);
+    this.#announce({ conversationIds: [], settings: true });
+  }
+
+  subscribe(listener: (change: StorageChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  close(): void {
+    this.#listeners.clear();
+  }
+}

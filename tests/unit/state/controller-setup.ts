@@ -1,0 +1,128 @@
+/** The chat controller wired to fakes: scripted engines, an in-memory repository, a clock and timers the test runs. */
+import { expect } from 'vitest';
+import type { ChatEngine, ChatTurn } from '../../../src/engines/types.js';
+import { ChatController, type EngineResolver } from '../../../src/state/chat-controller.js';
+import type { MessageRecord, Settings } from '../../../src/state/types.js';
+import type { StorageUsage } from '../../../src/storage/health.js';
+import type { StreamingWriter } from '../../../src/storage/streaming-writer.js';
+import type { ChatRepository } from '../../../src/storage/types.js';
+import { MemoryRepository } from '../fakes/memory-repository.js';
+import { ScriptedEngine, type Step } from '../fakes/scripted-engine.js';
+
+/** Timers that fire only when the test says so: the Undo offer lapses at `fire()`, never on its own. */
+export class ManualTimers {
+  readonly #pending = new Map<number, () => void>();
+  #next = 1;
+
+  readonly set = (callback: () => void): number => {
+    const handle = this.#next++;
+    this.#pending.set(handle, callback);
+    return handle;
+  };
+
+  readonly clear = (handle: unknown): void => {
+    this.#pending.delete(handle as number);
+  };
+
+  /** Runs every timer set so far. */
+  fire(): void {
+    const due = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const callback of due) callback();
+  }
+}
+
+export interface SavedFile {
+  name: string;
+  blob: Blob;
+}
+
+export interface SetupOptions<R extends ChatRepository> {
+  repository?: R;
+  /** Shared by the controllers of one test that stand for two tabs. */
+  clock?: { now: number };
+  /** Ids made by this controller start with it, so two tabs never invent the same one. */
+  idPrefix?: string;
+  estimateUsage?: () => Promise<StorageUsage>;
+  requestPersistentStorage?: () => Promise<boolean>;
+}
+
+/** Engines for each request in turn: a script, or a function making a fresh engine per request. */
+export function setup<R extends ChatRepository = MemoryRepository>(
+  script: Step[] | (() => ChatEngine),
+  options: SetupOptions<R> = {},
+) {
+  const repository = options.repository ?? (new MemoryRepository() as unknown as R);
+  const clock = options.clock ?? { now: 100_000 };
+  const prefix = options.idPrefix ?? 'id';
+  let ids = 0;
+  const engines: ChatEngine[] = [];
+  const resolver: EngineResolver = {
+    async resolve() {
+      const engine = typeof script === 'function' ? script() : new ScriptedEngine(script);
+      engines.push(engine);
+      return engine;
+    },
+    describe: (settings: Settings) => ({
+      engine: settings.engine,
+      label: 'Hugging Face API',
+      model: settings.hfModel,
+      available: true,
+    }),
+  };
+  const createStreamingWriter = (save: (message: MessageRecord) => Promise<void>): StreamingWriter => {
+    let latest: MessageRecord | undefined;
+    return {
+      update: (message) => (latest = message),
+      flush: async () => {
+        if (latest) await save(latest);
+      },
+      dispose: () => undefined,
+    };
+  };
+  const timers = new ManualTimers();
+  const saved: SavedFile[] = [];
+  const idle: (() => void)[] = [];
+  const controller = new ChatController({
+    repository,
+    engines: resolver,
+    createStreamingWriter,
+    saveFile: (name, blob) => saved.push({ name, blob }),
+    requestPersistentStorage: options.requestPersistentStorage ?? (async () => false),
+    estimateUsage: options.estimateUsage ?? (() => Promise.reject(new Error('not measured in this test'))),
+    whenIdle: (callback) => idle.push(callback),
+    setTimer: timers.set,
+    clearTimer: timers.clear,
+    now: () => (clock.now += 10),
+    newId: () => `${prefix}-${++ids}`,
+  });
+  const lastEngine = () => engines.at(-1) as ScriptedEngine;
+  /** What the engine was asked last, without the system prompt. */
+  const lastRequest = (): ChatTurn[] =>
+    lastEngine()
+      .requests.at(-1)!
+      .messages.filter((turn) => turn.role !== 'system');
+  return { controller, repository, lastEngine, lastRequest, clock, timers, saved, idle };
+}
+
+/** An engine per request, answering "answer 1", "answer 2", … */
+export function numberedAnswers(): () => ChatEngine {
+  let calls = 0;
+  return () => new ScriptedEngine([{ delta: `answer ${++calls}` }, { finishReason: 'stop' }]);
+}
+
+export async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1_000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(condition()).toBe(true);
+}
+
+/** What the transcript shows: each message's text. */
+export function shown(controller: ChatController): string[] {
+  return controller.getState().messages.map((message) => message.content);
+}
+
+export function messageWith(controller: ChatController, content: string): MessageRecord {
+  const message = controller.getState().messages.find((candidate) => candidate.content === content);
+  if (!message) throw new Error(`no message "${content}" is shown`);
+  return message;
+}
