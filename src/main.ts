@@ -108,7 +108,7 @@ async function startLocal(local: LocalModelService, chat: ChatController, prepar
   const { available, reason } = localAvailability(local.getState());
   if (available) return;
   await chat.updateSettings({ engine: 'hosted' });
-  chat.showAlert(`${reason} This app uses the Hugging Face API instead; add your token in Settings.`);
+  chat.showAlert(`${reason} The engine is now set to Hugging Face API: add your token in Settings to chat.`);
 }
 
 function userMessageOf(error: unknown): string {

@@ -13,10 +13,19 @@ export const HF_ROUTER_CHAT_URL = 'https://router.huggingface.co/v1/chat/complet
 const LOCAL_HOSTS = ['127.0.0.1', 'localhost'];
 const ONLY_LOCAL_HOSTS = `--host-resolver-rules=MAP * ~NOTFOUND, ${LOCAL_HOSTS.map((host) => `EXCLUDE ${host}`).join(', ')}`;
 
-export function launchBrowser(): Promise<Browser> {
+export interface LaunchOptions {
+  /**
+   * `false` leaves out `--enable-unsafe-webgpu`: headless Chromium on Linux then keeps `navigator.gpu` but offers no
+   * adapter, as on a machine whose GPU the browser blocks.
+   */
+  webgpu?: boolean;
+}
+
+export function launchBrowser({ webgpu = true }: LaunchOptions = {}): Promise<Browser> {
+  const flags = webgpu ? CHROMIUM_FLAGS : CHROMIUM_FLAGS.filter((flag) => flag !== '--enable-unsafe-webgpu');
   return chromium.launch({
     executablePath: chromiumExecutable(),
-    args: [...CHROMIUM_FLAGS, ONLY_LOCAL_HOSTS],
+    args: [...flags, ONLY_LOCAL_HOSTS],
     headless: true,
   });
 }

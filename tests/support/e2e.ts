@@ -1,7 +1,7 @@
 // Per-file wiring for e2e tests: one Chromium for the file, a fresh session (context, page, network guard) per test.
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
-import { launchBrowser, newAppSession, type AppSession } from './browser.js';
+import { launchBrowser, newAppSession, type AppSession, type LaunchOptions } from './browser.js';
 
 export interface E2eHarness {
   /** The built app served by the global setup. */
@@ -10,12 +10,12 @@ export interface E2eHarness {
   session(): AppSession;
 }
 
-export function useAppSessions(): E2eHarness {
+export function useAppSessions(launchOptions: LaunchOptions = {}): E2eHarness {
   let browser: Browser | undefined;
   let current: AppSession | undefined;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
+    browser = await launchBrowser(launchOptions);
   });
   afterAll(async () => {
     await browser?.close();

@@ -122,6 +122,39 @@ export async function fillSettings(page: Page, input: SettingsInput): Promise<vo
   await dialog.waitFor({ state: 'hidden' });
 }
 
+/** Settings → the dialog "Settings", open. */
+export async function openSettings(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: named('Settings') }).click();
+  const dialog = page.getByRole('dialog', { name: named('Settings') });
+  await dialog.waitFor();
+  return dialog;
+}
+
+/** Escape from inside the open Settings dialog, as a keyboard user closes it. */
+export async function closeSettings(page: Page): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: named('Settings') });
+  await dialog
+    .getByRole('radiogroup', { name: named('Engine') })
+    .getByRole('radio')
+    .first()
+    .press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+/** The local model's controls in the open Settings dialog (the "This device" engine). */
+export function localModelPanel(dialog: Locator) {
+  return {
+    model: dialog.getByRole('combobox', { name: named('Local model') }),
+    /** The panel's one status line: phase, outcome, or what went wrong and what to do. */
+    status: dialog.getByRole('status'),
+    download: dialog.getByRole('button', { name: named('Download model') }),
+    startDownload: dialog.getByRole('button', { name: named('Start download') }),
+    cancel: dialog.getByRole('button', { name: named('Cancel') }),
+    useHere: dialog.getByRole('button', { name: named('Use here') }),
+    progress: dialog.getByRole('progressbar', { name: named('Model download') }),
+  };
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

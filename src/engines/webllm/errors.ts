@@ -62,6 +62,16 @@ export function toEngineError(error: unknown): EngineError {
   return new EngineError(kind, userMessage, { cause: error });
 }
 
+/**
+ * Whether `error` (or the error an {@link EngineError} wraps) says the model library itself is not WebAssembly this
+ * browser can compile or link: a corrupt file, or an error page stored in its place. WebLLM keeps any library it
+ * fetched, so such a file would fail every later load too.
+ */
+export function isBrokenModelLibrary(error: unknown): boolean {
+  const { name } = describe(error instanceof EngineError ? error.cause : error);
+  return name === 'CompileError' || name === 'LinkError';
+}
+
 /** The standard message for a kind, e.g. `localEngineError('model-in-use')` when another tab took the GPU. */
 export function localEngineError(kind: EngineErrorKind, cause?: unknown): EngineError {
   return new EngineError(kind, MESSAGES[kind] ?? unknownMessage(''), { cause });

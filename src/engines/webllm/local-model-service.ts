@@ -15,12 +15,12 @@ import { DEFAULT_LOCAL_MODEL, type Settings } from '../../state/types.js';
 import { EngineError } from '../types.js';
 import type { ChatChunk, ChatEngine, ChatRequest, EngineErrorKind, RetryNotice } from '../types.js';
 import { listLocalModels, loadPrebuiltModelList, resolveLocalModel, type LocalModelOption } from './catalog.js';
-import { toEngineError } from './errors.js';
+import { isBrokenModelLibrary, toEngineError } from './errors.js';
 import { formatBytes, formatDuration } from './format.js';
 import { acquireGpu, takeOverGpu, type GpuLockResult, type HeldGpu } from './gpu-lock.js';
 import { probeGpu, type GpuReport } from './gpu-probe.js';
 import { LocalEngine, type LoadOptions } from './local-engine.js';
-import { deleteModel, isModelCached, listCachedModels, type CachedModel } from './model-cache.js';
+import { deleteModel, deleteModelLibrary, isModelCached, listCachedModels, type CachedModel } from './model-cache.js';
 import type { LoadProgress } from './progress.js';
 import { checkQuota, requestPersistence, type QuotaCheck } from './storage-quota.js';
 
@@ -43,6 +43,11 @@ export interface LocalModelServiceDeps {
   isModelCached: (modelId: string) => Promise<boolean>;
   listCachedModels: (options: readonly LocalModelOption[]) => Promise<CachedModel[]>;
   deleteModel: (modelId: string) => Promise<boolean>;
+  /**
+   * Drops a model library the browser could not compile, so the next load fetches it again. Optional: Cache Storage
+   * by default, and a fake engine never produces such a library.
+   */
+  deleteModelLibrary?: (modelId: string) => Promise<void>;
 }
 
 /** A model fully on disk: it loads without the network ("ready offline"). */
@@ -157,7 +162,7 @@ interface LoadPlan {
  * never load a 4.5 GB model at once; a tab that takes it over makes this one unload and offer "Use here".
  */
 export class LocalModelService implements LocalEngineAccess {
-  readonly #deps: LocalModelServiceDeps;
+  readonly #deps: Required<LocalModelServiceDeps>;
   readonly #engine: LocalEngineLike;
   readonly #listeners = new Set<(state: LocalModelState) => void>();
   #state: LocalModelState = {
@@ -192,6 +197,7 @@ export class LocalModelService implements LocalEngineAccess {
       isModelCached: (modelId) => isModelCached(modelId),
       listCachedModels: (options) => listCachedModels(options),
       deleteModel: (modelId) => deleteModel(modelId),
+      deleteModelLibrary: (modelId) => deleteModelLibrary(modelId),
       ...deps,
       engine: deps.engine ?? new LocalEngine(),
     };
@@ -458,6 +464,8 @@ export class LocalModelService implements LocalEngineAccess {
     } catch (error) {
       if (signal.aborted) return;
       this.#releaseGpu();
+      // WebLLM reads its cached library back on every load: one it cannot compile would make trying again useless.
+      if (isBrokenModelLibrary(error)) await this.#deps.deleteModelLibrary(modelId).catch(() => undefined);
       const engineError = toEngineError(error);
       this.#set({ phase: { kind: 'error', modelId, error: engineError.kind, message: engineError.userMessage } });
     }

@@ -150,6 +150,19 @@ export async function listCachedModels(
     .map((option) => ({ id: option.id, label: option.label, bytes: option.downloadBytes }));
 }
 
+/**
+ * Removes a model's library (.wasm) from WebLLM's cache, and nothing else: the next load fetches it again. For a
+ * library the browser could not compile, which WebLLM would otherwise read back from the cache on every load.
+ */
+export async function deleteModelLibrary(
+  modelId: string,
+  modelList: () => Promise<readonly ModelRecord[]> = loadPrebuiltModelList,
+  cacheStorage: CacheStorage = caches,
+): Promise<void> {
+  const record = (await modelList()).find((candidate) => candidate.model_id === modelId);
+  if (record) await deleteFrom(cacheStorage, WASM_CACHE, (cache) => cache.delete(record.model_lib));
+}
+
 /** Everything WebLLM stored, including interrupted downloads. */
 export async function deleteAllModels(cacheStorage: CacheStorage = caches): Promise<void> {
   await Promise.all(WEBLLM_CACHE_NAMES.map((name) => cacheStorage.delete(name)));
