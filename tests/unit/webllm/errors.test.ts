@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { localEngineError, toEngineError } from '../../../src/engines/webllm/errors.js';
+import { isBrokenModelLibrary, localEngineError, toEngineError } from '../../../src/engines/webllm/errors.js';
 import { EngineError } from '../../../src/engines/types.js';
 import type { EngineErrorKind } from '../../../src/engines/types.js';
 import { ERRORS } from './fixtures.js';
@@ -83,5 +83,18 @@ describe('toEngineError', () => {
     const error = localEngineError('model-in-use');
     expect(error.kind).toBe('model-in-use');
     expect(error.userMessage).toBe('The model is in use in another tab. Choose "Use here" to move it to this tab.');
+  });
+});
+
+describe('isBrokenModelLibrary', () => {
+  test('a model library that fails to compile or link is broken, so the cached copy must go', () => {
+    expect(isBrokenModelLibrary(toEngineError(ERRORS.wasmCompile))).toBe(true);
+    expect(isBrokenModelLibrary(toEngineError(ERRORS.wasmLink))).toBe(true);
+  });
+
+  test('a library that could not be fetched, or any other failure, is not', () => {
+    expect(isBrokenModelLibrary(toEngineError(ERRORS.missingModelLib))).toBe(false);
+    expect(isBrokenModelLibrary(toEngineError(ERRORS.fetchFailed))).toBe(false);
+    expect(isBrokenModelLibrary(new Error('anything'))).toBe(false);
   });
 });
