@@ -4,6 +4,7 @@
  */
 import { installScriptUrlPolicy } from './security/trusted-types.js';
 import './app/mc-chat-app.js';
+import { recommendEngine } from './app/recommendation.js';
 import { createEngineResolver } from './engines/engine-resolver.js';
 import { LocalModelService, localAvailability } from './engines/webllm/local-model-service.js';
 import { createConnectivity } from './pwa/connectivity.js';
@@ -75,6 +76,7 @@ async function boot(): Promise<void> {
     const { available, reason } = localAvailability(state);
     app.localAvailable = available;
     app.localUnavailableReason = reason;
+    app.recommendation = recommendEngine({ available, reason }, state.gpuSummary);
     controller.refreshEngineStatus();
   });
   let panelMounted: Promise<void> | undefined;

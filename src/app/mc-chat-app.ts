@@ -1,18 +1,26 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import '../components/mc-alert-list.js';
 import '../components/mc-composer.js';
 import '../components/mc-conversation-list.js';
+import '../components/mc-help-dialog.js';
 import '../components/mc-settings-dialog.js';
 import '../components/mc-transcript.js';
+import '../components/mc-welcome.js';
 import { eraserIcon, menuIcon, settingsIcon, sparkIcon } from '../components/icons.js';
 import { emit } from '../components/events.js';
+import { deepActiveElement, focusIsLost } from '../components/focus.js';
 import type { McComposer } from '../components/mc-composer.js';
 import type { McConversationList } from '../components/mc-conversation-list.js';
+import type { McHelpDialog } from '../components/mc-help-dialog.js';
 import type { McSettingsDialog } from '../components/mc-settings-dialog.js';
 import type { AppState, ChatActions, StateSource } from '../state/app-state.js';
 import type { RetryNotice } from '../engines/types.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
+import { applyTheme, type ThemePreference } from '../styles/theme.js';
+import type { EngineRecommendation } from './recommendation.js';
+import { describeShortcuts, isApplePlatform, isTextEntry, matchShortcut } from './shortcuts.js';
+import { loadTheme, loadWelcomeDismissed, saveTheme, saveWelcomeDismissed } from './ui-preferences.js';
 
 /** Below this width the conversation list becomes a drawer. Keep in step with the media queries in `styles`. */
 const NARROW_QUERY = '(max-width: 720px)';
@@ -20,14 +28,32 @@ const NARROW_QUERY = '(max-width: 720px)';
 const BACKGROUND_RENDER_MS = 250;
 const TOAST_MS = 2500;
 
+const keyboardIcon = svg`<svg
+  viewBox="0 0 24 24"
+  fill="none"
+  stroke="currentColor"
+  stroke-width="2"
+  stroke-linecap="round"
+  stroke-linejoin="round"
+  aria-hidden="true"
+  focusable="false"
+><rect x="2" y="5" width="20" height="14" rx="2" /><path d="M6 9h.01M10 9h.01M14 9h.01M18 9h.01M6 13h.01M18 13h.01M10 13h4M8 16h8" /></svg>`;
+
 function describeRetry(notice: RetryNotice): string {
   return `${notice.reason} — retrying in ${Math.ceil(notice.delayMs / 1000)} s`;
 }
 
 /**
  * The application: the conversation list (a drawer on narrow screens), the open conversation with its header,
- * alerts, retry notice and message box, and the Settings dialog. It renders what `source` says and turns the
- * components' events into calls on `actions`; it holds no chat state of its own.
+ * alerts, retry notice and message box, and the Settings and Keyboard shortcuts dialogs. It renders what `source`
+ * says and turns the components' events into calls on `actions`; it holds no chat state of its own.
+ *
+ * Keyboard shortcuts (listed in the help dialog, ⌘ on Apple platforms, Ctrl elsewhere): Ctrl+Shift+O new chat,
+ * Ctrl+K search, "/" the message box, "?" the help, Escape stops a reply. None acts while a dialog is open: there
+ * Escape closes the dialog.
+ *
+ * Until it is dismissed or a first message is sent, a welcome takes the empty conversation's place. It and the theme
+ * are remembered in localStorage and read in the constructor, so the first render is already right.
  *
  * While a reply streams, renders are coalesced to one per animation frame; any other change renders at once.
  *
@@ -42,10 +68,14 @@ export class McChatApp extends LitElement {
     focusRing,
     visuallyHidden,
     css`
+      /*
+       * clip, not hidden: a hidden overflow is still scrolled by scrollIntoView() and focus(), which could push the
+       * top bar off screen with no scrollbar to bring it back.
+       */
       :host {
         display: block;
         height: 100dvh;
-        overflow: hidden;
+        overflow: clip;
         background: var(--mc-color-bg);
         color: var(--mc-color-text);
         font-family: var(--mc-font-sans);
@@ -161,8 +191,13 @@ export class McChatApp extends LitElement {
         margin: var(--mc-space-3) auto 0;
         padding: 0 var(--mc-space-4);
       }
-      mc-transcript {
+      mc-transcript,
+      mc-welcome {
         flex: 1;
+        min-height: 0;
+      }
+      mc-transcript[hidden] {
+        display: none;
       }
       .retry {
         display: flex;
@@ -241,6 +276,12 @@ export class McChatApp extends LitElement {
           padding-left: var(--mc-space-2);
         }
       }
+      /* Phones and tablets without a keyboard have no use for the shortcut list. */
+      @media (hover: none) and (pointer: coarse) {
+        .help-button {
+          display: none;
+        }
+      }
     `,
   ];
 
@@ -251,8 +292,13 @@ export class McChatApp extends LitElement {
   #frame: { raf: number; timer: ReturnType<typeof setTimeout> } | null = null;
   #toastTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #narrow = window.matchMedia(NARROW_QUERY);
+  readonly #apple = isApplePlatform();
+  readonly #shortcuts = describeShortcuts(this.#apple);
+  /** What had focus when the drawer opened, to give it back when the drawer closes. */
+  #drawerOpener: HTMLElement | null = null;
 
   @query('mc-settings-dialog') private settingsDialog!: McSettingsDialog;
+  @query('mc-help-dialog') private helpDialog!: McHelpDialog;
   @query('mc-composer') private composer!: McComposer;
   @query('mc-conversation-list') private conversationList!: McConversationList;
   @query('.menu-button') private menuButton!: HTMLButtonElement;
@@ -260,6 +306,8 @@ export class McChatApp extends LitElement {
   @state() private appState: AppState | null = null;
   @state() private drawerOpen = false;
   @state() private toast = '';
+  @state() private theme: ThemePreference = loadTheme();
+  @state() private welcomeDismissed = loadWelcomeDismissed();
 
   /** Where the state comes from: subscribed while this element is connected. */
   @property({ attribute: false }) source: StateSource | undefined;
@@ -275,11 +323,20 @@ export class McChatApp extends LitElement {
   @property({ attribute: false }) online = true;
   /** Set when a new version of the app is installed and waiting: calling it switches to it and reloads. */
   @property({ attribute: false }) updateReady: (() => Promise<void>) | null = null;
+  /** Which engine the welcome recommends for this device, from the GPU check; `null` until it is known. */
+  @property({ attribute: false }) recommendation: EngineRecommendation | null = null;
+
+  constructor() {
+    super();
+    // Before the first render: a saved Light or Dark must not flash the system's scheme first.
+    applyTheme(this.theme);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#subscribe();
     this.#narrow.addEventListener('change', this.#onNarrowChange);
+    window.addEventListener('keydown', this.#onShortcut);
   }
 
   override disconnectedCallback(): void {
@@ -288,6 +345,7 @@ export class McChatApp extends LitElement {
     this.#cancelFrame();
     clearTimeout(this.#toastTimer);
     this.#narrow.removeEventListener('change', this.#onNarrowChange);
+    window.removeEventListener('keydown', this.#onShortcut);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -333,24 +391,106 @@ export class McChatApp extends LitElement {
     if (!this.#narrow.matches) this.drawerOpen = false;
   };
 
-  async #openDrawer(): Promise<void> {
-    this.drawerOpen = true;
-    await this.updateComplete;
-    this.conversationList.focus();
+  /** Opens the drawer (on a narrow screen) and puts focus in it: on "New chat", or in the search box. */
+  async #openDrawer(focus: 'list' | 'search'): Promise<void> {
+    if (this.#narrow.matches && !this.drawerOpen) {
+      this.#drawerOpener = deepActiveElement();
+      this.drawerOpen = true;
+      await this.updateComplete;
+    }
+    if (focus === 'search') this.conversationList.focusSearch();
+    else this.conversationList.focus();
   }
 
-  async #closeDrawer(): Promise<void> {
+  /** Closes the drawer and gives focus back to what opened it, unless the caller moves focus itself. */
+  async #closeDrawer(restoreFocus = true): Promise<void> {
     if (!this.drawerOpen) return;
     this.drawerOpen = false;
-    // The menu button sits in the main column, inert until this render lifts it.
+    const opener = this.#drawerOpener?.isConnected ? this.#drawerOpener : this.menuButton;
+    this.#drawerOpener = null;
+    // The main column is inert until this render lifts it.
     await this.updateComplete;
-    this.menuButton.focus();
+    if (restoreFocus) opener.focus();
   }
 
-  readonly #openSettings = (): void => {
-    this.settingsDialog.show();
+  #openSettings(options: Parameters<McSettingsDialog['show']>[0] = {}): void {
+    void this.settingsDialog.show(options);
     emit(this, 'mc-settings-open', undefined);
+  }
+
+  async #focusComposer(): Promise<void> {
+    await this.#closeDrawer(false);
+    this.composer.focus();
+  }
+
+  get #welcomeShown(): boolean {
+    return !this.welcomeDismissed && this.appState?.ready === true && this.appState.messages.length === 0;
+  }
+
+  #dismissWelcome(): void {
+    this.welcomeDismissed = true;
+    saveWelcomeDismissed();
+  }
+
+  async #onDismissWelcome(): Promise<void> {
+    this.#dismissWelcome();
+    await this.updateComplete;
+    // "Got it" went away with the welcome: the next thing to do is to write.
+    if (focusIsLost()) this.composer.focus();
+  }
+
+  readonly #onShortcut = (event: KeyboardEvent): void => {
+    if (event.defaultPrevented || event.isComposing || this.appState === null) return;
+    const action = matchShortcut(event, this.#apple);
+    // A modal dialog owns the keyboard: Escape closes it, and nothing behind it may take focus.
+    if (action === null || this.settingsDialog.open || this.helpDialog.open) return;
+    const typing = isTextEntry(event.composedPath()[0]);
+    if (action === 'stop' && this.appState.streamingMessageId === null) return;
+    if ((action === 'focus-message' || action === 'help') && typing) return;
+    event.preventDefault();
+    switch (action) {
+      case 'new-chat':
+        void this.#onNewConversation();
+        break;
+      case 'search':
+        void this.#openDrawer('search');
+        break;
+      case 'stop':
+        this.actions?.stop();
+        break;
+      case 'focus-message':
+        void this.#focusComposer();
+        break;
+      case 'help':
+        this.helpDialog.show();
+        break;
+    }
   };
+
+  async #onSend(text: string): Promise<void> {
+    if (this.#welcomeShown) {
+      this.#dismissWelcome();
+      // The transcript (and its live region) comes back before the first message goes into it, so the reply's
+      // "Assistant is replying…" lands in a region screen readers already know about.
+      await this.updateComplete;
+    }
+    void this.actions?.send(text);
+  }
+
+  async #onChooseEngine(event: HTMLElementEventMap['mc-choose-engine']): Promise<void> {
+    const { engine } = event.detail;
+    this.#dismissWelcome();
+    void this.actions?.updateSettings({ engine });
+    // Settings shows the next step: the model download for this device, the token for the Hugging Face API.
+    await this.updateComplete;
+    this.#openSettings({ focus: engine === 'hosted' ? 'hfToken' : undefined, returnFocusTo: this.composer });
+  }
+
+  #onThemeChange(event: HTMLElementEventMap['mc-theme-change']): void {
+    this.theme = event.detail.theme;
+    saveTheme(this.theme);
+    applyTheme(this.theme);
+  }
 
   #onSidebarKeydown(event: KeyboardEvent): void {
     if (event.key === 'Escape' && this.drawerOpen) {
@@ -361,8 +501,7 @@ export class McChatApp extends LitElement {
 
   async #onNewConversation(): Promise<void> {
     void this.actions?.newConversation();
-    await this.#closeDrawer();
-    this.composer.focus();
+    await this.#focusComposer();
   }
 
   #onOpenConversation(event: HTMLElementEventMap['mc-open-conversation']): void {
@@ -402,7 +541,14 @@ export class McChatApp extends LitElement {
     const { engineStatus } = state;
     const narrowDrawer = this.drawerOpen && this.#narrow.matches;
     return html`<div class="layout">
-        <div class="sidebar ${this.drawerOpen ? 'open' : ''}" id="sidebar" @keydown=${this.#onSidebarKeydown}>
+        <div
+          class="sidebar ${this.drawerOpen ? 'open' : ''}"
+          id="sidebar"
+          role=${narrowDrawer ? 'dialog' : nothing}
+          aria-modal=${narrowDrawer ? 'true' : nothing}
+          aria-label=${narrowDrawer ? 'Conversations menu' : nothing}
+          @keydown=${this.#onSidebarKeydown}
+        >
           <header class="brand">${sparkIcon} Private Mistral Chat</header>
           <mc-conversation-list
             .conversations=${state.conversations}
@@ -415,7 +561,7 @@ export class McChatApp extends LitElement {
               void this.actions?.deleteConversation(event.detail.id)}
           ></mc-conversation-list>
         </div>
-        <div class="scrim ${narrowDrawer ? 'open' : ''}" @pointerdown=${this.#closeDrawer}></div>
+        <div class="scrim ${narrowDrawer ? 'open' : ''}" @pointerdown=${() => this.#closeDrawer()}></div>
         <main ?inert=${narrowDrawer}>
           <div class="topbar">
             <button
@@ -423,7 +569,8 @@ export class McChatApp extends LitElement {
               aria-label="Conversations menu"
               aria-expanded=${this.drawerOpen ? 'true' : 'false'}
               aria-controls="sidebar"
-              @click=${this.#openDrawer}
+              aria-haspopup="dialog"
+              @click=${() => this.#openDrawer('list')}
             >
               ${menuIcon}
             </button>
@@ -444,7 +591,20 @@ export class McChatApp extends LitElement {
             >
               ${eraserIcon}
             </button>
-            <button class="icon-button ghost" aria-label="Settings" title="Settings" @click=${this.#openSettings}>
+            <button
+              class="icon-button ghost help-button"
+              aria-label="Keyboard shortcuts"
+              title="Keyboard shortcuts (?)"
+              @click=${() => this.helpDialog.show()}
+            >
+              ${keyboardIcon}
+            </button>
+            <button
+              class="icon-button ghost"
+              aria-label="Settings"
+              title="Settings"
+              @click=${() => this.#openSettings()}
+            >
               ${settingsIcon}
             </button>
           </div>
@@ -467,7 +627,17 @@ export class McChatApp extends LitElement {
                 ></mc-alert-list>`
               : nothing
           }
+          ${
+            this.#welcomeShown
+              ? html`<mc-welcome
+                  .recommendation=${this.recommendation}
+                  @mc-choose-engine=${this.#onChooseEngine}
+                  @mc-dismiss-welcome=${this.#onDismissWelcome}
+                ></mc-welcome>`
+              : nothing
+          }
           <mc-transcript
+            ?hidden=${this.#welcomeShown}
             .messages=${state.messages}
             .streamingMessageId=${state.streamingMessageId}
             ?loading=${!state.ready}
@@ -478,7 +648,7 @@ export class McChatApp extends LitElement {
           <div class="composer-area">
             <mc-composer
               ?streaming=${state.streamingMessageId !== null}
-              @mc-send=${(event: HTMLElementEventMap['mc-send']) => void this.actions?.send(event.detail.text)}
+              @mc-send=${(event: HTMLElementEventMap['mc-send']) => void this.#onSend(event.detail.text)}
               @mc-stop=${() => this.actions?.stop()}
             ></mc-composer>
           </div>
@@ -489,9 +659,12 @@ export class McChatApp extends LitElement {
         .localAvailable=${this.localAvailable}
         .localUnavailableReason=${this.localUnavailableReason}
         .localPanel=${this.localPanel}
+        .theme=${this.theme}
         @mc-settings-change=${(event: HTMLElementEventMap['mc-settings-change']) =>
           void this.actions?.updateSettings(event.detail)}
+        @mc-theme-change=${this.#onThemeChange}
       ></mc-settings-dialog>
+      <mc-help-dialog .shortcuts=${this.#shortcuts}></mc-help-dialog>
       <div class="toast ${this.toast ? 'shown' : ''}" aria-live="polite">${this.toast}</div>`;
   }
 }

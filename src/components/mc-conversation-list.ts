@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ConversationRecord } from '../state/types.js';
 import { buttons, fields, focusRing, visuallyHidden } from '../styles/shared.js';
 import { emit } from './events.js';
+import { focusIsLost } from './focus.js';
 import { pencilIcon, plusIcon, searchIcon, trashIcon } from './icons.js';
 
 /** Case- and accent-insensitive form of a text, for matching "resume" against "Résumé". */
@@ -150,6 +151,8 @@ export class McConversationList extends LitElement {
 
   /** After a rename ends, focus goes back to that conversation's Rename button rather than to the page. */
   #focusAfterEdit: string | null = null;
+  /** A deleted conversation's place in the list: once it is gone, focus goes to the one that took its place. */
+  #focusAfterDelete: { id: string; index: number } | null = null;
 
   @state() private query = '';
   @state() private editingId: string | null = null;
@@ -171,6 +174,15 @@ export class McConversationList extends LitElement {
         this.#focusAfterEdit = null;
       }
     }
+    const deleted = this.#focusAfterDelete;
+    if (changed.has('conversations') && deleted && !this.conversations.some(({ id }) => id === deleted.id)) {
+      this.#focusAfterDelete = null;
+      // Only when focus went down with the deleted entry; a user who has moved on keeps their place.
+      if (!focusIsLost()) return;
+      const entries = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('button.open')];
+      const next = entries[deleted.index] ?? entries.at(-1) ?? this.renderRoot.querySelector('.new-chat');
+      next?.focus();
+    }
   }
 
   #onSearchInput(event: Event): void {
@@ -190,6 +202,14 @@ export class McConversationList extends LitElement {
     }
   }
 
+  #delete(id: string): void {
+    const index = [...this.renderRoot.querySelectorAll('button.open')].findIndex(
+      (button) => button.id === `title-${id}`,
+    );
+    this.#focusAfterDelete = { id, index };
+    emit(this, 'mc-delete-conversation', { id });
+  }
+
   #onTitleKeydown(id: string, event: KeyboardEvent): void {
     if (event.isComposing) return;
     if (event.key === 'Enter') {
@@ -201,6 +221,13 @@ export class McConversationList extends LitElement {
       event.stopPropagation();
       this.#finishRename(id, event.target as HTMLInputElement, false);
     }
+  }
+
+  /** Puts the cursor in the search box, its text selected so typing replaces it. */
+  focusSearch(): void {
+    const search = this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]');
+    search?.focus();
+    search?.select();
   }
 
   #renderConversation(conversation: ConversationRecord) {
@@ -243,7 +270,7 @@ export class McConversationList extends LitElement {
           aria-label="Delete"
           aria-describedby=${titleId}
           title="Delete"
-          @click=${() => emit(this, 'mc-delete-conversation', { id })}
+          @click=${() => this.#delete(id)}
         >
           ${trashIcon}
         </button>

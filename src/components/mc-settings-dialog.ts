@@ -2,8 +2,10 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { EngineKind, SamplingParams } from '../engines/types.js';
 import { DEFAULT_SETTINGS, type Settings } from '../state/types.js';
-import { buttons, fields, focusRing, visuallyHidden } from '../styles/shared.js';
+import { buttons, dialogs, fields, focusRing, visuallyHidden } from '../styles/shared.js';
+import { THEME_PREFERENCES, type ThemePreference } from '../styles/theme.js';
 import { emit } from './events.js';
+import { ReturnFocus } from './focus.js';
 import { closeIcon, eyeIcon } from './icons.js';
 
 type TextKey = 'hfToken' | 'hfModel' | 'endpointUrl' | 'endpointApiKey' | 'systemPrompt';
@@ -46,6 +48,8 @@ const NUMBER_FIELDS: Record<NumberKey, NumberSpec> = {
 
 const NUMBER_KEYS = Object.keys(NUMBER_FIELDS) as NumberKey[];
 
+const THEME_NAMES: Record<ThemePreference, string> = { system: 'System', light: 'Light', dark: 'Dark' };
+
 /** Text fields typed character by character are applied this long after the last keystroke, or on change/close. */
 const TEXT_DEBOUNCE_MS = 300;
 
@@ -85,13 +89,6 @@ function fieldError(key: FieldKey, raw: string): string | null {
   return isNumberKey(key) ? numberError(NUMBER_FIELDS[key], raw) : textError(key, raw);
 }
 
-/** The deepest focused element, through open shadow roots. */
-function deepActiveElement(): HTMLElement | null {
-  let element = document.activeElement;
-  while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
-  return element instanceof HTMLElement ? element : null;
-}
-
 /**
  * The Settings dialog (a native modal `<dialog>` named "Settings"): the engine (a radiogroup "Engine" of "This device"
  * and "Hugging Face API"), the hosted API's token, model and endpoint, the system prompt and sampling.
@@ -102,61 +99,28 @@ function deepActiveElement(): HTMLElement | null {
  * The local model chooser and its download come in as `localPanel`, a node rendered inside the dialog's own tree
  * (not slotted), so a query scoped to the dialog (`getByRole('dialog').getByRole('combobox')`) finds it.
  *
+ * The theme (a radiogroup "Theme": System, Light, Dark) is not a chat setting: it is kept apart, in localStorage, so
+ * it can be applied before the first render. It changes at once.
+ *
  * @fires mc-settings-change - detail: a `Partial<Settings>` with the fields that changed (`sampling` whole).
+ * @fires mc-theme-change - A theme was chosen. detail: `{ theme }`.
  */
 @customElement('mc-settings-dialog')
 export class McSettingsDialog extends LitElement {
   static override styles = [
     buttons,
+    dialogs,
     fields,
     focusRing,
     visuallyHidden,
     css`
       dialog {
-        box-sizing: border-box;
         width: min(40rem, calc(100vw - 2rem));
-        max-height: min(52rem, calc(100dvh - 2rem));
-        padding: 0;
-        border: 1px solid var(--mc-color-border);
-        border-radius: var(--mc-radius-lg);
-        background: var(--mc-color-bg);
-        color: var(--mc-color-text);
-        box-shadow: var(--mc-shadow-lg);
-        font-size: var(--mc-font-size-sm);
-        line-height: var(--mc-line-height);
-      }
-      dialog[open] {
-        display: flex;
-        flex-direction: column;
-        animation: appear var(--mc-duration-normal) var(--mc-easing);
-      }
-      dialog::backdrop {
-        background: var(--mc-color-scrim);
-      }
-      @keyframes appear {
-        from {
-          opacity: 0;
-          transform: translateY(8px) scale(0.98);
-        }
-      }
-      .header {
-        display: flex;
-        align-items: center;
-        justify-content: space-between;
-        padding: var(--mc-space-4) var(--mc-space-4) var(--mc-space-4) var(--mc-space-6);
-        border-bottom: 1px solid var(--mc-color-border);
-      }
-      h2 {
-        margin: 0;
-        font-size: var(--mc-font-size-lg);
-        font-weight: var(--mc-font-weight-bold);
       }
       .content {
         display: flex;
         flex-direction: column;
         gap: var(--mc-space-8);
-        padding: var(--mc-space-6);
-        overflow-y: auto;
       }
       section {
         display: flex;
@@ -170,16 +134,16 @@ export class McSettingsDialog extends LitElement {
         font-size: var(--mc-font-size-md);
         font-weight: var(--mc-font-weight-bold);
       }
-      [role='radiogroup'] {
+      .engines {
         display: grid;
         grid-template-columns: 1fr 1fr;
         gap: var(--mc-space-3);
       }
-      .group-label {
+      .engines .group-label {
         grid-column: 1 / -1;
       }
       @media (max-width: 32rem) {
-        [role='radiogroup'] {
+        .engines {
           grid-template-columns: 1fr;
         }
       }
@@ -271,10 +235,49 @@ export class McSettingsDialog extends LitElement {
         grid-template-columns: repeat(auto-fill, minmax(10.5rem, 1fr));
         gap: var(--mc-space-4);
       }
-      @media (prefers-reduced-motion: reduce) {
-        dialog[open] {
-          animation: none;
-        }
+      .themes .group-label {
+        font-size: var(--mc-font-size-sm);
+        font-weight: var(--mc-font-weight-medium);
+      }
+      .themes {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--mc-space-2) var(--mc-space-4);
+      }
+      .segments {
+        display: inline-flex;
+        padding: 2px;
+        border: 1px solid var(--mc-color-border-strong);
+        border-radius: var(--mc-radius-md);
+      }
+      .segment {
+        position: relative;
+        display: inline-flex;
+        align-items: center;
+        min-height: 2rem;
+        padding: 0 var(--mc-space-4);
+        border-radius: calc(var(--mc-radius-md) - 3px);
+        font-weight: var(--mc-font-weight-medium);
+        cursor: pointer;
+      }
+      .segment:has(input:checked) {
+        background: var(--mc-color-accent);
+        color: var(--mc-color-on-accent);
+      }
+      .segment:has(input:focus-visible) {
+        outline: 2px solid var(--mc-color-focus);
+        outline-offset: 2px;
+      }
+      /* Still a native radio for keyboards and screen readers; the highlighted segment shows which is checked. */
+      .segment input {
+        position: absolute;
+        inset: 0;
+        width: 100%;
+        height: 100%;
+        margin: 0;
+        opacity: 0;
+        cursor: pointer;
       }
     `,
   ];
@@ -284,10 +287,12 @@ export class McSettingsDialog extends LitElement {
   /** Edited fields not yet sent out. */
   readonly #pending = new Set<FieldKey>();
   #debounce: ReturnType<typeof setTimeout> | undefined;
-  #returnFocusTo: HTMLElement | null = null;
+  readonly #returnFocus = new ReturnFocus();
 
   @query('dialog') private dialog!: HTMLDialogElement;
 
+  /** The fields are rendered only while the dialog is open: nothing to build at start-up, no token in a closed DOM. */
+  @state() private isOpen = false;
   @state() private tokenVisible = false;
   @state() private keyVisible = false;
 
@@ -298,6 +303,7 @@ export class McSettingsDialog extends LitElement {
   @property({ attribute: false }) localUnavailableReason = '';
   /** Shown while "This device" is the engine: the local model chooser and its download. */
   @property({ attribute: false }) localPanel: Node | null = null;
+  @property({ attribute: false }) theme: ThemePreference = 'system';
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -359,18 +365,30 @@ export class McSettingsDialog extends LitElement {
   #onClose(): void {
     this.#flush();
     this.#drafts.clear();
+    this.isOpen = false;
     this.tokenVisible = false;
     this.keyVisible = false;
     this.requestUpdate();
-    if (this.#returnFocusTo?.isConnected) this.#returnFocusTo.focus();
-    this.#returnFocusTo = null;
+    this.#returnFocus.restore(this.dialog);
   }
 
-  /** Opens the dialog as a modal; focus returns to whatever had it when the dialog closes. */
-  show(): void {
+  get open(): boolean {
+    return this.dialog?.open ?? false;
+  }
+
+  /**
+   * Opens the dialog as a modal, with focus on the field `focus` (e.g. the token, when the user just chose the
+   * Hugging Face API) or on the first control. On close, focus goes to `returnFocusTo`, by default whatever had it.
+   */
+  async show(options: { focus?: TextKey; returnFocusTo?: HTMLElement } = {}): Promise<void> {
     if (this.dialog.open) return;
-    this.#returnFocusTo = deepActiveElement();
+    this.#returnFocus.remember(options.returnFocusTo);
+    this.isOpen = true;
     this.dialog.showModal();
+    if (options.focus === undefined) return;
+    // The field may belong to a section the settings only now switch to.
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`#${options.focus}`)?.focus();
   }
 
   close(): void {
@@ -378,7 +396,7 @@ export class McSettingsDialog extends LitElement {
   }
 
   #renderEngine(engine: string) {
-    return html`<div role="radiogroup" aria-labelledby="engine-label">
+    return html`<div class="engines" role="radiogroup" aria-labelledby="engine-label">
       <span class="group-label" id="engine-label">Engine</span>
       <div class="choice">
         <input
@@ -411,6 +429,29 @@ export class McSettingsDialog extends LitElement {
         <p id="engine-hosted-about">Runs on Hugging Face or your own server. Needs a token.</p>
       </div>
     </div>`;
+  }
+
+  #renderTheme() {
+    return html`<section aria-labelledby="appearance-heading">
+      <h3 id="appearance-heading">Appearance</h3>
+      <div class="themes">
+        <span class="group-label" id="theme-label">Theme</span>
+        <div class="segments" role="radiogroup" aria-labelledby="theme-label">
+          ${THEME_PREFERENCES.map(
+            (theme) =>
+              html`<label class="segment">
+                <input
+                  type="radio"
+                  name="theme"
+                  value=${theme}
+                  .checked=${this.theme === theme}
+                  @change=${() => emit(this, 'mc-theme-change', { theme })}
+                />${THEME_NAMES[theme]}
+              </label>`,
+          )}
+        </div>
+      </div>
+    </section>`;
   }
 
   #renderFeedback(key: FieldKey, hint: string | undefined) {
@@ -528,34 +569,41 @@ export class McSettingsDialog extends LitElement {
     </section>`;
   }
 
-  override render() {
+  #renderContent() {
     const engine = this.#value('engine');
-    return html`<dialog aria-labelledby="settings-title" @close=${this.#onClose}>
+    return html`<div class="content">
+      <section>${this.#renderEngine(engine)}</section>
+      ${engine === 'local' ? this.#renderLocal() : this.#renderHosted()}
+      <section aria-labelledby="prompt-heading">
+        <h3 id="prompt-heading">Behaviour</h3>
+        <div class="field-row">
+          <label for="systemPrompt">System prompt</label>
+          <textarea
+            class="field"
+            id="systemPrompt"
+            placeholder="e.g. Answer briefly, in British English."
+            .value=${this.#value('systemPrompt')}
+            @input=${(event: Event) => this.#edit('systemPrompt', (event.target as HTMLTextAreaElement).value, 'soon')}
+            @change=${() => this.#flush()}
+          ></textarea>
+        </div>
+        <div class="sampling">${NUMBER_KEYS.map((key) => this.#renderNumberField(key))}</div>
+      </section>
+      ${this.#renderTheme()}
+    </div>`;
+  }
+
+  override render() {
+    // Escape fires `cancel` at once and `close` only a task later: apply the edits at once, so a message sent
+    // right after Escape already goes where the new settings say.
+    return html`<dialog aria-labelledby="settings-title" @cancel=${() => this.#flush()} @close=${this.#onClose}>
       <div class="header">
         <h2 id="settings-title">Settings</h2>
         <button class="icon-button ghost" aria-label="Close" title="Close" @click=${() => this.close()}>
           ${closeIcon}
         </button>
       </div>
-      <div class="content">
-        <section>${this.#renderEngine(engine)}</section>
-        ${engine === 'local' ? this.#renderLocal() : this.#renderHosted()}
-        <section aria-labelledby="prompt-heading">
-          <h3 id="prompt-heading">Behaviour</h3>
-          <div class="field-row">
-            <label for="systemPrompt">System prompt</label>
-            <textarea
-              class="field"
-              id="systemPrompt"
-              placeholder="e.g. Answer briefly, in British English."
-              .value=${this.#value('systemPrompt')}
-              @input=${(event: Event) => this.#edit('systemPrompt', (event.target as HTMLTextAreaElement).value, 'soon')}
-              @change=${() => this.#flush()}
-            ></textarea>
-          </div>
-          <div class="sampling">${NUMBER_KEYS.map((key) => this.#renderNumberField(key))}</div>
-        </section>
-      </div>
+      ${this.isOpen ? this.#renderContent() : nothing}
     </dialog>`;
   }
 }
@@ -566,5 +614,6 @@ declare global {
   }
   interface HTMLElementEventMap {
     'mc-settings-change': CustomEvent<Partial<Settings>>;
+    'mc-theme-change': CustomEvent<{ theme: ThemePreference }>;
   }
 }

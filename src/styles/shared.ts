@@ -129,3 +129,58 @@ export const fields = css`
     border-color: transparent;
   }
 `;
+
+/**
+ * A modal `<dialog>` with a `.header` (an `h2` and a Close button) above a scrolling `.content`. The fade-in stops
+ * for people who ask for less motion.
+ */
+export const dialogs = css`
+  dialog {
+    box-sizing: border-box;
+    max-height: min(52rem, calc(100dvh - 2rem));
+    padding: 0;
+    border: 1px solid var(--mc-color-border);
+    border-radius: var(--mc-radius-lg);
+    background: var(--mc-color-bg);
+    color: var(--mc-color-text);
+    box-shadow: var(--mc-shadow-lg);
+    font-size: var(--mc-font-size-sm);
+    line-height: var(--mc-line-height);
+  }
+  dialog[open] {
+    display: flex;
+    flex-direction: column;
+    animation: dialog-appear var(--mc-duration-normal) var(--mc-easing);
+  }
+  dialog::backdrop {
+    background: var(--mc-color-scrim);
+  }
+  @keyframes dialog-appear {
+    from {
+      opacity: 0;
+      transform: translateY(8px) scale(0.98);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    dialog[open] {
+      animation: none;
+    }
+  }
+  .header {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--mc-space-3);
+    padding: var(--mc-space-4) var(--mc-space-4) var(--mc-space-4) var(--mc-space-6);
+    border-bottom: 1px solid var(--mc-color-border);
+  }
+  h2 {
+    margin: 0;
+    font-size: var(--mc-font-size-lg);
+    font-weight: var(--mc-font-weight-bold);
+  }
+  .content {
+    padding: var(--mc-space-6);
+    overflow-y: auto;
+  }
+`;

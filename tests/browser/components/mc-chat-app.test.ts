@@ -28,13 +28,25 @@ function fakeActions() {
     send: vi.fn<ChatActions['send']>().mockResolvedValue(),
     stop: vi.fn<ChatActions['stop']>(),
     retry: vi.fn<ChatActions['retry']>().mockResolvedValue(),
+    regenerate: vi.fn<ChatActions['regenerate']>().mockResolvedValue(),
+    editMessage: vi.fn<ChatActions['editMessage']>().mockResolvedValue(),
+    showAlternative: vi.fn<ChatActions['showAlternative']>().mockResolvedValue(),
+    continueReply: vi.fn<ChatActions['continueReply']>().mockResolvedValue(),
     clear: vi.fn<ChatActions['clear']>().mockResolvedValue(),
     newConversation: vi.fn<ChatActions['newConversation']>().mockResolvedValue(),
     openConversation: vi.fn<ChatActions['openConversation']>().mockResolvedValue(),
     renameConversation: vi.fn<ChatActions['renameConversation']>().mockResolvedValue(),
     deleteConversation: vi.fn<ChatActions['deleteConversation']>().mockResolvedValue(),
+    undoDelete: vi.fn<ChatActions['undoDelete']>().mockResolvedValue(),
+    dismissUndo: vi.fn<ChatActions['dismissUndo']>(),
+    search: vi.fn<ChatActions['search']>().mockResolvedValue(),
+    exportAll: vi.fn<ChatActions['exportAll']>().mockResolvedValue(),
+    exportConversation: vi.fn<ChatActions['exportConversation']>().mockResolvedValue(),
+    importBackup: vi.fn<ChatActions['importBackup']>().mockResolvedValue(),
+    refreshStorageUsage: vi.fn<ChatActions['refreshStorageUsage']>().mockResolvedValue(),
     updateSettings: vi.fn<ChatActions['updateSettings']>().mockResolvedValue(),
     dismissAlert: vi.fn<ChatActions['dismissAlert']>(),
+    dismissNotice: vi.fn<ChatActions['dismissNotice']>(),
   } satisfies ChatActions;
 }
 
@@ -77,6 +89,8 @@ beforeEach(async () => {
 
 afterEach(() => {
   vi.unstubAllGlobals();
+  localStorage.clear();
+  delete document.documentElement.dataset.theme;
 });
 
 describe('mc-chat-app', () => {
@@ -233,6 +247,10 @@ describe('mc-chat-app', () => {
     await userEvent.click(menu);
     await expect.element(nav).toBeVisible();
     await expect.element(menu).toHaveAttribute('aria-expanded', 'true');
+    // The rest of the page is inert meanwhile: to assistive technology the drawer is a modal dialog.
+    await expect
+      .element(page.getByRole('dialog', { name: 'Conversations menu' }))
+      .toHaveAttribute('aria-modal', 'true');
     await expect.poll(focusedElement).toBe(nav.getByRole('button', { name: 'New chat' }).element());
     await userEvent.keyboard('{Escape}');
     await expect.element(nav).not.toBeInTheDocument();
@@ -273,5 +291,259 @@ describe('mc-chat-app', () => {
         .map((animation) => animation.finished),
     );
     await expectNoAxeViolations(element);
+  });
+});
+
+const EMPTY = appState();
+
+function streaming(source: FakeSource): void {
+  source.set({
+    messages: [...WITH_CONVERSATION.messages, assistantMessage('a2', 'Partial', { status: 'streaming' })],
+    streamingMessageId: 'a2',
+  });
+}
+
+describe('mc-chat-app keyboard shortcuts', () => {
+  it('starts a new chat on Ctrl+Shift+O and puts the cursor in the message box', async () => {
+    const { actions } = await app();
+    await userEvent.keyboard('{Control>}{Shift>}O{/Shift}{/Control}');
+    expect(actions.newConversation).toHaveBeenCalledOnce();
+    await expect.poll(focusedElement).toBe(page.getByRole('textbox', { name: 'Message' }).element());
+  });
+
+  it('goes to "Search conversations" on Ctrl+K', async () => {
+    await app();
+    page.getByRole('textbox', { name: 'Message' }).element().focus();
+    await userEvent.keyboard('{Control>}k{/Control}');
+    await expect.poll(focusedElement).toBe(page.getByRole('searchbox', { name: 'Search conversations' }).element());
+  });
+
+  it('opens the drawer for Ctrl+K on a narrow screen, and Escape gives focus back to where it was', async () => {
+    await page.viewport(390, 844);
+    await app();
+    const box = page.getByRole('textbox', { name: 'Message' });
+    box.element().focus();
+    await userEvent.keyboard('{Control>}k{/Control}');
+    const search = page.getByRole('searchbox', { name: 'Search conversations' });
+    await expect.element(search).toBeVisible();
+    await expect.poll(focusedElement).toBe(search.element());
+    await userEvent.keyboard('{Escape}');
+    await expect.element(page.getByRole('navigation', { name: 'Conversations' })).not.toBeInTheDocument();
+    await expect.poll(focusedElement).toBe(box.element());
+  });
+
+  it('stops a streaming reply on Escape wherever focus is, except in a dialog, where Escape closes it', async () => {
+    const { source, actions } = await app();
+    streaming(source);
+    const settingsButton = page.getByRole('button', { name: 'Settings' });
+    await userEvent.click(settingsButton);
+    await userEvent.keyboard('{Escape}');
+    await expect.element(page.getByRole('dialog', { name: 'Settings' })).not.toBeInTheDocument();
+    expect(actions.stop).not.toHaveBeenCalled();
+
+    expect(focusedElement()).toBe(settingsButton.element());
+    await userEvent.keyboard('{Escape}');
+    expect(actions.stop).toHaveBeenCalledOnce();
+  });
+
+  it('leaves Escape alone when no reply is streaming', async () => {
+    const { actions } = await app();
+    page.getByRole('button', { name: 'Settings' }).element().focus();
+    await userEvent.keyboard('{Escape}');
+    expect(actions.stop).not.toHaveBeenCalled();
+  });
+
+  it('goes to the message box on "/" unless the cursor is in a text field, where "/" is typed', async () => {
+    await app();
+    const box = page.getByRole('textbox', { name: 'Message' });
+    const search = page.getByRole('searchbox', { name: 'Search conversations' });
+    page.getByRole('button', { name: 'Settings' }).element().focus();
+    await userEvent.keyboard('/');
+    await expect.poll(focusedElement).toBe(box.element());
+    await expect.element(box).toHaveValue('');
+
+    search.element().focus();
+    await userEvent.keyboard('a/b');
+    await expect.element(search).toHaveValue('a/b');
+    expect(focusedElement()).toBe(search.element());
+  });
+
+  it('opens "Keyboard shortcuts" on "?" and from its header button; focus returns to where it was', async () => {
+    await app();
+    const helpButton = page.getByRole('button', { name: 'Keyboard shortcuts' });
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await userEvent.click(helpButton);
+    await expect.element(dialog).toBeVisible();
+    await expect.element(dialog.getByText('Search conversations')).toBeVisible();
+    await userEvent.keyboard('{Escape}');
+    await expect.element(dialog).not.toBeInTheDocument();
+    expect(focusedElement()).toBe(helpButton.element());
+
+    const settingsButton = page.getByRole('button', { name: 'Settings' });
+    settingsButton.element().focus();
+    await userEvent.keyboard('?');
+    await expect.element(dialog).toBeVisible();
+    await userEvent.keyboard('{Escape}');
+    expect(focusedElement()).toBe(settingsButton.element());
+
+    page.getByRole('textbox', { name: 'Message' }).element().focus();
+    await userEvent.keyboard('?');
+    await expect.element(dialog).not.toBeInTheDocument();
+  });
+
+  it('keeps focus where a shortcut pressed just as a dialog closed put it', async () => {
+    const { element, actions } = await app();
+    await userEvent.click(page.getByRole('button', { name: 'Keyboard shortcuts' }));
+    const help = element.shadowRoot!.querySelector('mc-help-dialog')!;
+    // The dialog's close event, which hands focus back, comes a task later: the shortcut lands in between.
+    help.close();
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'O', ctrlKey: true, shiftKey: true, bubbles: true }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(actions.newConversation).toHaveBeenCalledOnce();
+    expect(focusedElement()).toBe(page.getByRole('textbox', { name: 'Message' }).element());
+  });
+
+  it('ignores every shortcut while a dialog is open', async () => {
+    const { actions } = await app();
+    await userEvent.click(page.getByRole('button', { name: 'Keyboard shortcuts' }));
+    await userEvent.keyboard('{Control>}{Shift>}O{/Shift}{/Control}');
+    await userEvent.keyboard('/');
+    expect(actions.newConversation).not.toHaveBeenCalled();
+    expect(focusedElement()).not.toBe(page.getByRole('textbox', { name: 'Message' }).element());
+    await expect.element(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  });
+});
+
+describe('mc-chat-app welcome', () => {
+  const welcomeRegion = () => page.getByRole('region', { name: /welcome/i });
+
+  it('welcomes a first visit in place of the empty conversation, until dismissed, and remembers that', async () => {
+    const { element } = await app(EMPTY);
+    await expect.element(welcomeRegion()).toBeVisible();
+    await expect.element(page.getByRole('log', { name: 'Conversation' })).not.toBeInTheDocument();
+    await userEvent.click(page.getByRole('button', { name: 'Got it' }));
+    await expect.element(welcomeRegion()).not.toBeInTheDocument();
+    await expect.element(page.getByRole('log', { name: 'Conversation' })).toBeVisible();
+    await expect.poll(focusedElement).toBe(page.getByRole('textbox', { name: 'Message' }).element());
+
+    element.remove();
+    await app(EMPTY);
+    await expect.element(page.getByRole('log', { name: 'Conversation' })).toBeVisible();
+    await expect.element(welcomeRegion()).not.toBeInTheDocument();
+  });
+
+  it('is not shown over a conversation with messages', async () => {
+    await app();
+    await expect.element(page.getByRole('log', { name: 'Conversation' })).toBeVisible();
+    await expect.element(welcomeRegion()).not.toBeInTheDocument();
+  });
+
+  it('goes away for good once a first message is sent', async () => {
+    const { element, actions } = await app(EMPTY);
+    await userEvent.fill(page.getByRole('textbox', { name: 'Message' }), 'Hello');
+    await userEvent.keyboard('{Enter}');
+    await expect.element(welcomeRegion()).not.toBeInTheDocument();
+    await expect.element(page.getByRole('log', { name: 'Conversation' })).toBeVisible();
+    await expect.poll(() => actions.send.mock.calls).toEqual([['Hello']]);
+    element.remove();
+    await app(EMPTY);
+    await expect.element(welcomeRegion()).not.toBeInTheDocument();
+  });
+
+  it('shows the recommendation it is given', async () => {
+    const { element } = await app(EMPTY);
+    element.recommendation = { engine: 'local', reason: 'WebGPU is ready on Apple M2.' };
+    const deviceCard = welcomeRegion().getByRole('listitem').filter({ hasText: 'This device' });
+    await expect.element(deviceCard.getByText('Recommended here')).toBeVisible();
+    await expect.element(deviceCard.getByText('WebGPU is ready on Apple M2.')).toBeVisible();
+  });
+
+  it('"Use Hugging Face API" switches engine and opens Settings on the token; closing it lands in the message box', async () => {
+    const source = new FakeSource(appState({ settings: { ...DEFAULT_SETTINGS, engine: 'local' } }));
+    const actions = fakeActions();
+    actions.updateSettings.mockImplementation(async (patch) => {
+      source.set({ settings: { ...source.state.settings, ...patch } });
+    });
+    const element = document.createElement('mc-chat-app');
+    element.source = source;
+    element.actions = actions;
+    const opened = vi.fn();
+    element.addEventListener('mc-settings-open', opened);
+    await mount(element);
+
+    await userEvent.click(page.getByRole('button', { name: 'Use Hugging Face API' }));
+    expect(actions.updateSettings).toHaveBeenCalledExactlyOnceWith({ engine: 'hosted' });
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await expect.element(dialog).toBeVisible();
+    expect(opened).toHaveBeenCalledOnce();
+    await expect.poll(focusedElement).toBe(dialog.getByRole('textbox', { name: 'Hugging Face token' }).element());
+    await userEvent.keyboard('{Escape}');
+    await expect.element(welcomeRegion()).not.toBeInTheDocument();
+    expect(focusedElement()).toBe(page.getByRole('textbox', { name: 'Message' }).element());
+  });
+
+  it('"Use this device" switches engine and opens Settings, where the model download is', async () => {
+    const { actions } = await app(EMPTY);
+    await userEvent.click(page.getByRole('button', { name: 'Use this device' }));
+    expect(actions.updateSettings).toHaveBeenCalledExactlyOnceWith({ engine: 'local' });
+    await expect.element(page.getByRole('dialog', { name: 'Settings' })).toBeVisible();
+  });
+
+  it('has no axe violations', async () => {
+    const { element } = await app(EMPTY);
+    element.recommendation = { engine: 'hosted', reason: 'WebGPU runs on a software renderer here.' };
+    await expect.element(welcomeRegion()).toBeVisible();
+    await expectNoAxeViolations(element);
+  });
+});
+
+describe('mc-chat-app theme', () => {
+  it("makes the browser's own colour (theme-color) follow a chosen theme, and the system again on System", async () => {
+    const metas = (['light', 'dark'] as const).map((scheme) => {
+      const meta = document.createElement('meta');
+      meta.name = 'theme-color';
+      meta.content = scheme === 'light' ? '#ffffff' : '#16171b';
+      meta.media = `(prefers-color-scheme: ${scheme})`;
+      document.head.append(meta);
+      return meta;
+    });
+    try {
+      await app();
+      await userEvent.click(page.getByRole('button', { name: 'Settings' }));
+      const theme = page.getByRole('radiogroup', { name: 'Theme' });
+      await userEvent.click(theme.getByRole('radio', { name: 'Dark' }));
+      expect(metas.map((meta) => meta.media)).toEqual(['not all', 'all']);
+      await userEvent.click(theme.getByRole('radio', { name: 'Light' }));
+      expect(metas.map((meta) => meta.media)).toEqual(['all', 'not all']);
+      await userEvent.click(theme.getByRole('radio', { name: 'System' }));
+      expect(metas.map((meta) => meta.media)).toEqual([
+        '(prefers-color-scheme: light)',
+        '(prefers-color-scheme: dark)',
+      ]);
+    } finally {
+      for (const meta of metas) meta.remove();
+    }
+  });
+
+  it('applies the saved theme as it is created, before any render', () => {
+    localStorage.setItem('mc-theme', 'dark');
+    document.createElement('mc-chat-app');
+    expect(document.documentElement.dataset.theme).toBe('dark');
+  });
+
+  it('changes and remembers the theme from Settings; System follows the device again', async () => {
+    await app();
+    await userEvent.click(page.getByRole('button', { name: 'Settings' }));
+    const theme = page.getByRole('dialog', { name: 'Settings' }).getByRole('radiogroup', { name: 'Theme' });
+    await expect.element(theme.getByRole('radio', { name: 'System' })).toBeChecked();
+
+    await userEvent.click(theme.getByRole('radio', { name: 'Dark' }));
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    expect(localStorage.getItem('mc-theme')).toBe('dark');
+    expect(getComputedStyle(document.body).colorScheme).toBe('dark');
+
+    await userEvent.click(theme.getByRole('radio', { name: 'System' }));
+    expect(document.documentElement.dataset.theme).toBeUndefined();
+    expect(localStorage.getItem('mc-theme')).toBe('system');
   });
 });

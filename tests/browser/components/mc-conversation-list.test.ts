@@ -113,4 +113,33 @@ describe('mc-conversation-list', () => {
     await userEvent.click(itemOf('RESUME draft').getByRole('button', { name: 'Delete' }));
     expect(deleted).toHaveBeenCalledExactlyOnceWith('c1');
   });
+
+  it('puts the cursor in the search box on request, its old text selected', async () => {
+    const { element, nav } = await list();
+    const search = nav.getByRole('searchbox', { name: 'Search conversations' });
+    await userEvent.fill(search, 'pasta');
+    nav.getByRole('button', { name: 'New chat' }).element().focus();
+    element.focusSearch();
+    expect(focusedElement()).toBe(search.element());
+    await userEvent.keyboard('resume');
+    expect(titlesShown()).toEqual(['Résumé tips', 'RESUME draft']);
+  });
+
+  it('after a delete, moves focus to the conversation that took its place, or to New chat', async () => {
+    const { element, nav, itemOf } = await list();
+    await userEvent.click(itemOf('Pasta recipes').getByRole('button', { name: 'Delete' }));
+    element.conversations = CONVERSATIONS.filter(({ id }) => id !== 'c2');
+    await element.updateComplete;
+    expect(focusedElement()).toBe(nav.getByRole('button', { name: 'RESUME draft', exact: true }).element());
+
+    await userEvent.click(itemOf('RESUME draft').getByRole('button', { name: 'Delete' }));
+    element.conversations = [CONVERSATIONS[0]!];
+    await element.updateComplete;
+    expect(focusedElement()).toBe(nav.getByRole('button', { name: 'Résumé tips', exact: true }).element());
+
+    await userEvent.click(itemOf('Résumé tips').getByRole('button', { name: 'Delete' }));
+    element.conversations = [];
+    await element.updateComplete;
+    expect(focusedElement()).toBe(nav.getByRole('button', { name: 'New chat' }).element());
+  });
 });

@@ -20,7 +20,7 @@ async function openDialog(settings: Settings = HOSTED_SETTINGS, local = { availa
   element.addEventListener('mc-settings-change', (event) => patches.push(event.detail));
   await mount(element);
   opener.focus();
-  element.show();
+  await element.show();
   const dialog = page.getByRole('dialog', { name: 'Settings' });
   await expect.element(dialog).toBeVisible();
   return { element, dialog, patches, opener };
@@ -149,5 +149,51 @@ describe('mc-settings-dialog', () => {
     await userEvent.fill(dialog.getByRole('textbox', { name: 'Hugging Face model' }), 'other/model');
     element.remove();
     expect(changed).toHaveBeenCalledOnce();
+  });
+
+  it('offers the theme as a radiogroup of System, Light and Dark, changed at once with the arrow keys', async () => {
+    const { element, dialog, patches } = await openDialog();
+    element.theme = 'light';
+    const themes: string[] = [];
+    element.addEventListener('mc-theme-change', (event) => themes.push(event.detail.theme));
+    const group = dialog.getByRole('radiogroup', { name: 'Theme' });
+    expect(
+      group
+        .getByRole('radio')
+        .elements()
+        .map((radio) => radio.getAttribute('value')),
+    ).toEqual(['system', 'light', 'dark']);
+    await expect.element(group.getByRole('radio', { name: 'Light' })).toBeChecked();
+    group.getByRole('radio', { name: 'Light' }).element().focus();
+    await userEvent.keyboard('{ArrowRight}');
+    expect(themes).toEqual(['dark']);
+    await userEvent.click(group.getByRole('radio', { name: 'System' }));
+    expect(themes).toEqual(['dark', 'system']);
+    // Not a chat setting: nothing goes to the settings store.
+    expect(patches).toEqual([]);
+  });
+
+  it('can open with focus on the Hugging Face token, and give focus to another element when it closes', async () => {
+    const elsewhere = document.createElement('textarea');
+    elsewhere.setAttribute('aria-label', 'Message');
+    document.body.append(elsewhere);
+    const element = await mount(document.createElement('mc-settings-dialog'));
+    element.settings = HOSTED_SETTINGS;
+    await element.show({ focus: 'hfToken', returnFocusTo: elsewhere });
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    expect(focusedElement()).toBe(dialog.getByRole('textbox', { name: 'Hugging Face token' }).element());
+    expect(element.open).toBe(true);
+    await userEvent.keyboard('{Escape}');
+    await expect.element(dialog).not.toBeInTheDocument();
+    expect(element.open).toBe(false);
+    expect(focusedElement()).toBe(elsewhere);
+  });
+
+  it('applies typed text as Escape cancels it, not a task later when it has closed', async () => {
+    const { dialog, patches } = await openDialog();
+    await userEvent.fill(dialog.getByRole('textbox', { name: 'Endpoint URL' }), 'http://localhost:8080');
+    // What Escape does first; the close event, where edits used to be applied, follows in a later task.
+    dialog.element().dispatchEvent(new Event('cancel'));
+    expect(patches).toEqual([{ endpointUrl: 'http://localhost:8080' }]);
   });
 });
