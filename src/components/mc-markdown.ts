@@ -7,11 +7,18 @@ import {
   CODE_INDEX_ATTRIBUTE,
   IMAGE_SOURCE_ATTRIBUTE,
   createStreamingRenderer,
+  fetchRemoteImage,
   getLoadedHighlighter,
   loadHighlighter,
   parseSafeImageUrl,
 } from '../markdown/index.js';
-import type { Highlighter, RenderResult } from '../markdown/index.js';
+import type {
+  Highlighter,
+  RemoteImageLoader,
+  RemoteImageOutcome,
+  RemoteImageState,
+  RenderResult,
+} from '../markdown/index.js';
 
 const NO_BLOCKS: RenderResult = {
   blocks: [],
@@ -23,8 +30,13 @@ const COPIED_FEEDBACK_MS = 2000;
 
 /**
  * Renders markdown (a model reply, or any other text) as sanitized HTML. Each top-level block is its own part, keyed
- * and cached, so while a reply streams only its last block's DOM is rebuilt. Images are never fetched until the user
- * presses "Load image from host"; code blocks have a "Copy code" button; very long blocks have "Show all".
+ * and cached, so while a reply streams only its last block's DOM is rebuilt. Code blocks have a "Copy code" button;
+ * very long blocks have "Show all".
+ *
+ * Images are never fetched until the user presses "Load image from host". Then the image is fetched as data (the
+ * page's CSP lets `<img>` load nothing from other hosts) and shown from a `blob:` URL, revoked when this element is
+ * removed; a host that does not allow that (no CORS), or that sends no image, gets a link "Open image from host"
+ * instead.
  *
  * No events: everything the content offers (load an image, copy code, show all) is handled here.
  *
@@ -179,6 +191,10 @@ export class McMarkdown extends LitElement {
     .mc-copy[data-copied]::after {
       content: ' ✓';
     }
+    .mc-code pre:focus-visible {
+      outline: 2px solid var(--mc-color-focus, Highlight);
+      outline-offset: -2px;
+    }
     .mc-code pre {
       margin: 0;
       padding: 0.75em 0.9em;
@@ -230,6 +246,10 @@ export class McMarkdown extends LitElement {
     th[align='right'],
     td[align='right'] {
       text-align: end;
+    }
+    .mc-image-note {
+      color: var(--_muted);
+      font-size: 0.9em;
     }
     img {
       max-width: 100%;
@@ -313,9 +333,13 @@ export class McMarkdown extends LitElement {
   private readonly renderer = createStreamingRenderer();
   private result: RenderResult = NO_BLOCKS;
   private copiedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The `blob:` URLs made for loaded images, revoked when this element leaves the page. */
+  private readonly objectUrls = new Set<string>();
+  /** Image fetches under way, by normalized URL. */
+  private readonly imageFetches = new Map<string, AbortController>();
 
-  /** Normalized URLs of images the user chose to load. */
-  @state() private loadedImages: ReadonlySet<string> = new Set();
+  /** Images the user chose to load, by normalized URL, and what became of each. */
+  @state() private images: ReadonlyMap<string, RemoteImageState> = new Map();
   /** Keys of blocks the user asked to see in full. */
   @state() private expandedBlocks: ReadonlySet<string> = new Set();
   @state() private highlighter: Highlighter | undefined = getLoadedHighlighter();
@@ -326,6 +350,8 @@ export class McMarkdown extends LitElement {
   @property() text = '';
   /** True while `text` is still growing; its last block is then not final. */
   @property({ type: Boolean, reflect: true }) streaming = false;
+  /** Fetches an image the user asked for; the default fetches it with CORS, without cookies or Referer. */
+  @property({ attribute: false }) imageLoader: RemoteImageLoader = fetchRemoteImage;
 
   constructor() {
     super();
@@ -336,12 +362,19 @@ export class McMarkdown extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.copiedTimer);
+    for (const fetching of this.imageFetches.values()) fetching.abort();
+    this.imageFetches.clear();
+    for (const objectUrl of this.objectUrls) URL.revokeObjectURL(objectUrl);
+    this.objectUrls.clear();
+    // Shown again, the images it had loaded are buttons again: their data is gone.
+    const blocked = [...this.images].filter(([, image]) => image.status === 'blocked');
+    if (blocked.length !== this.images.size) this.images = new Map(blocked);
   }
 
   override willUpdate(): void {
     this.result = this.renderer.render(this.text, {
       final: !this.streaming,
-      loadedImages: this.loadedImages,
+      images: this.images,
       expandedBlocks: this.expandedBlocks,
       highlighter: this.highlighter,
     });
@@ -374,7 +407,7 @@ export class McMarkdown extends LitElement {
     if (!block || !blockKey) return;
     switch (button.getAttribute(ACTION_ATTRIBUTE)) {
       case 'load-image':
-        this.loadImage(button, block);
+        void this.loadImage(button, block);
         break;
       case 'copy-code':
         void this.copyCode(button, blockKey);
@@ -386,11 +419,37 @@ export class McMarkdown extends LitElement {
     }
   };
 
-  private loadImage(button: HTMLButtonElement, block: HTMLElement): void {
+  private async loadImage(button: HTMLButtonElement, block: HTMLElement): Promise<void> {
     const url = parseSafeImageUrl(button.getAttribute(IMAGE_SOURCE_ATTRIBUTE) ?? '');
-    if (!url) return;
-    this.loadedImages = new Set([...this.loadedImages, url.href]);
-    void this.keepFocusIn(block);
+    if (!url || this.images.has(url.href)) return;
+    const fetching = new AbortController();
+    this.imageFetches.set(url.href, fetching);
+    this.setImage(url.href, { status: 'loading' });
+    await this.keepFocusIn(block);
+    let outcome: RemoteImageOutcome;
+    try {
+      outcome = await this.imageLoader(url, fetching.signal);
+    } catch {
+      outcome = { ok: false, reason: 'unreachable' };
+    }
+    if (fetching.signal.aborted) return;
+    this.imageFetches.delete(url.href);
+    if (outcome.ok) {
+      const objectUrl = URL.createObjectURL(outcome.image);
+      this.objectUrls.add(objectUrl);
+      this.setImage(url.href, { status: 'loaded', objectUrl });
+      this.announcement = 'Image loaded.';
+    } else {
+      this.setImage(url.href, { status: 'blocked', reason: outcome.reason });
+      this.announcement = `The image from ${url.host} cannot be shown here. A link opens it in a new tab.`;
+    }
+    // Unless the reader has moved on meanwhile, focus stays where the button was.
+    const focused = deepActiveElement();
+    if (focused === block || focused === null || focused === document.body) await this.keepFocusIn(block);
+  }
+
+  private setImage(href: string, image: RemoteImageState): void {
+    this.images = new Map([...this.images, [href, image]]);
   }
 
   private async copyCode(button: HTMLButtonElement, blockKey: string): Promise<void> {
@@ -441,6 +500,13 @@ export class McMarkdown extends LitElement {
       <div class="visually-hidden" aria-live="polite">${this.announcement}</div>
     `;
   }
+}
+
+/** The focused element, looking into open shadow roots. */
+function deepActiveElement(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
 }
 
 declare global {

@@ -192,7 +192,6 @@ export class McMessage extends LitElement {
     emit(this, 'mc-copy', { copied }, { leaveShadowRoot: true });
   }
 
-  /** The message text. The one place to change when the body becomes rendered Markdown. */
   /**
    * The model's words are hostile input: they go through <mc-markdown>, whose one sanitizer policy decides what
    * becomes markup. The user's own words are shown as typed, as plain text.

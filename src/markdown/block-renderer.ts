@@ -131,7 +131,8 @@ function codeBlock(token: Tokens.Code): string {
   return (
     `<div class="mc-code"><div class="mc-code-bar">${label}` +
     `<button type="button" class="mc-copy" ${ACTION_ATTRIBUTE}="copy-code" ${CODE_INDEX_ATTRIBUTE}="${index}">Copy code</button>` +
-    `</div><pre><code${languageClass}>${body ?? escapeHtml(shown)}</code></pre>` +
+    // Focusable, as a long line makes it a region that scrolls sideways, which keyboard users must reach (as GitHub's).
+    `</div><pre tabindex="0"><code${languageClass}>${body ?? escapeHtml(shown)}</code></pre>` +
     (cut ? showAllButton(`Show all ${numberFormat.format(token.text.length)} characters`) : '') +
     `</div>\n`
   );

@@ -3,7 +3,8 @@
  *
  * - `renderMarkdown` / `createStreamingRenderer`: model replies and any other markdown, as sanitized blocks;
  * - `sanitizeHtml`: any other HTML (user text, imported files, titles), with the same policy;
- * - `loadHighlighter`: syntax highlighting, loaded on first need.
+ * - `loadHighlighter`: syntax highlighting, loaded on first need;
+ * - `fetchRemoteImage`: an image the user asked to see, fetched as data for a `blob:` URL (the CSP allows no other).
  */
 export { createStreamingRenderer, renderMarkdown } from './streaming-renderer.js';
 export type {
@@ -26,3 +27,11 @@ export type { Highlighter } from './highlight.js';
 export { LIMITS } from './block-renderer.js';
 export { stripInvisible } from './invisible-unicode.js';
 export { parseSafeImageUrl, parseSafeLinkUrl } from './url-policy.js';
+export { fetchRemoteImage, MAX_IMAGE_BYTES } from './remote-image.js';
+export type {
+  FetchImageOptions,
+  RemoteImageFailure,
+  RemoteImageLoader,
+  RemoteImageOutcome,
+  RemoteImageState,
+} from './remote-image.js';

@@ -7,8 +7,10 @@
  *   embed, media, SVG or MathML, and no `id`/`name` (DOM clobbering);
  * - links are http(s) or mailto only, open in a new tab with `rel="noopener noreferrer"`, and are followed by their
  *   real host ("(example.com)") unless their text already shows it;
- * - nothing fetches on its own: an image becomes a "Load image from host" button, and only an image the user asked
- *   for (`loadedImages`) stays an `<img>`, with no `srcset` and no referrer;
+ * - nothing fetches on its own: an image becomes a "Load image from host" button; an image the user asked for is
+ *   fetched as data (remote-image.ts) and becomes an `<img>` whose `src` is the `blob:` URL made for it (`images`),
+ *   the only `src` an image can have; a host that does not allow that becomes a link to open the image instead;
+ * - nothing takes focus but code blocks (`<pre tabindex="0">`: a long line makes them scroll sideways);
  * - invisible characters that can hide or reorder text are removed, and the result says so.
  *
  * Trusted Types: where the browser has them, the output is TrustedHTML from the one policy this module creates,
@@ -20,13 +22,17 @@ import DOMPurify from 'dompurify';
 import type { Config, UponSanitizeAttributeHookEvent, UponSanitizeElementHookEvent } from 'dompurify';
 import type { TrustedHTML, TrustedTypesWindow } from 'trusted-types/lib';
 import { stripInvisible } from './invisible-unicode.js';
+import type { RemoteImageFailure, RemoteImageState } from './remote-image.js';
 import { describeDestination, parseSafeImageUrl, parseSafeLinkUrl, textShowsDestination } from './url-policy.js';
 
 export const TRUSTED_TYPES_POLICY_NAME = 'mc-markdown';
 
 export interface SanitizeOptions {
-  /** Normalized URLs (`URL.href`) of images the user chose to load; every other image stays a placeholder. */
-  loadedImages?: ReadonlySet<string>;
+  /**
+   * Images the user chose to load, by normalized URL (`URL.href`), and what became of each; every other image stays a
+   * "Load image from host" button.
+   */
+  images?: ReadonlyMap<string, RemoteImageState>;
 }
 
 export interface SanitizedHtml {
@@ -113,6 +119,7 @@ const NON_URL_ATTRIBUTES = [
   'role',
   'rowspan',
   'start',
+  'tabindex',
   'target',
   'type',
   ACTION_ATTRIBUTE,
@@ -176,6 +183,8 @@ const FORBIDDEN_ATTRIBUTES = [
   'xlink:href',
 ];
 
+const NO_IMAGES: ReadonlyMap<string, RemoteImageState> = new Map();
+
 const SAFE_CLASS = /^(?:hljs(?:-[\w-]+)?|[a-z]+_+|language-[\w+#.-]{1,40}|mc-[a-z-]+)$/;
 const LINK_HOST_CLASS = 'mc-link-host';
 const SMALL_NUMBER = /^\d{1,6}$/;
@@ -198,11 +207,13 @@ const CONFIG: Config = {
 
 /** What one `sanitizeHtml` call learns while DOMPurify walks the tree; hooks are synchronous, so one at a time. */
 interface Pass {
-  loadedImages: ReadonlySet<string>;
+  images: ReadonlyMap<string, RemoteImageState>;
   hidden: boolean;
   imageSources: Set<string>;
   /** The host suffixes this pass added; a `mc-link-host` arriving in the input is someone's imitation. */
   linkHosts: WeakSet<Node>;
+  /** The "Open image from host" links this pass made: their text names the host already. */
+  imageLinks: WeakSet<Node>;
 }
 
 let pass: Pass | undefined;
@@ -234,17 +245,20 @@ function replaceWithText(element: Element, text: string): void {
   element.replaceWith(element.ownerDocument.createTextNode(text));
 }
 
-function imagePlaceholder(image: Element, url: URL): Element {
+/** Labels a "Load image from host" button, which says so while the image is being fetched. */
+function labelPlaceholder(button: Element, url: URL): void {
+  const loading = currentPass().images.get(url.href)?.status === 'loading';
+  button.textContent = loading ? `Loading image from ${url.host}…` : `Load image from ${url.host}`;
+  if (loading) button.setAttribute('aria-disabled', 'true');
+  else button.removeAttribute('aria-disabled');
+}
+
+/** An image's stand-in (the button, or the link and why), with the image's description after it. */
+function imageStandIn(image: Element, ...parts: Node[]): Element {
   const doc = image.ownerDocument;
   const wrapper = doc.createElement('span');
   wrapper.setAttribute('class', 'mc-image');
-  const button = doc.createElement('button');
-  button.setAttribute('type', 'button');
-  button.setAttribute('class', 'mc-image-placeholder');
-  button.setAttribute(ACTION_ATTRIBUTE, 'load-image');
-  button.setAttribute(IMAGE_SOURCE_ATTRIBUTE, url.href);
-  button.textContent = `Load image from ${url.host}`;
-  wrapper.append(button);
+  wrapper.append(...parts);
   const alt = image.getAttribute('alt')?.trim();
   if (alt) {
     const caption = doc.createElement('span');
@@ -255,32 +269,62 @@ function imagePlaceholder(image: Element, url: URL): Element {
   return wrapper;
 }
 
+function imagePlaceholder(image: Element, url: URL): Element {
+  const button = image.ownerDocument.createElement('button');
+  button.setAttribute('type', 'button');
+  button.setAttribute('class', 'mc-image-placeholder');
+  button.setAttribute(ACTION_ATTRIBUTE, 'load-image');
+  button.setAttribute(IMAGE_SOURCE_ATTRIBUTE, url.href);
+  labelPlaceholder(button, url);
+  return imageStandIn(image, button);
+}
+
+const WHY_NOT_SHOWN: Record<RemoteImageFailure, string> = {
+  unreachable: 'this site does not allow its images to be shown here',
+  'not-an-image': 'this address is not an image',
+  'too-large': 'this image is too large to show here',
+};
+
+/** For an image the app could not fetch or show: a link to open it in a new tab, and why. */
+function imageLink(image: Element, url: URL, reason: RemoteImageFailure): Element {
+  const doc = image.ownerDocument;
+  const link = doc.createElement('a');
+  link.setAttribute('href', url.href);
+  link.textContent = `Open image from ${url.host}`;
+  currentPass().imageLinks.add(link);
+  const note = doc.createElement('span');
+  note.setAttribute('class', 'mc-image-note');
+  note.textContent = ` (${WHY_NOT_SHOWN[reason]})`;
+  return imageStandIn(image, link, note);
+}
+
 function finishImage(image: Element): void {
   const url = parseSafeImageUrl(image.getAttribute('src') ?? '');
   if (!url) {
     replaceWithText(image, image.getAttribute('alt') ?? '');
     return;
   }
-  const { loadedImages, imageSources } = currentPass();
+  const { images, imageSources } = currentPass();
   imageSources.add(url.href);
-  if (!loadedImages.has(url.href)) {
-    const link = image.parentElement?.closest('a');
-    if (!link) {
-      image.replaceWith(imagePlaceholder(image, url));
-      return;
-    }
-    // A button inside a link would be two controls in one: the placeholder goes after the link (and its host).
-    const next = link.nextElementSibling;
-    const after = next && currentPass().linkHosts.has(next) ? next : link;
-    after.after(' ', imagePlaceholder(image, url));
-    replaceWithText(image, image.getAttribute('alt') ?? '');
+  const state = images.get(url.href);
+  if (state?.status === 'loaded' && state.objectUrl.startsWith('blob:')) {
+    image.setAttribute('src', state.objectUrl);
+    if (!image.hasAttribute('alt')) image.setAttribute('alt', '');
+    image.setAttribute('referrerpolicy', 'no-referrer');
+    image.setAttribute('decoding', 'async');
     return;
   }
-  image.setAttribute('src', url.href);
-  if (!image.hasAttribute('alt')) image.setAttribute('alt', '');
-  image.setAttribute('referrerpolicy', 'no-referrer');
-  image.setAttribute('loading', 'lazy');
-  image.setAttribute('decoding', 'async');
+  const standIn = state?.status === 'blocked' ? imageLink(image, url, state.reason) : imagePlaceholder(image, url);
+  const link = image.parentElement?.closest('a');
+  if (!link) {
+    image.replaceWith(standIn);
+    return;
+  }
+  // A button or link inside a link would be two controls in one: the stand-in goes after the link (and its host).
+  const next = link.nextElementSibling;
+  const after = next && currentPass().linkHosts.has(next) ? next : link;
+  after.after(' ', standIn);
+  replaceWithText(image, image.getAttribute('alt') ?? '');
 }
 
 function finishLink(link: Element): void {
@@ -292,7 +336,7 @@ function finishLink(link: Element): void {
   link.setAttribute('href', url.href);
   link.setAttribute('target', '_blank');
   link.setAttribute('rel', 'noopener noreferrer');
-  if (textShowsDestination(visibleText(link), url)) return;
+  if (currentPass().imageLinks.has(link) || textShowsDestination(visibleText(link), url)) return;
   const host = link.ownerDocument.createElement('span');
   host.setAttribute('class', LINK_HOST_CLASS);
   host.textContent = ` (${describeDestination(url)})`;
@@ -314,7 +358,7 @@ function finishButton(button: Element): void {
       return;
     }
     currentPass().imageSources.add(url.href);
-    button.textContent = `Load image from ${url.host}`;
+    labelPlaceholder(button, url);
   } else if (action === 'copy-code') {
     button.textContent = 'Copy code';
   } else {
@@ -355,6 +399,9 @@ function attributeValue(element: Element, name: string, value: string): string |
       return tag === 'ol' && /^[1aAiI]$/.test(value) ? value : null;
     case 'start':
       return tag === 'ol' && SMALL_NUMBER.test(value) ? value : null;
+    case 'tabindex':
+      // Code blocks scroll sideways: keyboard users reach them. Nothing else takes focus or reorders it.
+      return tag === 'pre' && value === '0' ? value : null;
     case 'colspan':
     case 'rowspan':
       return (tag === 'td' || tag === 'th') && SMALL_NUMBER.test(value) ? value : null;
@@ -416,6 +463,9 @@ function createPurifier(): ReturnType<typeof DOMPurify> {
     }
   });
 
+  // Set once: passing the config to every `sanitize` call would parse it (and copy every allow-list) each time, and a
+  // streaming reply is sanitized once per frame.
+  purifier.setConfig(CONFIG);
   return purifier;
 }
 
@@ -435,7 +485,7 @@ const FORCE_PARSE = '<!---->';
 const TRACK_TAG = /<(\/?)track(?=[\t\n\f\r />]|$)/gi;
 
 function sanitizeToString(dirty: string): string {
-  return purifier.sanitize(FORCE_PARSE + dirty.replace(TRACK_TAG, '<$1mc-track'), CONFIG);
+  return purifier.sanitize(FORCE_PARSE + dirty.replace(TRACK_TAG, '<$1mc-track'));
 }
 
 function createTrustedTypesPolicy(): { createHTML(dirty: string): TrustedHTML } | null {
@@ -455,10 +505,11 @@ const policy = createTrustedTypesPolicy();
 export function sanitizeHtml(dirty: string, options: SanitizeOptions = {}): SanitizedHtml {
   const stripped = stripInvisible(dirty);
   pass = {
-    loadedImages: options.loadedImages ?? new Set(),
+    images: options.images ?? NO_IMAGES,
     hidden: stripped.removed > 0,
     imageSources: new Set(),
     linkHosts: new WeakSet(),
+    imageLinks: new WeakSet(),
   };
   try {
     const trusted = policy ? policy.createHTML(stripped.text) : sanitizeToString(stripped.text);

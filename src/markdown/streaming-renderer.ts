@@ -20,13 +20,14 @@ import {
 import { LIMITS, renderBlock } from './block-renderer.js';
 import type { Highlighter } from './highlight.js';
 import { stripInvisible } from './invisible-unicode.js';
+import type { RemoteImageState } from './remote-image.js';
 import { sanitizeHtml } from './sanitize-policy.js';
 
 export interface RenderOptions {
   /** The text is complete (not streaming): its last block is final too. */
   final?: boolean;
-  /** Normalized URLs of images the user chose to load. */
-  loadedImages?: ReadonlySet<string>;
+  /** Images the user chose to load, by normalized URL, and what became of each (see `SanitizeOptions.images`). */
+  images?: ReadonlyMap<string, RemoteImageState>;
   /** Keys of blocks the user asked to see in full ("Show all"). */
   expandedBlocks?: ReadonlySet<string>;
   /** Highlights code once loaded (see `loadHighlighter`); without it code is shown plain. */
@@ -76,11 +77,12 @@ const LARGE_TAIL = 32_000;
 const LARGE_CODE_TAIL = LIMITS.codeCharacters;
 const FENCE_LINE = /(?:^|\n) {0,3}(?:`{3,}|~{3,})/;
 const EMPTY_SET: ReadonlySet<string> = new Set();
+const NO_IMAGES: ReadonlyMap<string, RemoteImageState> = new Map();
 
 /** What a render depends on besides the block's own text. */
 interface Context {
   links: Links;
-  loadedImages: ReadonlySet<string>;
+  images: ReadonlyMap<string, RemoteImageState>;
   expandedBlocks: ReadonlySet<string>;
   highlighter: Highlighter | undefined;
 }
@@ -95,7 +97,8 @@ interface Entry {
   labels: readonly string[];
   references: string;
   imageSources: readonly string[];
-  loadedImages: string;
+  /** The state of each of its images when it was rendered (see `imageStates`). */
+  imageStates: string;
   wantsHighlighter: boolean;
   highlightDeferred: boolean;
   limited: boolean;
@@ -116,8 +119,15 @@ function blockKey(index: number): string {
   return `b${index}`;
 }
 
-function loadedAmong(sources: readonly string[], loaded: ReadonlySet<string>): string {
-  return sources.length === 0 ? '' : sources.filter((source) => loaded.has(source)).join('\n');
+function imageStates(sources: readonly string[], images: ReadonlyMap<string, RemoteImageState>): string {
+  if (sources.length === 0) return '';
+  return sources
+    .map((source) => {
+      const state = images.get(source);
+      if (state?.status === 'loaded') return state.objectUrl;
+      return state?.status === 'blocked' ? `blocked ${state.reason}` : (state?.status ?? '');
+    })
+    .join('\n');
 }
 
 function contentTokens(tokens: readonly Token[]): Token[] {
@@ -129,7 +139,7 @@ function isStale(entry: Entry, context: Context, growing: boolean): boolean {
     (entry.highlightDeferred && !growing) ||
     (entry.wantsHighlighter && context.highlighter !== undefined) ||
     (entry.labels.length > 0 && referenceSignature(entry.labels, context.links) !== entry.references) ||
-    (entry.imageSources.length > 0 && loadedAmong(entry.imageSources, context.loadedImages) !== entry.loadedImages) ||
+    (entry.imageSources.length > 0 && imageStates(entry.imageSources, context.images) !== entry.imageStates) ||
     ((entry.limited || entry.expanded) && context.expandedBlocks.has(entry.key) !== entry.expanded)
   );
 }
@@ -152,7 +162,7 @@ function renderEntry(
   let imageSources: readonly string[] = [];
   let hidden = false;
   if (dirty.html !== '') {
-    const sanitized = sanitizeHtml(dirty.html, { loadedImages: context.loadedImages });
+    const sanitized = sanitizeHtml(dirty.html, { images: context.images });
     imageSources = sanitized.imageSources;
     hidden = sanitized.hiddenCharactersRemoved;
     const unchanged = previous?.html === sanitized.html && sameCodes(previous.codes, dirty.codes);
@@ -168,7 +178,7 @@ function renderEntry(
     labels,
     references: referenceSignature(labels, context.links),
     imageSources,
-    loadedImages: loadedAmong(imageSources, context.loadedImages),
+    imageStates: imageStates(imageSources, context.images),
     wantsHighlighter: dirty.wantsHighlighter,
     highlightDeferred: dirty.highlightDeferred,
     limited: dirty.limited,
@@ -183,7 +193,7 @@ function sameCodes(a: readonly string[], b: readonly string[]): boolean {
 function contextFrom(options: RenderOptions, links: Links): Context {
   return {
     links,
-    loadedImages: options.loadedImages ?? EMPTY_SET,
+    images: options.images ?? NO_IMAGES,
     expandedBlocks: options.expandedBlocks ?? EMPTY_SET,
     highlighter: options.highlighter,
   };
@@ -262,9 +272,9 @@ class IncrementalRenderer implements StreamingRenderer {
   private tail: Tail | undefined;
   private tailEntries: Entry[] = [];
   /** What the final blocks were last checked against; while it holds, none of them can be stale. */
-  private checkedContext: { links: string; loadedImages: unknown; expandedBlocks: unknown; highlighter: unknown } = {
+  private checkedContext: { links: string; images: unknown; expandedBlocks: unknown; highlighter: unknown } = {
     links: '',
-    loadedImages: undefined,
+    images: undefined,
     expandedBlocks: undefined,
     highlighter: undefined,
   };
@@ -320,12 +330,12 @@ class IncrementalRenderer implements StreamingRenderer {
     const checked = this.checkedContext;
     const changed =
       checked.links !== links ||
-      checked.loadedImages !== context.loadedImages ||
+      checked.images !== context.images ||
       checked.expandedBlocks !== context.expandedBlocks ||
       checked.highlighter !== context.highlighter;
     this.checkedContext = {
       links,
-      loadedImages: context.loadedImages,
+      images: context.images,
       expandedBlocks: context.expandedBlocks,
       highlighter: context.highlighter,
     };

@@ -8,6 +8,7 @@ import { resolveHostedTarget } from './endpoint.js';
 import type { HostedErrorContext } from './errors.js';
 import { toHostedEngineError } from './errors.js';
 import { MAX_RETRIES, RETRYABLE_STATUSES, retryDelayMs, retryHintMs, retryReason } from './retry.js';
+import { createWorkerFetch } from './worker-fetch.js';
 
 /** The part of @huggingface/inference the engine calls; `client.ts` is its lazily loaded implementation. */
 export interface HostedClient {
@@ -15,7 +16,10 @@ export interface HostedClient {
 }
 
 export interface HostedEngineConfig extends HostedSettings {
-  /** Used for every request; defaults to the global `fetch`. */
+  /**
+   * Used for every request. Defaults to a `fetch` that reads the stream in a worker, so a fast model's tokens do not
+   * each cost the page a task (see fetch-protocol.ts); where there are no workers, to the global `fetch`.
+   */
   fetch?: typeof fetch;
   /** Waits `ms` or until `signal` aborts, whichever comes first; never rejects. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -59,6 +63,15 @@ function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
 
 function browserIsOnline(): boolean {
   return typeof navigator === 'undefined' || navigator.onLine !== false;
+}
+
+let sharedWorkerFetch: typeof fetch | undefined;
+
+/** One worker serves every hosted engine: a new engine is made for each reply. */
+function defaultFetch(): typeof fetch {
+  if (typeof Worker !== 'function') return (input, init) => fetch(input, init);
+  sharedWorkerFetch ??= createWorkerFetch();
+  return sharedWorkerFetch;
 }
 
 function loadDefaultClient(): Promise<HostedClient> {
@@ -161,7 +174,7 @@ function requestArgs(
  * server's own hint (bounded), each wait announced through `request.onRetry` and cut short by the signal.
  */
 export function createHostedEngine(config: HostedEngineConfig): ChatEngine {
-  const baseFetch = config.fetch ?? ((input, init) => fetch(input, init));
+  const baseFetch = config.fetch ?? defaultFetch();
   const sleep = config.sleep ?? sleepUnlessAborted;
   const random = config.random ?? Math.random;
   const isOnline = config.isOnline ?? browserIsOnline;

@@ -6,6 +6,7 @@ import '../../../src/components/mc-markdown.js';
 import '../../../src/styles/tokens.css';
 import type { McMarkdown } from '../../../src/components/mc-markdown.js';
 import { LIMITS, sanitizeHtml } from '../../../src/markdown/index.js';
+import type { RemoteImageLoader, RemoteImageOutcome } from '../../../src/markdown/index.js';
 import { assertInert } from '../../fixtures/assert-inert.js';
 
 afterEach(() => {
@@ -128,54 +129,118 @@ describe('links', () => {
 });
 
 describe('images', () => {
-  test('are a "Load image from host" button until the user asks, then load, still sanitized', async () => {
-    const source = `${location.origin}/mc-markdown-test-image.png`;
-    const element = await show(`Look: ![a cat](${source} "Cat")`);
+  /** An image the test server really serves, from this page's own origin. */
+  const IMAGE = `${location.origin}/pwa-192x192.png`;
+
+  function loadButton(host = location.host) {
+    return page.getByRole('button', { name: `Load image from ${host}` });
+  }
+
+  test('are a "Load image from host" button until the user asks; then the image is fetched and shown from a blob: URL', async () => {
+    const element = await show(`Look: ![a cat](${IMAGE} "Cat")`);
     expect(inside(element).querySelector('img')).toBeNull();
     assertInert(element);
-    const button = page.getByRole('button', { name: `Load image from ${location.host}` });
-    await expect.element(button).toBeVisible();
+    await expect.element(loadButton()).toBeVisible();
     expect(inside(element).textContent).toContain('a cat');
 
-    await userEvent.click(button);
-    await element.updateComplete;
-    const image = inside(element).querySelector('img');
-    expect(image?.getAttribute('src')).toBe(source);
-    expect(image?.getAttribute('alt')).toBe('a cat');
-    expect(image?.getAttribute('referrerpolicy')).toBe('no-referrer');
-    expect(image?.hasAttribute('srcset')).toBe(false);
+    await userEvent.click(loadButton());
+    await expect.poll(() => inside(element).querySelector('img')).not.toBeNull();
+    const image = inside(element).querySelector('img')!;
+    const source = image.getAttribute('src') ?? '';
+    expect(source).toMatch(/^blob:/);
+    await image.decode();
+    expect(image.naturalWidth).toBe(192);
+    expect(image.getAttribute('alt')).toBe('a cat');
+    expect(image.hasAttribute('srcset')).toBe(false);
     assertInert(element, { loadedImages: [source] });
     expect(page.getByRole('button', { name: /Load image/ }).elements()).toHaveLength(0);
+    await expect.poll(() => inside(element).querySelector('[aria-live]')?.textContent).toBe('Image loaded.');
+  });
+
+  test('are fetched without cookies or Referer, and say they are loading until they arrive', async () => {
+    let arrive: (outcome: RemoteImageOutcome) => void = () => undefined;
+    const loader = vi.fn<RemoteImageLoader>(() => new Promise((resolve) => (arrive = resolve)));
+    const element = await show(`![chart](https://img.example/chart.png)`);
+    element.imageLoader = loader;
+    await userEvent.click(loadButton('img.example'));
+    await expect.element(page.getByRole('button', { name: 'Loading image from img.example…' })).toBeVisible();
+    expect(loader).toHaveBeenCalledTimes(1);
+    expect(loader.mock.calls[0]?.[0].href).toBe('https://img.example/chart.png');
+
+    arrive({ ok: true, image: await (await fetch(IMAGE)).blob() });
+    await expect.poll(() => inside(element).querySelector('img')?.getAttribute('src')).toMatch(/^blob:/);
+  });
+
+  test('from a host that does not allow embedding become a link that opens the image in a new tab', async () => {
+    // A cross-origin fetch without CORS headers fails exactly like this.
+    const fetchSpy = vi.spyOn(window, 'fetch').mockRejectedValue(new TypeError('Failed to fetch'));
+    const element = await show('![the chart](https://charts.example/q3.png)');
+    await userEvent.click(loadButton('charts.example'));
+
+    const link = page.getByRole('link', { name: 'Open image from charts.example' });
+    await expect.element(link).toHaveAttribute('href', 'https://charts.example/q3.png');
+    await expect.element(link).toHaveAttribute('target', '_blank');
+    await expect.element(link).toHaveAttribute('rel', 'noopener noreferrer');
+    expect(inside(element).querySelector('p')?.textContent).toBe(
+      'Open image from charts.example (this site does not allow its images to be shown here) the chart',
+    );
+    expect(inside(element).querySelector('img')).toBeNull();
+    assertInert(element);
+    const [url, init] = fetchSpy.mock.calls[0] ?? [];
+    expect(url).toBe('https://charts.example/q3.png');
+    expect(init).toMatchObject({ mode: 'cors', credentials: 'omit', referrerPolicy: 'no-referrer' });
+    await expect.poll(() => inside(element).querySelector('[aria-live]')?.textContent).toMatch(/cannot be shown here/);
+  });
+
+  test('that turn out not to be images become the link too, and say so', async () => {
+    const element = await show(`![page](${location.origin}/)`);
+    await userEvent.click(loadButton());
+    await expect.element(page.getByRole('link', { name: `Open image from ${location.host}` })).toBeVisible();
+    expect(inside(element).querySelector('p')?.textContent).toContain('(this address is not an image)');
+    expect(inside(element).querySelector('img')).toBeNull();
   });
 
   test('loading one image leaves the others from other hosts as placeholders', async () => {
-    const here = `${location.origin}/one.png`;
-    const element = await show(`![one](${here})\n\n![two](https://elsewhere.example/two.png)`);
-    await userEvent.click(page.getByRole('button', { name: `Load image from ${location.host}` }));
-    await element.updateComplete;
-    expect(inside(element).querySelectorAll('img')).toHaveLength(1);
-    await expect.element(page.getByRole('button', { name: 'Load image from elsewhere.example' })).toBeVisible();
+    const element = await show(`![one](${IMAGE})\n\n![two](https://elsewhere.example/two.png)`);
+    await userEvent.click(loadButton());
+    await expect.poll(() => inside(element).querySelectorAll('img').length).toBe(1);
+    await expect.element(loadButton('elsewhere.example')).toBeVisible();
   });
 
   test('an image inside a link gets its button after the link, and loads inside it', async () => {
-    const source = `${location.origin}/badge.png`;
-    const element = await show(`[![build passing](${source})](https://ci.example/run)`);
+    const element = await show(`[![build passing](${IMAGE})](https://ci.example/run)`);
     const link = page.getByRole('link', { name: 'build passing' });
     await expect.element(link).toHaveAttribute('href', 'https://ci.example/run');
-    const button = page.getByRole('button', { name: `Load image from ${location.host}` });
-    expect(button.element().closest('a')).toBeNull();
+    expect(loadButton().element().closest('a')).toBeNull();
     expect(inside(element).querySelector('p')?.textContent).toBe(
       `build passing (ci.example) Load image from ${location.host} build passing`,
     );
-    await userEvent.click(button);
-    await element.updateComplete;
-    expect(inside(element).querySelector('a > img')?.getAttribute('src')).toBe(source);
+    await userEvent.click(loadButton());
+    await expect.poll(() => inside(element).querySelector('a > img')?.getAttribute('src')).toMatch(/^blob:/);
   });
 
-  test('an image with a non-web address is just its description', async () => {
-    const element = await show('![pixel](data:image/png;base64,iVBORw0KGgo=)');
+  test('are let go when the reply leaves the page: the blob: URL is revoked and the button is back', async () => {
+    const revoke = vi.spyOn(URL, 'revokeObjectURL');
+    const element = await show(`![icon](${IMAGE})`);
+    await userEvent.click(loadButton());
+    await expect.poll(() => inside(element).querySelector('img')).not.toBeNull();
+    const source = inside(element).querySelector('img')?.getAttribute('src');
+
+    element.remove();
+    expect(revoke).toHaveBeenCalledWith(source);
+    document.body.append(element);
+    await element.updateComplete;
+    expect(inside(element).querySelector('img')).toBeNull();
+    await expect.element(loadButton()).toBeVisible();
+  });
+
+  test('a reply cannot bring its own blob: or data: image', async () => {
+    const element = await show(
+      '![pixel](data:image/png;base64,iVBORw0KGgo=) ![blob](blob:https://example.com/1a2b) <img src="blob:x">',
+    );
     expect(page.getByRole('button').elements()).toHaveLength(0);
-    expect(inside(element).querySelector('p')?.textContent).toBe('pixel');
+    expect(inside(element).querySelector('img')).toBeNull();
+    expect(inside(element).querySelector('p')?.textContent).toContain('pixel blob');
   });
 });
 
@@ -187,6 +252,8 @@ describe('code blocks', () => {
     await expect.element(page.getByRole('button', { name: 'Copy code', exact: true })).toBeVisible();
     await expect.poll(() => inside(element).querySelector('pre > code .hljs-keyword')?.textContent).toBe('const');
     expect(inside(element).querySelector('pre > code')?.textContent).toBe('const answer: number = 42;');
+    // A long line scrolls the block sideways: keyboard users can reach it.
+    expect(inside(element).querySelector('pre')?.tabIndex).toBe(0);
     assertInert(element);
   });
 
@@ -264,13 +331,27 @@ describe('sanitizeHtml, the policy for every other HTML sink', () => {
     expect(hiddenCharactersRemoved).toBe(false);
   });
 
-  test('turns an <img> into a placeholder, and keeps it only once the user loaded that URL', () => {
+  test('turns an <img> into a placeholder; once the user loaded it, an <img> from its blob: URL, or else a link', () => {
     const dirty = '<img src="https://img.example/a.png" srcset="https://img.example/b.png 2x" alt="A">';
     expect(sanitizeHtml(dirty).html).toContain('Load image from img.example');
     expect(sanitizeHtml(dirty).imageSources).toEqual(['https://img.example/a.png']);
-    const loaded = sanitizeHtml(dirty, { loadedImages: new Set(['https://img.example/a.png']) }).html;
-    expect(loaded).toBe(
-      '<img src="https://img.example/a.png" alt="A" referrerpolicy="no-referrer" loading="lazy" decoding="async">',
+    const objectUrl = `blob:${location.origin}/0b7c1a9e-7d7e-4f5e-9d1c-3f1a2b3c4d5e`;
+    const loaded = sanitizeHtml(dirty, {
+      images: new Map([['https://img.example/a.png', { status: 'loaded', objectUrl }]]),
+    }).html;
+    expect(loaded).toBe(`<img src="${objectUrl}" alt="A" referrerpolicy="no-referrer" decoding="async">`);
+    const blocked = sanitizeHtml(dirty, {
+      images: new Map([['https://img.example/a.png', { status: 'blocked', reason: 'too-large' }]]),
+    });
+    expect(blocked.html).toContain(
+      '<a href="https://img.example/a.png" target="_blank" rel="noopener noreferrer">Open image from img.example</a>' +
+        '<span class="mc-image-note"> (this image is too large to show here)</span>',
+    );
+  });
+
+  test('lets nothing take focus but code blocks', () => {
+    expect(sanitizeHtml('<p tabindex="0">a</p><pre tabindex="-1">b</pre><pre tabindex="0">c</pre>').html).toBe(
+      '<p>a</p><pre>b</pre><pre tabindex="0">c</pre>',
     );
   });
 
@@ -299,6 +380,7 @@ describe('accessibility', () => {
     '```js',
     '// comment',
     'const s = "string" + 42;',
+    `const long = [${'"a line long enough to scroll sideways", '.repeat(8)}];`,
     '```',
     '',
     '![diagram](https://img.example/d.png)',
