@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Settings } from '../../../src/state/types.js';
 import { DEFAULT_SETTINGS } from '../../../src/state/types.js';
 import {
@@ -12,23 +12,10 @@ import {
 } from '../../../src/storage/backup.js';
 import { visiblePath } from '../../../src/storage/branches.js';
 import { STORAGE_MESSAGES, StorageError } from '../../../src/storage/errors.js';
-import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import type { ChatRepository } from '../../../src/storage/types.js';
-import { conversation, message, useTestDatabases } from './harness.js';
+import { conversation, message, useTestRepositories } from './harness.js';
 
-const newDatabaseName = useTestDatabases();
-const opened: ChatRepository[] = [];
-
-async function open(name = newDatabaseName()): Promise<ChatRepository> {
-  const repository = await openChatRepository({ name });
-  opened.push(repository);
-  return repository;
-}
-
-afterEach(() => {
-  for (const repository of opened.splice(0)) repository.close();
-  vi.restoreAllMocks();
-});
+const { open } = useTestRepositories();
 
 const SECRET_SETTINGS: Settings = {
   ...DEFAULT_SETTINGS,

@@ -1,22 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { leafAfterChoosing, visiblePath } from '../../../src/storage/branches.js';
-import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import type { ChatRepository } from '../../../src/storage/types.js';
-import { conversation, message, useTestDatabases } from './harness.js';
+import { conversation, message, useTestRepositories } from './harness.js';
 
-const newDatabaseName = useTestDatabases();
-const opened: ChatRepository[] = [];
-
-async function open(name = newDatabaseName()): Promise<ChatRepository> {
-  const repository = await openChatRepository({ name });
-  opened.push(repository);
-  return repository;
-}
-
-afterEach(() => {
-  for (const repository of opened.splice(0)) repository.close();
-  vi.restoreAllMocks();
-});
+const { newDatabaseName, open } = useTestRepositories();
 
 /** "id position/count" for each message shown. */
 async function shown(repository: ChatRepository, conversationId: string): Promise<string[]> {

@@ -1,7 +1,9 @@
 import { deleteDB, type IDBPDatabase } from 'idb';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import type { ConversationRecord, MessageRecord } from '../../../src/state/types.js';
+import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import { openDatabaseAtVersion } from '../../../src/storage/migrations.js';
+import type { ChatRepository } from '../../../src/storage/types.js';
 
 /**
  * A fresh database name per call, deleted after the test. Every connection a test opens must be closed by then,
@@ -16,6 +18,32 @@ export function useTestDatabases(): () => string {
     const name = `mistral-chat-test-${crypto.randomUUID()}`;
     names.push(name);
     return name;
+  };
+}
+
+/**
+ * Repositories over fresh test databases: each one `open` returns is closed after the test (before its database is
+ * deleted: hooks run last-registered first), and mocks are restored.
+ */
+export function useTestRepositories(): {
+  newDatabaseName: () => string;
+  open: (name?: string) => Promise<ChatRepository>;
+  opened: ChatRepository[];
+} {
+  const newDatabaseName = useTestDatabases();
+  const opened: ChatRepository[] = [];
+  afterEach(() => {
+    for (const repository of opened.splice(0)) repository.close();
+    vi.restoreAllMocks();
+  });
+  return {
+    newDatabaseName,
+    opened,
+    async open(name = newDatabaseName()) {
+      const repository = await openChatRepository({ name });
+      opened.push(repository);
+      return repository;
+    },
   };
 }
 

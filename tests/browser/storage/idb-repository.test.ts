@@ -1,25 +1,12 @@
 import { openDB } from 'idb';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/state/types.js';
 import { StorageError } from '../../../src/storage/errors.js';
 import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import { DB_VERSION } from '../../../src/storage/migrations.js';
-import type { ChatRepository } from '../../../src/storage/types.js';
-import { conversation, message, openAtVersion, useTestDatabases } from './harness.js';
+import { conversation, message, openAtVersion, useTestRepositories } from './harness.js';
 
-const newDatabaseName = useTestDatabases();
-const opened: ChatRepository[] = [];
-
-async function open(name = newDatabaseName()): Promise<ChatRepository> {
-  const repository = await openChatRepository({ name });
-  opened.push(repository);
-  return repository;
-}
-
-afterEach(() => {
-  for (const repository of opened.splice(0)) repository.close();
-  vi.restoreAllMocks();
-});
+const { newDatabaseName, open, opened } = useTestRepositories();
 
 describe('conversations', () => {
   it('round-trips a conversation and survives reopening the database', async () => {

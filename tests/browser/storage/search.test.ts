@@ -1,22 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBackup, parseBackup } from '../../../src/storage/backup.js';
-import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import type { Range } from '../../../src/storage/search-text.js';
 import type { ChatRepository, SearchResult, StorageChange } from '../../../src/storage/types.js';
-import { conversation, message, useTestDatabases } from './harness.js';
+import { conversation, message, useTestRepositories } from './harness.js';
 
-const newDatabaseName = useTestDatabases();
-const opened: ChatRepository[] = [];
-
-async function open(name = newDatabaseName()): Promise<ChatRepository> {
-  const repository = await openChatRepository({ name });
-  opened.push(repository);
-  return repository;
-}
-
-afterEach(() => {
-  for (const repository of opened.splice(0)) repository.close();
-});
+const { newDatabaseName, open } = useTestRepositories();
 
 function highlighted(snippet: string, ranges: readonly Range[]): string[] {
   return ranges.map(([start, end]) => snippet.slice(start, end));

@@ -1,21 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openChatRepository } from '../../../src/storage/idb-repository.js';
-import type { ChatRepository } from '../../../src/storage/types.js';
-import { conversation, message, useTestDatabases } from './harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { conversation, message, useTestRepositories } from './harness.js';
 
-const newDatabaseName = useTestDatabases();
-const opened: ChatRepository[] = [];
-
-async function open(name = newDatabaseName()): Promise<ChatRepository> {
-  const repository = await openChatRepository({ name });
-  opened.push(repository);
-  return repository;
-}
-
-afterEach(() => {
-  for (const repository of opened.splice(0)) repository.close();
-  vi.restoreAllMocks();
-});
+const { newDatabaseName, open } = useTestRepositories();
 
 describe('delete with undo', () => {
   it('gives back the deleted conversation with every branch, and Undo puts all of it back', async () => {
