@@ -39,7 +39,7 @@ const log = (message) => process.stderr.write(`${message}\n`);
  * @property {string} metric
  * @property {number | null} value null: not measured (see note)
  * @property {string} unit 'KB' | 'ms' | 'ms/token' | '×'
- * @property {number | null} budget the value must be ≤ budget; null: reported only
+ * @property {number | null} budget the value must be ≤ budget (≥ for a 'score'); null: reported only
  * @property {number} [aim] a stricter target, shown next to the budget
  * @property {string} [display] overrides the formatted value
  * @property {string} [note] shown in the table
@@ -47,7 +47,7 @@ const log = (message) => process.stderr.write(`${message}\n`);
  * @property {unknown} [detail] kept in latest.json only
  */
 
-const MEASUREMENTS = [measureBundles, measureStreaming];
+const MEASUREMENTS = [measureBundles, measureStreaming, measureLighthouseScores];
 
 async function main() {
   if (!existsSync(join(DIST, 'index.html'))) {
@@ -456,6 +456,28 @@ function pageProbe(marker) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Lighthouse: the built app served as a static host would, both presets (desktop is the budget's; mobile's simulated
+// slow CPU and network are reported too)
+
+/** @returns {Promise<Row[]>} */
+async function measureLighthouseScores() {
+  const support = await loadTestSupport();
+  const { measureLighthouse } = await import('./lighthouse.mjs');
+  const app = await support.startStaticServer(DIST);
+  try {
+    const rows = [];
+    for (const preset of ['desktop', 'mobile']) {
+      log(`Lighthouse (${preset})…`);
+      const measured = await measureLighthouse({ appUrl: app.url, preset });
+      rows.push(...measured.map((row) => (preset === 'desktop' ? row : { ...row, budget: null })));
+    }
+    return rows;
+  } finally {
+    await app.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Report
 
 /** @returns {Row} */
@@ -467,6 +489,7 @@ function status(row) {
   if (row.violation) return '❌';
   if (row.value === null || !Number.isFinite(row.value)) return row.budget === null ? 'ℹ️' : '❌';
   if (row.budget === null) return 'ℹ️';
+  if (row.unit === 'score') return row.value >= row.budget ? '✅' : '❌';
   if (row.value > row.budget) return '❌';
   return row.aim !== undefined && row.value > row.aim ? '✅ (over aim)' : '✅';
 }
@@ -488,6 +511,7 @@ function formatValue(row) {
 
 function formatBudget(row) {
   if (row.budget === null) return '—';
+  if (row.unit === 'score') return `≥ ${row.budget}`;
   const unit = row.unit === 'ms/token' ? ' ms' : row.unit === '×' ? '×' : ` ${row.unit}`;
   return `≤ ${row.budget}${unit}${row.aim !== undefined ? ` (aim ≤ ${row.aim}${unit})` : ''}`;
 }
