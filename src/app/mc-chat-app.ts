@@ -1,20 +1,23 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import '../components/mc-alert-list.js';
+import '../components/mc-backup-panel.js';
 import '../components/mc-composer.js';
 import '../components/mc-conversation-list.js';
 import '../components/mc-help-dialog.js';
 import '../components/mc-settings-dialog.js';
 import '../components/mc-transcript.js';
+import '../components/mc-undo-bar.js';
 import '../components/mc-welcome.js';
 import { eraserIcon, menuIcon, settingsIcon, sparkIcon } from '../components/icons.js';
 import { emit } from '../components/events.js';
 import { deepActiveElement, focusIsLost } from '../components/focus.js';
+import type { BackupReport, McBackupPanel } from '../components/mc-backup-panel.js';
 import type { McComposer } from '../components/mc-composer.js';
 import type { McConversationList } from '../components/mc-conversation-list.js';
 import type { McHelpDialog } from '../components/mc-help-dialog.js';
 import type { McSettingsDialog } from '../components/mc-settings-dialog.js';
-import type { AppState, ChatActions, StateSource } from '../state/app-state.js';
+import type { AppNotice, AppState, ChatActions, StateSource } from '../state/app-state.js';
 import type { RetryNotice } from '../engines/types.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { applyTheme, type ThemePreference } from '../styles/theme.js';
@@ -27,6 +30,8 @@ const NARROW_QUERY = '(max-width: 720px)';
 /** rAF never fires in a background tab; this timer still does (throttled), so streamed text keeps arriving. */
 const BACKGROUND_RENDER_MS = 250;
 const TOAST_MS = 2500;
+/** A notice (an import's summary) says more than "Copied": it stays longer. */
+const NOTICE_MS = 6000;
 
 const keyboardIcon = svg`<svg
   viewBox="0 0 24 24"
@@ -38,6 +43,10 @@ const keyboardIcon = svg`<svg
   aria-hidden="true"
   focusable="false"
 ><rect x="2" y="5" width="20" height="14" rx="2" /><path d="M6 9h.01M10 9h.01M14 9h.01M18 9h.01M6 13h.01M18 13h.01M10 13h4M8 16h8" /></svg>`;
+
+function describeCount(count: number): string {
+  return count === 1 ? '1 conversation' : `${count.toLocaleString('en')} conversations`;
+}
 
 function describeRetry(notice: RetryNotice): string {
   return `${notice.reason} — retrying in ${Math.ceil(notice.delayMs / 1000)} s`;
@@ -58,7 +67,11 @@ function describeRetry(notice: RetryNotice): string {
  * While a reply streams, renders are coalesced to one per animation frame; any other change renders at once.
  *
  * The engine line is the app's only `role="status"` (the UI contract's engine status); the retry notice and the copy
- * toast are plain polite live regions, so a `getByRole('status')` query finds exactly one.
+ * toast are plain polite live regions, so a `getByRole('status')` query finds exactly one. The controller's notices
+ * (an import's summary) show in that toast; an Undo after a deletion shows at the foot of the sidebar.
+ *
+ * Settings holds the backup panel (Export, Import, storage use): it is this element's, kept as a node, and it shows
+ * the outcome of what was started from it, since the app's own alerts sit behind the modal dialog.
  *
  */
 @customElement('mc-chat-app')
@@ -108,6 +121,10 @@ export class McChatApp extends LitElement {
       }
       mc-conversation-list {
         flex: 1;
+        min-height: 0;
+      }
+      mc-undo-bar::part(bar) {
+        margin: 0 var(--mc-space-3) var(--mc-space-3);
       }
       main {
         display: flex;
@@ -296,6 +313,12 @@ export class McChatApp extends LitElement {
   readonly #shortcuts = describeShortcuts(this.#apple);
   /** What had focus when the drawer opened, to give it back when the drawer closes. */
   #drawerOpener: HTMLElement | null = null;
+  /** Export, Import and storage use, shown in Settings. */
+  readonly #backupPanel: McBackupPanel = document.createElement('mc-backup-panel');
+  /** The last notice shown, so each one is shown once. */
+  #shownNoticeId: number | null = null;
+  /** The newest notice received: it is dismissed as soon as shown, but an import still reports it as its outcome. */
+  #latestNotice: AppNotice | null = null;
 
   @query('mc-settings-dialog') private settingsDialog!: McSettingsDialog;
   @query('mc-help-dialog') private helpDialog!: McHelpDialog;
@@ -308,6 +331,8 @@ export class McChatApp extends LitElement {
   @state() private toast = '';
   @state() private theme: ThemePreference = loadTheme();
   @state() private welcomeDismissed = loadWelcomeDismissed();
+  /** The outcome of the last Export or Import, shown in the backup panel. */
+  @state() private backupReport: BackupReport | null = null;
 
   /** Where the state comes from: subscribed while this element is connected. */
   @property({ attribute: false }) source: StateSource | undefined;
@@ -330,6 +355,12 @@ export class McChatApp extends LitElement {
     super();
     // Before the first render: a saved Light or Dark must not flash the system's scheme first.
     applyTheme(this.theme);
+    this.#backupPanel.addEventListener('mc-export-all', () => void this.#onExportAll());
+    this.#backupPanel.addEventListener('mc-import-backup', (event) => void this.#onImport(event.detail.file));
+    this.#backupPanel.addEventListener(
+      'mc-export-conversation',
+      (event) => void this.#onExportConversation(event.detail.id),
+    );
   }
 
   override connectedCallback(): void {
@@ -350,6 +381,21 @@ export class McChatApp extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('source')) this.#subscribe();
+    const state = this.appState;
+    if (state) {
+      this.#backupPanel.storage = state.storage;
+      this.#backupPanel.conversationId = state.activeConversationId;
+    }
+    this.#backupPanel.report = this.backupReport;
+  }
+
+  protected override updated(): void {
+    const notice = this.appState?.notice;
+    if (notice && notice.id !== this.#shownNoticeId) {
+      this.#shownNoticeId = notice.id;
+      this.showToast(notice.message, NOTICE_MS);
+      this.actions?.dismissNotice(notice.id);
+    }
   }
 
   /** Subscribes to `source` while connected, and to nothing otherwise; a no-op when already so. */
@@ -367,6 +413,7 @@ export class McChatApp extends LitElement {
 
   #receive(next: AppState): void {
     this.#latest = next;
+    if (next.notice) this.#latestNotice = next.notice;
     if (next.streamingMessageId === null) {
       this.#applyLatest();
     } else if (this.#frame === null) {
@@ -414,8 +461,10 @@ export class McChatApp extends LitElement {
   }
 
   #openSettings(options: Parameters<McSettingsDialog['show']>[0] = {}): void {
+    this.backupReport = null;
     void this.settingsDialog.show(options);
     emit(this, 'mc-settings-open', undefined);
+    void this.actions?.refreshStorageUsage();
   }
 
   async #focusComposer(): Promise<void> {
@@ -505,8 +554,85 @@ export class McChatApp extends LitElement {
   }
 
   #onOpenConversation(event: HTMLElementEventMap['mc-open-conversation']): void {
+    const { id, messageId } = event.detail;
     void this.#closeDrawer();
-    void this.actions?.openConversation(event.detail.id);
+    void (messageId === undefined ? this.actions?.openConversation(id) : this.actions?.openConversation(id, messageId));
+  }
+
+  async #onUndo(): Promise<void> {
+    const id = this.appState?.undo?.conversationId;
+    await this.actions?.undoDelete();
+    await this.updateComplete;
+    await this.conversationList.updateComplete;
+    // "Undo" went away with the offer: focus goes to what it brought back.
+    if (id !== undefined && focusIsLost()) this.conversationList.focusConversation(id);
+  }
+
+  #onRegenerate(event: HTMLElementEventMap['mc-regenerate']): void {
+    const { messageId } = event.detail;
+    const message = this.appState?.messages.find((candidate) => candidate.id === messageId);
+    // On the user's last message (its reply was never saved), Regenerate asks for that missing reply.
+    if (message?.role === 'user') void this.actions?.retry();
+    else void this.actions?.regenerate(messageId);
+  }
+
+  #onEditMessage(event: HTMLElementEventMap['mc-edit-message']): void {
+    void this.actions?.editMessage(event.detail.messageId, event.detail.text);
+    // The edit becomes a new message, so the one whose Save had focus goes: the message box takes it (where Stop is).
+    requestAnimationFrame(() => {
+      if (focusIsLost()) this.composer.focus();
+    });
+  }
+
+  /**
+   * Runs a backup action and tells the backup panel how it went: an alert raised meanwhile is its failure (shown in
+   * the panel, and taken off the app's list while Settings is open: behind the modal dialog no one could see it).
+   */
+  async #reportBackup(
+    working: string,
+    run: (actions: ChatActions) => Promise<void>,
+    success: (after: AppState, notice: AppNotice | null) => string,
+  ): Promise<void> {
+    const before = this.source?.getState();
+    const actions = this.actions;
+    if (!before || !actions) return;
+    const noticeBefore = this.#latestNotice;
+    this.backupReport = { kind: 'working', message: working };
+    await run(actions);
+    const after = this.source?.getState() ?? before;
+    const failure = after.alerts.find((alert) => !before.alerts.some(({ id }) => id === alert.id));
+    if (failure) {
+      this.backupReport = { kind: 'failed', message: failure.message };
+      if (this.settingsDialog.open) actions.dismissAlert(failure.id);
+    } else {
+      const notice = this.#latestNotice === noticeBefore ? null : this.#latestNotice;
+      this.backupReport = { kind: 'done', message: success(after, notice) };
+    }
+  }
+
+  async #onExportAll(): Promise<void> {
+    await this.#reportBackup(
+      'Preparing the backup…',
+      (actions) => actions.exportAll(),
+      (after) => `Exported ${describeCount(after.conversations.length)}. The file is in your downloads.`,
+    );
+  }
+
+  async #onImport(file: File): Promise<void> {
+    await this.#reportBackup(
+      `Importing ${file.name}…`,
+      (actions) => actions.importBackup(file),
+      (_after, notice) => notice?.message ?? `Imported ${file.name}.`,
+    );
+  }
+
+  async #onExportConversation(id: string): Promise<void> {
+    const title = this.appState?.conversations.find((conversation) => conversation.id === id)?.title ?? 'Untitled';
+    await this.#reportBackup(
+      'Preparing the file…',
+      (actions) => actions.exportConversation(id),
+      () => `Saved “${title}” as Markdown. The file is in your downloads.`,
+    );
   }
 
   #onCopy(event: HTMLElementEventMap['mc-copy']): void {
@@ -527,11 +653,11 @@ export class McChatApp extends LitElement {
     </div>`;
   }
 
-  /** A short, polite confirmation that fades on its own (copied, ready offline). */
-  showToast(message: string): void {
+  /** A short, polite confirmation that fades on its own (copied, ready offline, imported). */
+  showToast(message: string, durationMs = TOAST_MS): void {
     clearTimeout(this.#toastTimer);
     this.toast = message;
-    this.#toastTimer = setTimeout(() => (this.toast = ''), TOAST_MS);
+    this.#toastTimer = setTimeout(() => (this.toast = ''), durationMs);
   }
 
   override render() {
@@ -553,6 +679,8 @@ export class McChatApp extends LitElement {
           <mc-conversation-list
             .conversations=${state.conversations}
             .activeId=${state.activeConversationId}
+            .search=${state.search}
+            @mc-search=${(event: HTMLElementEventMap['mc-search']) => void this.actions?.search(event.detail.query)}
             @mc-new-conversation=${this.#onNewConversation}
             @mc-open-conversation=${this.#onOpenConversation}
             @mc-rename-conversation=${(event: HTMLElementEventMap['mc-rename-conversation']) =>
@@ -560,6 +688,11 @@ export class McChatApp extends LitElement {
             @mc-delete-conversation=${(event: HTMLElementEventMap['mc-delete-conversation']) =>
               void this.actions?.deleteConversation(event.detail.id)}
           ></mc-conversation-list>
+          <mc-undo-bar
+            .offer=${state.undo}
+            @mc-undo=${this.#onUndo}
+            @mc-dismiss-undo=${() => this.actions?.dismissUndo()}
+          ></mc-undo-bar>
         </div>
         <div class="scrim ${narrowDrawer ? 'open' : ''}" @pointerdown=${() => this.#closeDrawer()}></div>
         <main ?inert=${narrowDrawer}>
@@ -641,8 +774,15 @@ export class McChatApp extends LitElement {
             .messages=${state.messages}
             .streamingMessageId=${state.streamingMessageId}
             ?loading=${!state.ready}
+            .alternatives=${state.alternatives}
+            .focusedMessageId=${state.focusedMessageId}
             @mc-copy=${this.#onCopy}
-            @mc-regenerate=${() => void this.actions?.retry()}
+            @mc-regenerate=${this.#onRegenerate}
+            @mc-edit-message=${this.#onEditMessage}
+            @mc-show-alternative=${(event: HTMLElementEventMap['mc-show-alternative']) =>
+              void this.actions?.showAlternative(event.detail.messageId, event.detail.direction)}
+            @mc-continue=${(event: HTMLElementEventMap['mc-continue']) =>
+              void this.actions?.continueReply(event.detail.messageId)}
           ></mc-transcript>
           ${this.#renderRetry(state.retryNotice)}
           <div class="composer-area">
@@ -659,6 +799,7 @@ export class McChatApp extends LitElement {
         .localAvailable=${this.localAvailable}
         .localUnavailableReason=${this.localUnavailableReason}
         .localPanel=${this.localPanel}
+        .backupPanel=${this.#backupPanel}
         .theme=${this.theme}
         @mc-settings-change=${(event: HTMLElementEventMap['mc-settings-change']) =>
           void this.actions?.updateSettings(event.detail)}

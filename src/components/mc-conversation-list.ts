@@ -1,30 +1,58 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import type { SearchResult, SearchState } from '../state/app-state.js';
 import type { ConversationRecord } from '../state/types.js';
 import { buttons, fields, focusRing, visuallyHidden } from '../styles/shared.js';
 import { emit } from './events.js';
 import { focusIsLost } from './focus.js';
+import { highlighted } from './highlight.js';
 import { pencilIcon, plusIcon, searchIcon, trashIcon } from './icons.js';
 
-/** Case- and accent-insensitive form of a text, for matching "resume" against "Résumé". */
-function foldForSearch(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLocaleLowerCase();
+/**
+ * While typing, at most one search per this many ms. The first keystroke after a pause (or a paste) is searched at
+ * once and the last one at the latest this long after it, so results keep up without a search per key.
+ */
+export const SEARCH_INTERVAL_MS = 150;
+
+/**
+ * A long list is put on the page in steps, so its first screenful shows without waiting for a thousand entries: this
+ * many at first, then this many more per task until all are there.
+ */
+export const LIST_STEP = 100;
+
+const NO_SEARCH: SearchState = { query: '', results: [], pending: false };
+
+/** A conversation listed, and when the list shows search results, what the search found in it. */
+type Row = [conversation: ConversationRecord, result: SearchResult | undefined];
+
+/** The search opens a conversation at its first matching message, unless its title is what matched. */
+function messageToOpen(result: SearchResult | undefined): string | undefined {
+  if (!result || result.matches.some((match) => match.messageId === undefined)) return undefined;
+  return result.matches.find((match) => match.messageId !== undefined)?.messageId;
+}
+
+function describeFound(count: number): string {
+  return count === 1 ? '1 conversation found' : `${count.toLocaleString('en')} conversations found`;
 }
 
 /**
- * The conversation list: a navigation landmark named "Conversations" with a "New chat" button, a search box that
- * filters by title, and one button per conversation named exactly by its title, each with "Rename" and "Delete".
+ * The conversation list: a navigation landmark named "Conversations" with a "New chat" button, a search box
+ * "Search conversations", and one button per conversation named exactly by its title, each with "Rename" and
+ * "Delete".
+ *
+ * Typing in the search box asks for a search of titles and message text (`mc-search`); while there is text, the list
+ * shows the conversations found (`search`), best first, the matched words in `<mark>`: in the title, and in a line
+ * of text around each matching message, which is the title button's description. Opening one from there opens it at
+ * its first matching message. A polite line under the box says how many were found. ArrowDown moves from the box to
+ * the first conversation found, Enter opens it.
  *
  * @fires mc-new-conversation - "New chat" was pressed.
- * @fires mc-open-conversation - A conversation was chosen. detail: `{ id }`.
+ * @fires mc-open-conversation - A conversation was chosen. detail: `{ id, messageId? }`: with `messageId`, a search
+ *   result that leads to that message.
  * @fires mc-rename-conversation - A new, non-empty title was saved. detail: `{ id, title }`.
  * @fires mc-delete-conversation - "Delete" was pressed. detail: `{ id }`.
- * @fires mc-search - The search text changed. detail: `{ query }`. Bubbles and is composed, so whoever owns message
- *   search can hear it from outside the app's shadow root.
+ * @fires mc-search - Search for this text (see SEARCH_INTERVAL_MS); '' when the box was emptied. detail: `{ query }`.
  */
 @customElement('mc-conversation-list')
 export class McConversationList extends LitElement {
@@ -52,10 +80,10 @@ export class McConversationList extends LitElement {
         width: 100%;
         min-height: 2.5rem;
       }
-      .search {
+      .box {
         position: relative;
       }
-      .search svg {
+      .box svg {
         position: absolute;
         top: 50%;
         left: var(--mc-space-3);
@@ -63,8 +91,17 @@ export class McConversationList extends LitElement {
         color: var(--mc-color-text-muted);
         pointer-events: none;
       }
-      .search input {
+      .box input {
         padding-left: var(--mc-space-10);
+      }
+      .summary {
+        margin: 0;
+        color: var(--mc-color-text-muted);
+        font-size: var(--mc-font-size-xs);
+      }
+      .summary span {
+        display: block;
+        padding: var(--mc-space-2) var(--mc-space-3) 0;
       }
       ul {
         flex: 1;
@@ -85,6 +122,44 @@ export class McConversationList extends LitElement {
       li:hover,
       li:focus-within {
         background: var(--mc-color-hover);
+      }
+      /* A conversation found by the search: the lines under its title take the click too (the button's ::after covers
+         the entry; Rename and Delete sit above it). */
+      li.found {
+        position: relative;
+        flex-wrap: wrap;
+        padding-bottom: var(--mc-space-2);
+      }
+      li.found .open::after {
+        position: absolute;
+        inset: 0;
+        content: '';
+      }
+      li.found .actions {
+        position: relative;
+        z-index: 1;
+      }
+      .matches {
+        display: flex;
+        flex-basis: 100%;
+        flex-direction: column;
+        gap: var(--mc-space-1);
+        margin: 0;
+        padding: 0 var(--mc-space-3);
+        color: var(--mc-color-text-muted);
+        font-size: var(--mc-font-size-xs);
+        line-height: var(--mc-line-height);
+        overflow-wrap: anywhere;
+      }
+      /* Bold and underlined as well as tinted: a match must not rest on colour alone. */
+      mark {
+        border-radius: 2px;
+        background: var(--mc-color-accent-soft);
+        color: var(--mc-color-text);
+        font-weight: var(--mc-font-weight-bold);
+        text-decoration: underline;
+        text-decoration-color: var(--mc-color-accent);
+        text-underline-offset: 2px;
       }
       li.current {
         background: var(--mc-color-selected);
@@ -153,16 +228,40 @@ export class McConversationList extends LitElement {
   #focusAfterEdit: string | null = null;
   /** A deleted conversation's place in the list: once it is gone, focus goes to the one that took its place. */
   #focusAfterDelete: { id: string; index: number } | null = null;
+  /** Set while a search was just asked for: the next one waits until it runs out. */
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The text changed while `#searchTimer` ran: search it when it runs out. */
+  #searchQueued = false;
+  #stepTimer: ReturnType<typeof setTimeout> | undefined;
 
   @state() private query = '';
   @state() private editingId: string | null = null;
+  /** How many conversations the list has put on the page so far (see LIST_STEP). */
+  @state() private shownCount = LIST_STEP;
 
   /** Newest first; shown in the order given. */
   @property({ attribute: false }) conversations: readonly ConversationRecord[] = [];
   /** The open conversation, marked aria-current="page". */
   @property({ attribute: false }) activeId: string | null = null;
+  /** What the search found for the text typed (it may still answer an earlier text while `pending`). */
+  @property({ attribute: false }) search: SearchState = NO_SEARCH;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#stepTimer);
+    this.#stepTimer = undefined;
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = undefined;
+    this.#searchQueued = false;
+  }
 
   protected override updated(changed: PropertyValues): void {
+    if (this.shownCount < this.conversations.length && this.#stepTimer === undefined) {
+      this.#stepTimer = setTimeout(() => {
+        this.#stepTimer = undefined;
+        this.shownCount += LIST_STEP;
+      });
+    }
     if (changed.has('editingId')) {
       if (this.editingId !== null) {
         const input = this.renderRoot.querySelector<HTMLInputElement>('.title-field');
@@ -187,7 +286,43 @@ export class McConversationList extends LitElement {
 
   #onSearchInput(event: Event): void {
     this.query = (event.target as HTMLInputElement).value;
-    emit(this, 'mc-search', { query: this.query }, { leaveShadowRoot: true });
+    if (this.query.trim() === '') {
+      // Emptied: the whole list comes back at once, and a search still to come would only bring results back.
+      clearTimeout(this.#searchTimer);
+      this.#searchTimer = undefined;
+      this.#searchQueued = false;
+      emit(this, 'mc-search', { query: '' });
+      return;
+    }
+    this.#requestSearch();
+  }
+
+  #requestSearch(): void {
+    if (this.#searchTimer !== undefined) {
+      this.#searchQueued = true;
+      return;
+    }
+    emit(this, 'mc-search', { query: this.query });
+    this.#searchTimer = setTimeout(() => {
+      this.#searchTimer = undefined;
+      if (!this.#searchQueued) return;
+      this.#searchQueued = false;
+      this.#requestSearch();
+    }, SEARCH_INTERVAL_MS);
+  }
+
+  #onSearchKeydown(event: KeyboardEvent): void {
+    if (event.isComposing || this.query.trim() === '') return;
+    const first = this.renderRoot.querySelector<HTMLButtonElement>('button.open');
+    if (!first || (event.key !== 'ArrowDown' && event.key !== 'Enter')) return;
+    event.preventDefault();
+    if (event.key === 'ArrowDown') first.focus();
+    else first.click();
+  }
+
+  #open(id: string, result: SearchResult | undefined): void {
+    const messageId = messageToOpen(result);
+    emit(this, 'mc-open-conversation', messageId === undefined ? { id } : { id, messageId });
   }
 
   #finishRename(id: string, input: HTMLInputElement, save: boolean): void {
@@ -230,10 +365,49 @@ export class McConversationList extends LitElement {
     search?.select();
   }
 
-  #renderConversation(conversation: ConversationRecord) {
+  /** Puts focus on the conversation's entry in the list (e.g. one just brought back by Undo); false if not shown. */
+  focusConversation(id: string): boolean {
+    const entry = this.renderRoot.querySelector<HTMLButtonElement>(`button.open[id="title-${CSS.escape(id)}"]`);
+    entry?.focus();
+    return entry !== null;
+  }
+
+  /** While searching: the conversations found that still exist, best first. */
+  #searchRows(): Row[] {
+    const byId = new Map(this.conversations.map((conversation) => [conversation.id, conversation]));
+    return this.search.results.flatMap((result): Row[] => {
+      const conversation = byId.get(result.conversationId);
+      return conversation ? [[conversation, result]] : [];
+    });
+  }
+
+  #summary(rows: readonly Row[]): string {
+    if (rows.length > 0) return describeFound(rows.length);
+    if (this.search.pending || this.search.query !== this.query) return 'Searching…';
+    return `No conversation matches “${this.query.trim()}”.`;
+  }
+
+  #renderTitle(title: string, result: SearchResult | undefined) {
+    // Highlights only while they fit the title shown (a rename makes them stale until the search runs again).
+    const match = result?.matches.find((candidate) => candidate.messageId === undefined);
+    return match && match.snippet === title ? highlighted(match.snippet, match.ranges) : title || 'Untitled';
+  }
+
+  #renderMatches(id: string, result: SearchResult) {
+    const lines = result.matches.filter((match) => match.messageId !== undefined);
+    const more = result.matchCount - result.matches.length;
+    if (lines.length === 0 && more <= 0) return nothing;
+    return html`<p class="matches" id="matches-${id}">
+      ${lines.map((match) => html`<span>${highlighted(match.snippet, match.ranges)}</span>`)}
+      ${more > 0 ? html`<span>and ${more === 1 ? '1 more match' : `${more} more matches`}</span>` : nothing}
+    </p>`;
+  }
+
+  #renderConversation([conversation, result]: Row) {
     const { id, title } = conversation;
     const current = id === this.activeId;
     const titleId = `title-${id}`;
+    const matches = result ? this.#renderMatches(id, result) : nothing;
     if (this.editingId === id) {
       return html`<li class=${current ? 'current' : ''}>
         <input
@@ -245,14 +419,15 @@ export class McConversationList extends LitElement {
         />
       </li>`;
     }
-    return html`<li class=${current ? 'current' : ''}>
+    return html`<li class="${current ? 'current' : ''} ${result ? 'found' : ''}">
       <button
         class="open"
         id=${titleId}
         aria-current=${current ? 'page' : nothing}
-        @click=${() => emit(this, 'mc-open-conversation', { id })}
+        aria-describedby=${matches === nothing ? nothing : `matches-${id}`}
+        @click=${() => this.#open(id, result)}
       >
-        ${title || 'Untitled'}
+        ${this.#renderTitle(title, result)}
       </button>
       <span class="actions">
         <button
@@ -275,43 +450,47 @@ export class McConversationList extends LitElement {
           ${trashIcon}
         </button>
       </span>
+      ${matches}
     </li>`;
   }
 
+  #renderList(rows: readonly Row[], searching: boolean) {
+    if (rows.length === 0) return searching ? nothing : html`<p class="empty">No conversations yet.</p>`;
+    return html`<ul aria-label=${searching ? 'Search results' : nothing}>
+      ${repeat(
+        rows,
+        ([conversation]) => conversation.id,
+        (row) => this.#renderConversation(row),
+      )}
+    </ul>`;
+  }
+
   override render() {
-    const folded = foldForSearch(this.query.trim());
-    const shown =
-      folded === ''
-        ? this.conversations
-        : this.conversations.filter((conversation) => foldForSearch(conversation.title).includes(folded));
-    const emptyText = folded === '' ? 'No conversations yet.' : 'No conversation title matches.';
+    const searching = this.query.trim() !== '';
+    const rows = searching
+      ? this.#searchRows()
+      : this.conversations.slice(0, this.shownCount).map((conversation): Row => [conversation, undefined]);
     return html`<nav aria-label="Conversations">
       <button class="button new-chat" @click=${() => emit(this, 'mc-new-conversation', undefined)}>
         ${plusIcon} New chat
       </button>
       <div class="search">
-        ${searchIcon}
-        <input
-          class="field"
-          type="search"
-          aria-label="Search conversations"
-          placeholder="Search"
-          autocomplete="off"
-          .value=${this.query}
-          @input=${this.#onSearchInput}
-        />
+        <div class="box">
+          ${searchIcon}
+          <input
+            class="field"
+            type="search"
+            aria-label="Search conversations"
+            placeholder="Search"
+            autocomplete="off"
+            .value=${this.query}
+            @input=${this.#onSearchInput}
+            @keydown=${this.#onSearchKeydown}
+          />
+        </div>
+        <p class="summary" aria-live="polite">${searching ? html`<span>${this.#summary(rows)}</span>` : nothing}</p>
       </div>
-      ${
-        shown.length === 0
-          ? html`<p class="empty">${emptyText}</p>`
-          : html`<ul>
-              ${repeat(
-                shown,
-                (conversation) => conversation.id,
-                (conversation) => this.#renderConversation(conversation),
-              )}
-            </ul>`
-      }
+      ${this.#renderList(rows, searching)}
     </nav>`;
   }
 }
@@ -322,7 +501,7 @@ declare global {
   }
   interface HTMLElementEventMap {
     'mc-new-conversation': CustomEvent<void>;
-    'mc-open-conversation': CustomEvent<{ id: string }>;
+    'mc-open-conversation': CustomEvent<{ id: string; messageId?: string }>;
     'mc-rename-conversation': CustomEvent<{ id: string; title: string }>;
     'mc-delete-conversation': CustomEvent<{ id: string }>;
     'mc-search': CustomEvent<{ query: string }>;

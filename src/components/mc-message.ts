@@ -1,12 +1,27 @@
-import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Usage } from '../engines/types.js';
+import type { Alternatives } from '../state/app-state.js';
 import type { MessageRecord } from '../state/types.js';
-import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
+import { buttons, fields, focusRing, visuallyHidden } from '../styles/shared.js';
 import { emit } from './events.js';
-import { alertIcon, copyIcon, regenerateIcon, sparkIcon } from './icons.js';
+import { focusIsLost } from './focus.js';
+import { alertIcon, copyIcon, pencilIcon, regenerateIcon, sparkIcon } from './icons.js';
 
 const ENGINE_NAMES = { local: 'This device', hosted: 'Hugging Face API' } as const;
+
+const chevron = (path: string) => svg`<svg
+  viewBox="0 0 24 24"
+  fill="none"
+  stroke="currentColor"
+  stroke-width="2"
+  stroke-linecap="round"
+  stroke-linejoin="round"
+  aria-hidden="true"
+  focusable="false"
+><path d=${path} /></svg>`;
+const previousIcon = chevron('m15 18-6-6 6-6');
+const nextIcon = chevron('m9 18 6-6-6-6');
 
 function describeUsage(usage: Usage): string {
   const parts = [`${usage.completionTokens} tokens`];
@@ -19,21 +34,45 @@ function describeUsage(usage: Usage): string {
 
 /**
  * One message as an `article` named "You" or "Assistant, <engine>": its text, the model that wrote it, what became of
- * it (stopped, failed, interrupted), usage figures, and the Copy / Regenerate actions.
+ * it (stopped, failed, interrupted, being written in another tab), usage figures, and its actions:
  *
- * @fires mc-copy - After "Copy" tried the clipboard. detail: `{ copied }`. Bubbles and is composed (leaves the
- *   transcript's shadow root) so the app can show a toast.
- * @fires mc-regenerate - "Regenerate" was pressed. Bubbles and is composed, like mc-copy.
+ * - "Copy";
+ * - "Edit" on the user's messages: the text becomes a textbox "Edit message" with "Save" (Enter) and "Cancel"
+ *   (Escape); saving asks for a new branch from there, the original staying as an alternative;
+ * - "Regenerate" on replies: a new alternative reply;
+ * - "Continue" on a reply that was stopped or interrupted;
+ * - "Previous alternative" / "Next alternative" around a "2 / 3" when the message has alternatives.
+ *
+ * Edit, Regenerate and Continue start a reply, so they are not offered while one streams (`busy`); the alternatives
+ * stay in view but wait.
+ *
+ * Every event bubbles and is composed: it leaves the transcript's shadow root for the app.
+ *
+ * @fires mc-copy - After "Copy" tried the clipboard. detail: `{ copied }`.
+ * @fires mc-regenerate - "Regenerate" was pressed. detail: `{ messageId }`. On a user message (the last one, left
+ *   without a reply) it asks for that reply.
+ * @fires mc-edit-message - An edit was saved with new, non-empty text. detail: `{ messageId, text }`.
+ * @fires mc-show-alternative - "Previous alternative" or "Next alternative". detail: `{ messageId, direction }`.
+ * @fires mc-continue - "Continue" was pressed. detail: `{ messageId }`.
  */
 @customElement('mc-message')
 export class McMessage extends LitElement {
   static override styles = [
     buttons,
+    fields,
     focusRing,
     visuallyHidden,
     css`
       :host {
         display: block;
+      }
+      article {
+        border-radius: var(--mc-radius-md);
+      }
+      /* The message a search result led to: marked until another conversation opens. */
+      article.focused {
+        outline: 2px solid var(--mc-color-accent);
+        outline-offset: var(--mc-space-2);
       }
       article {
         display: flex;
@@ -167,6 +206,37 @@ export class McMessage extends LitElement {
         width: 1rem;
         height: 1rem;
       }
+      .alternatives {
+        display: flex;
+        align-items: center;
+        gap: 2px;
+        color: var(--mc-color-text-muted);
+        font-size: var(--mc-font-size-xs);
+        font-variant-numeric: tabular-nums;
+      }
+      .continue {
+        min-height: 2rem;
+      }
+      .editor {
+        display: flex;
+        flex-direction: column;
+        gap: var(--mc-space-2);
+        width: min(36rem, 100%);
+      }
+      .editor textarea {
+        min-height: 5rem;
+        resize: vertical;
+        line-height: var(--mc-line-height);
+      }
+      .editor .buttons {
+        display: flex;
+        justify-content: flex-end;
+        gap: var(--mc-space-2);
+      }
+      .user .content:has(.editor) {
+        align-self: stretch;
+        max-width: 100%;
+      }
       .usage {
         margin: 0;
         color: var(--mc-color-text-muted);
@@ -176,11 +246,40 @@ export class McMessage extends LitElement {
     `,
   ];
 
+  @query('article') private article!: HTMLElement;
+  @query('textarea') private editor!: HTMLTextAreaElement | null;
+
+  /** The user is editing this message's text. */
+  @state() private editing = false;
+
   @property({ attribute: false }) message!: MessageRecord;
   /** This message is the reply being written now. */
   @property({ type: Boolean }) streaming = false;
-  /** Offer "Regenerate" (the last assistant reply, when nothing streams). */
-  @property({ type: Boolean, attribute: 'can-regenerate' }) canRegenerate = false;
+  /** A reply is being written (this one or another): nothing that starts one is offered. */
+  @property({ type: Boolean }) busy = false;
+  /**
+   * Offer "Regenerate" on this user message: the last one, left without a reply (the reply failed before it was
+   * saved). Replies always offer it.
+   */
+  @property({ type: Boolean, attribute: 'can-retry' }) canRetry = false;
+  /** Where this message stands among its alternatives ("2 / 3"); undefined when it has none. */
+  @property({ attribute: false }) alternatives: Alternatives | undefined = undefined;
+  /** The message a search result led to: marked, and focusable so focus can be put on it. */
+  @property({ type: Boolean }) focused = false;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Another message in this element (a recycled one, in a long conversation), or a reply started meanwhile.
+    if (changed.has('message') && changed.get('message')?.id !== this.message.id) this.editing = false;
+    if (this.busy) this.editing = false;
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('editing') && this.editing) {
+      const editor = this.editor;
+      editor?.focus();
+      editor?.setSelectionRange(editor.value.length, editor.value.length);
+    }
+  }
 
   async #copy(): Promise<void> {
     let copied = true;
@@ -192,19 +291,71 @@ export class McMessage extends LitElement {
     emit(this, 'mc-copy', { copied }, { leaveShadowRoot: true });
   }
 
+  async #finishEditing(save: boolean): Promise<void> {
+    const text = this.editor?.value.trim() ?? '';
+    this.editing = false;
+    if (save && text !== '' && text !== this.message.content.trim()) {
+      emit(this, 'mc-edit-message', { messageId: this.message.id, text }, { leaveShadowRoot: true });
+      return;
+    }
+    await this.updateComplete;
+    if (focusIsLost()) this.renderRoot.querySelector<HTMLButtonElement>('button.edit')?.focus();
+  }
+
+  #onEditorKeydown(event: KeyboardEvent): void {
+    if (event.isComposing) return;
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      void this.#finishEditing(true);
+    } else if (event.key === 'Escape') {
+      // Escape here cancels the edit; it is not the app's "stop the reply" or "close the drawer".
+      event.preventDefault();
+      event.stopPropagation();
+      void this.#finishEditing(false);
+    }
+  }
+
+  #showAlternative(direction: 'previous' | 'next'): void {
+    emit(this, 'mc-show-alternative', { messageId: this.message.id, direction }, { leaveShadowRoot: true });
+  }
+
+  /** Puts focus on the message itself (it must be `focused`), e.g. when a search result led to it. */
+  focusMessage(): void {
+    this.article?.focus({ preventScroll: true });
+  }
+
   /**
    * The model's words are hostile input: they go through <mc-markdown>, whose one sanitizer policy decides what
    * becomes markup. The user's own words are shown as typed, as plain text.
    */
   renderBody() {
+    if (this.editing) return this.#renderEditor();
     if (this.message.role === 'assistant' && markdownReady(this)) {
       return html`<mc-markdown class="body" .text=${this.message.content} ?streaming=${this.streaming}></mc-markdown>`;
     }
     return html`<div class="body">${this.message.content}</div>`;
   }
 
+  #renderEditor() {
+    return html`<div class="editor">
+      <textarea
+        class="field"
+        aria-label="Edit message"
+        .value=${this.message.content}
+        @keydown=${this.#onEditorKeydown}
+      ></textarea>
+      <div class="buttons">
+        <button class="button" @click=${() => this.#finishEditing(false)}>Cancel</button>
+        <button class="button primary" @click=${() => this.#finishEditing(true)}>Save</button>
+      </div>
+    </div>`;
+  }
+
   #renderOutcome() {
     switch (this.message.status) {
+      case 'streaming':
+        // Not this tab's reply: another tab of the app is writing it, and it updates here as that tab saves it.
+        return this.streaming ? nothing : html`<p class="badge">Being written in another tab…</p>`;
       case 'stopped':
         return html`<p class="badge">Stopped</p>`;
       case 'interrupted':
@@ -216,10 +367,43 @@ export class McMessage extends LitElement {
     }
   }
 
+  #renderAlternatives() {
+    const alternatives = this.alternatives;
+    if (!alternatives) return nothing;
+    const { position, count, previousId, nextId } = alternatives;
+    return html`<div class="alternatives" role="group" aria-label="Alternatives">
+      <button
+        class="icon-button ghost"
+        aria-label="Previous alternative"
+        title="Previous alternative"
+        ?disabled=${previousId === null || this.busy}
+        @click=${() => this.#showAlternative('previous')}
+      >
+        ${previousIcon}
+      </button>
+      <span aria-hidden="true">${position} / ${count}</span>
+      <span class="visually-hidden">Alternative ${position} of ${count}</span>
+      <button
+        class="icon-button ghost"
+        aria-label="Next alternative"
+        title="Next alternative"
+        ?disabled=${nextId === null || this.busy}
+        @click=${() => this.#showAlternative('next')}
+      >
+        ${nextIcon}
+      </button>
+    </div>`;
+  }
+
   #renderFooter() {
-    const { content, usage } = this.message;
-    if (this.streaming) return nothing;
+    const { content, usage, role, status } = this.message;
+    if (this.streaming || this.editing) return nothing;
+    // A reply still being written in another tab: starting anything from it would race that tab.
+    const idle = !this.busy && status !== 'streaming';
+    const canRegenerate = idle && (role === 'assistant' || this.canRetry);
+    const canContinue = idle && role === 'assistant' && (status === 'stopped' || status === 'interrupted');
     return html`<div class="footer">
+      ${this.#renderAlternatives()}
       <div class="actions">
         ${
           content === ''
@@ -229,18 +413,40 @@ export class McMessage extends LitElement {
               </button>`
         }
         ${
-          this.canRegenerate
+          role === 'user' && idle
+            ? html`<button
+                class="icon-button ghost edit"
+                aria-label="Edit"
+                title="Edit"
+                @click=${() => (this.editing = true)}
+              >
+                ${pencilIcon}
+              </button>`
+            : nothing
+        }
+        ${
+          canRegenerate
             ? html`<button
                 class="icon-button ghost"
                 aria-label="Regenerate"
-                title="Regenerate"
-                @click=${() => emit(this, 'mc-regenerate', undefined, { leaveShadowRoot: true })}
+                title=${role === 'user' ? 'Get a reply' : 'Regenerate'}
+                @click=${() => emit(this, 'mc-regenerate', { messageId: this.message.id }, { leaveShadowRoot: true })}
               >
                 ${regenerateIcon}
               </button>`
             : nothing
         }
       </div>
+      ${
+        canContinue
+          ? html`<button
+              class="button continue"
+              @click=${() => emit(this, 'mc-continue', { messageId: this.message.id }, { leaveShadowRoot: true })}
+            >
+              Continue
+            </button>`
+          : nothing
+      }
       ${usage ? html`<p class="usage">${describeUsage(usage)}</p>` : nothing}
     </div>`;
   }
@@ -248,13 +454,22 @@ export class McMessage extends LitElement {
   override render() {
     const { role, engine, model, content } = this.message;
     if (role === 'user') {
-      return html`<article class="user" aria-label="You">
+      return html`<article
+        class="user ${this.focused ? 'focused' : ''}"
+        aria-label="You"
+        tabindex=${this.focused ? '-1' : nothing}
+      >
         <div class="content">${this.renderBody()} ${this.#renderFooter()}</div>
       </article>`;
     }
     const label = engine ? `Assistant, ${ENGINE_NAMES[engine]}` : 'Assistant';
     const waiting = this.streaming && content === '';
-    return html`<article class="assistant" aria-label=${label} aria-busy=${this.streaming ? 'true' : 'false'}>
+    return html`<article
+      class="assistant ${this.focused ? 'focused' : ''}"
+      aria-label=${label}
+      aria-busy=${this.streaming ? 'true' : 'false'}
+      tabindex=${this.focused ? '-1' : nothing}
+    >
       <div class="avatar">${sparkIcon}</div>
       <div class="content">
         ${model ? html`<p class="model">${model}</p>` : nothing}
@@ -288,6 +503,9 @@ declare global {
   }
   interface HTMLElementEventMap {
     'mc-copy': CustomEvent<{ copied: boolean }>;
-    'mc-regenerate': CustomEvent<void>;
+    'mc-regenerate': CustomEvent<{ messageId: string }>;
+    'mc-edit-message': CustomEvent<{ messageId: string; text: string }>;
+    'mc-show-alternative': CustomEvent<{ messageId: string; direction: 'previous' | 'next' }>;
+    'mc-continue': CustomEvent<{ messageId: string }>;
   }
 }

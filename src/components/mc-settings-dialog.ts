@@ -97,7 +97,8 @@ function fieldError(key: FieldKey, raw: string): string | null {
  * 300 ms after the last keystroke, on change, and at the latest when the dialog closes.
  *
  * The local model chooser and its download come in as `localPanel`, a node rendered inside the dialog's own tree
- * (not slotted), so a query scoped to the dialog (`getByRole('dialog').getByRole('combobox')`) finds it.
+ * (not slotted), so a query scoped to the dialog (`getByRole('dialog').getByRole('combobox')`) finds it. Backup
+ * (Export, Import) and storage use come in the same way, as `backupPanel`, under "Conversations and storage".
  *
  * The theme (a radiogroup "Theme": System, Light, Dark) is not a chat setting: it is kept apart, in localStorage, so
  * it can be applied before the first render. It changes at once.
@@ -303,6 +304,8 @@ export class McSettingsDialog extends LitElement {
   @property({ attribute: false }) localUnavailableReason = '';
   /** Shown while "This device" is the engine: the local model chooser and its download. */
   @property({ attribute: false }) localPanel: Node | null = null;
+  /** Export, Import and what the conversations and models take. */
+  @property({ attribute: false }) backupPanel: Node | null = null;
   @property({ attribute: false }) theme: ThemePreference = 'system';
 
   override disconnectedCallback(): void {
@@ -589,6 +592,14 @@ export class McSettingsDialog extends LitElement {
         </div>
         <div class="sampling">${NUMBER_KEYS.map((key) => this.#renderNumberField(key))}</div>
       </section>
+      ${
+        this.backupPanel
+          ? html`<section aria-labelledby="backup-heading">
+              <h3 id="backup-heading">Conversations and storage</h3>
+              ${this.backupPanel}
+            </section>`
+          : nothing
+      }
       ${this.#renderTheme()}
     </div>`;
   }

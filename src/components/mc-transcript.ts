@@ -1,23 +1,49 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import type { Alternatives } from '../state/app-state.js';
 import type { MessageRecord } from '../state/types.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { arrowDownIcon, sparkIcon } from './icons.js';
 import './mc-message.js';
+import type { McMessage } from './mc-message.js';
 
 /** How close to the bottom (px) still counts as "at the bottom", so sub-pixel rounding does not unstick. */
 const BOTTOM_SLACK = 48;
 
 /**
+ * Up to this many messages, every one is in the document: the browser's find in page and a screen reader's browse
+ * mode reach them all.
+ */
+export const FULL_RENDER_LIMIT = 300;
+/** A longer conversation opens on its last messages only: a 5,000-message one opens as fast as a short one. */
+export const INITIAL_TAIL = 40;
+/** How many more messages "Show earlier messages" (or scrolling near the top) brings in. */
+export const PAGE_SIZE = 100;
+
+/** A range of the messages shown: `start` included; `end` excluded, or null for "to the newest, and follow it". */
+interface ShownRange {
+  start: number;
+  end: number | null;
+}
+
+/**
  * The open conversation: a `log` named "Conversation" holding one `mc-message` per message. It keeps the newest text
- * in view while a reply streams, unless the reader scrolled up, in which case it offers "Jump to latest".
+ * in view while a reply streams, unless the reader scrolled up, in which case it offers "Jump to latest". A message a
+ * search result led to (`focusedMessageId`) is scrolled to, marked, and given focus.
+ *
+ * Long conversations (over {@link FULL_RENDER_LIMIT} messages) are windowed: they open on their last
+ * {@link INITIAL_TAIL} messages, or around the message a search result led to, with "Show earlier messages" (and
+ * "Show later messages") buttons that bring {@link PAGE_SIZE} more, as does scrolling near either end. Everything
+ * shown is ordinary document flow, so the browser keeps the reading position while messages are added above, and
+ * stick-to-bottom works as in a short conversation. The log's own live region is off for them, or each page brought
+ * in would be read out.
  *
  * Screen readers hear "Assistant is replying…" and "Reply finished" from a separate polite live region, not every
  * token: the streaming article is aria-busy. (That region has no `status` role: the app keeps one `status`, the
  * engine's, so `getByRole('status')` stays unambiguous.)
  *
- * Events from the messages (mc-copy, mc-regenerate) pass through.
+ * Events from the messages (mc-copy, mc-regenerate, mc-edit-message, mc-show-alternative, mc-continue) pass through.
  */
 @customElement('mc-transcript')
 export class McTranscript extends LitElement {
@@ -37,6 +63,11 @@ export class McTranscript extends LitElement {
         overflow-y: auto;
         overscroll-behavior: contain;
         scroll-padding-bottom: var(--mc-space-6);
+      }
+      /* The browser keeps the messages read in place as text above them grows; never this button. */
+      .more {
+        align-self: center;
+        overflow-anchor: none;
       }
       [role='log'] {
         display: flex;
@@ -100,6 +131,22 @@ export class McTranscript extends LitElement {
   readonly #resizeObserver = new ResizeObserver(() => {
     if (this.#stickToBottom) this.scrollToLatest();
   });
+  /** Brings in more messages as "Show earlier/later messages" scrolls into view, as it would with a click. */
+  readonly #edgeObserver = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting)
+          this.#showMore((entry.target as HTMLElement).dataset['direction'] as 'earlier' | 'later');
+      }
+    },
+    { rootMargin: '200px 0px' },
+  );
+  /** The first message of the window, by id: indexes shift as the branch shown changes or messages are added. */
+  #windowFirstId: string | null = null;
+  /** The message after the window's last, by id; null: the window reaches the newest message. */
+  #windowEndId: string | null = null;
+  /** Earlier messages are coming in: a click and the button scrolling into view ask once between them. */
+  #bringingEarlier = false;
 
   @query('.scroller') private scroller!: HTMLElement;
   @query('[role="log"]') private log!: HTMLElement;
@@ -111,6 +158,10 @@ export class McTranscript extends LitElement {
   @property({ attribute: false }) messages: readonly MessageRecord[] = [];
   /** The assistant message being streamed now, if any. */
   @property({ attribute: false }) streamingMessageId: string | null = null;
+  /** "2 / 3" and where Previous/Next lead, for the messages that have alternatives, by message id. */
+  @property({ attribute: false }) alternatives: Readonly<Record<string, Alternatives>> = {};
+  /** The message a search result led to: scrolled to, marked and focused once, when it is set. */
+  @property({ attribute: false }) focusedMessageId: string | null = null;
   /** Shown in the empty state while the app is still reading storage. */
   @property({ type: Boolean }) loading = false;
 
@@ -122,6 +173,7 @@ export class McTranscript extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#resizeObserver.disconnect();
+    this.#edgeObserver.disconnect();
   }
 
   protected override firstUpdated(): void {
@@ -144,8 +196,91 @@ export class McTranscript extends LitElement {
       // A new conversation, or a message the user just sent, always brings the view to the bottom.
       const switched = previous?.[0]?.id !== this.messages[0]?.id;
       const userJustSent = last?.role === 'user' && previous?.at(-1)?.id !== last.id;
+      if (switched) this.#showNewest();
+      else if (userJustSent) this.#setWindow(this.#shownRange().start, null);
       if (switched || userJustSent) this.#stickToBottom = true;
     }
+    if (changed.has('focusedMessageId') && this.focusedMessageId !== null) this.#showAround(this.focusedMessageId);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    this.#edgeObserver.disconnect();
+    for (const edge of this.renderRoot.querySelectorAll('.more')) this.#edgeObserver.observe(edge);
+    if (changed.has('focusedMessageId') && this.focusedMessageId !== null) {
+      // The reader is taken to the match, not to the newest message.
+      this.#stickToBottom = false;
+      void this.#reveal(this.focusedMessageId);
+    }
+  }
+
+  /** The window's bounds as indexes into `messages` now. */
+  #shownRange(): ShownRange {
+    const { messages } = this;
+    if (messages.length <= FULL_RENDER_LIMIT) return { start: 0, end: null };
+    const indexOf = (id: string | null) => (id === null ? -1 : messages.findIndex((message) => message.id === id));
+    // No first message set: the window began with the conversation (it was short, or empty, when it opened).
+    const start = this.#windowFirstId === null ? 0 : indexOf(this.#windowFirstId);
+    if (start === -1) return { start: Math.max(0, messages.length - INITIAL_TAIL), end: null };
+    const end = indexOf(this.#windowEndId);
+    return { start, end: end === -1 || end <= start ? null : end };
+  }
+
+  #setWindow(start: number, end: number | null): void {
+    const { messages } = this;
+    this.#windowFirstId = start <= 0 ? null : (messages[start]?.id ?? null);
+    this.#windowEndId = end === null || end >= messages.length ? null : (messages[end]?.id ?? null);
+    this.requestUpdate();
+  }
+
+  /**
+   * The window moves to the newest messages: all of a short conversation, the last few of a long one. A conversation
+   * that grows while it is open keeps what it shows and adds the new messages.
+   */
+  #showNewest(): void {
+    const { length } = this.messages;
+    this.#setWindow(length > FULL_RENDER_LIMIT ? length - INITIAL_TAIL : 0, null);
+  }
+
+  /** The window moves to show the message, unless it already does. */
+  #showAround(id: string): void {
+    const index = this.messages.findIndex((message) => message.id === id);
+    const { start, end } = this.#shownRange();
+    if (index === -1 || (index >= start && (end === null || index < end))) return;
+    const from = Math.max(0, index - PAGE_SIZE / 2);
+    this.#setWindow(from, from + PAGE_SIZE);
+  }
+
+  async #showMore(direction: 'earlier' | 'later'): Promise<void> {
+    const { start, end } = this.#shownRange();
+    if (direction === 'later') {
+      if (end !== null) this.#setWindow(start, end + PAGE_SIZE);
+      return;
+    }
+    if (start === 0 || this.#bringingEarlier) return;
+    this.#bringingEarlier = true;
+    // The messages read now stay where they are on screen while earlier ones come in above them. The browser's own
+    // scroll anchoring does nothing at the very top, which is where the reader is when they come; so measure once
+    // they have rendered (the messages render in their own updates, before the next frame) and scroll by the shift.
+    const anchor = this.renderRoot.querySelector('mc-message');
+    const before = anchor?.getBoundingClientRect().top ?? 0;
+    this.#setWindow(start - PAGE_SIZE, end);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    if (anchor?.isConnected) this.scroller.scrollTop += anchor.getBoundingClientRect().top - before;
+    this.#bringingEarlier = false;
+  }
+
+  #messageElement(id: string): McMessage | undefined {
+    return [...this.renderRoot.querySelectorAll('mc-message')].find((element) => element.message.id === id);
+  }
+
+  /** Scrolls the message into the middle of the view and puts focus on it. */
+  async #reveal(id: string): Promise<void> {
+    await this.updateComplete;
+    const element = this.#messageElement(id);
+    if (!element || this.focusedMessageId !== id) return;
+    await element.updateComplete;
+    element.scrollIntoView({ block: 'center' });
+    element.focusMessage();
   }
 
   #onScroll(): void {
@@ -161,6 +296,12 @@ export class McTranscript extends LitElement {
   /** Scrolls to the newest message and follows new text again. */
   scrollToLatest(): void {
     this.#stickToBottom = true;
+    if (this.#shownRange().end !== null) {
+      // The window ends before the newest message (a search result led here): it moves there first.
+      this.#showNewest();
+      void this.updateComplete.then(() => this.scrollToLatest());
+      return;
+    }
     this.scroller.scrollTop = this.scroller.scrollHeight;
     this.awayFromBottom = false;
   }
@@ -174,30 +315,47 @@ export class McTranscript extends LitElement {
     </div>`;
   }
 
+  #renderMessage() {
+    const busy = this.streamingMessageId !== null;
+    const last = this.messages.at(-1);
+    // A last message of the user's has no reply (it failed before one was saved): it offers one.
+    const retryId = !busy && last?.role === 'user' ? last.id : undefined;
+    return (message: MessageRecord) =>
+      html`<mc-message
+        .message=${message}
+        ?streaming=${message.id === this.streamingMessageId}
+        ?busy=${busy}
+        ?can-retry=${message.id === retryId}
+        ?focused=${message.id === this.focusedMessageId}
+        .alternatives=${this.alternatives[message.id]}
+      ></mc-message>`;
+  }
+
+  #renderMore(direction: 'earlier' | 'later', count: number) {
+    return html`<button class="button more" data-direction=${direction} @click=${() => void this.#showMore(direction)}>
+      Show ${direction} messages (${count.toLocaleString('en')} more)
+    </button>`;
+  }
+
+  #renderMessages() {
+    const { start, end } = this.#shownRange();
+    const shown = start === 0 && end === null ? this.messages : this.messages.slice(start, end ?? undefined);
+    const later = end === null ? 0 : this.messages.length - end;
+    return html`${start > 0 ? this.#renderMore('earlier', start) : nothing}
+    ${repeat(shown, (message) => message.id, this.#renderMessage())}
+    ${later > 0 ? this.#renderMore('later', later) : nothing}`;
+  }
+
   override render() {
-    const lastAssistant = this.messages.findLast((message) => message.role === 'assistant');
-    const canRegenerate = this.streamingMessageId === null ? lastAssistant?.id : undefined;
+    const windowed = this.messages.length > FULL_RENDER_LIMIT;
     return html`<div class="scroller" @scroll=${this.#onScroll}>
-        <div role="log" aria-label="Conversation" aria-live="polite">
-          ${
-            this.messages.length === 0
-              ? this.#renderEmpty()
-              : repeat(
-                  this.messages,
-                  (message) => message.id,
-                  (message) =>
-                    html`<mc-message
-                      .message=${message}
-                      ?streaming=${message.id === this.streamingMessageId}
-                      ?can-regenerate=${message.id === canRegenerate}
-                    ></mc-message>`,
-                )
-          }
+        <div role="log" aria-label="Conversation" aria-live=${windowed ? 'off' : 'polite'}>
+          ${this.messages.length === 0 ? this.#renderEmpty() : this.#renderMessages()}
         </div>
       </div>
       <div class="visually-hidden" aria-live="polite">${this.replyAnnouncement}</div>
       ${
-        this.awayFromBottom
+        this.awayFromBottom || this.#shownRange().end !== null
           ? html`<button class="button jump" @click=${() => this.scrollToLatest()}>
               ${arrowDownIcon} Jump to latest
             </button>`

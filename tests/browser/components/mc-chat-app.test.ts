@@ -140,7 +140,7 @@ describe('mc-chat-app', () => {
     expect(actions.renameConversation).toHaveBeenCalledExactlyOnceWith('c2', 'Lisbon in May');
     expect(actions.deleteConversation).toHaveBeenCalledExactlyOnceWith('c2');
     expect(actions.clear).toHaveBeenCalledOnce();
-    expect(actions.retry).toHaveBeenCalledOnce();
+    expect(actions.regenerate).toHaveBeenCalledExactlyOnceWith('a1');
   });
 
   it('opens Settings, applies a change, and on Escape returns focus to the Settings button', async () => {
@@ -545,5 +545,156 @@ describe('mc-chat-app theme', () => {
     await userEvent.click(theme.getByRole('radio', { name: 'System' }));
     expect(document.documentElement.dataset.theme).toBeUndefined();
     expect(localStorage.getItem('mc-theme')).toBe('system');
+  });
+});
+
+describe('mc-chat-app: branches, search, undo, backup', () => {
+  const BRANCHED = appState({
+    ...WITH_CONVERSATION,
+    messages: [
+      userMessage('u1', 'Three days in Lisbon: what should I see?', 'c2'),
+      assistantMessage('a1', 'Start in Alfama', { conversationId: 'c2', status: 'stopped' }),
+    ],
+    alternatives: { a1: { position: 2, count: 2, previousId: 'a0', nextId: null } },
+  });
+
+  it('passes the message actions on: edit, alternatives, continue, and a reply for a reply-less message', async () => {
+    const { actions, source } = await app(BRANCHED);
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await expect.element(log.getByText('2 / 2')).toBeVisible();
+    await userEvent.click(log.getByRole('button', { name: 'Previous alternative' }));
+    expect(actions.showAlternative).toHaveBeenCalledExactlyOnceWith('a1', 'previous');
+    await userEvent.click(log.getByRole('button', { name: 'Continue' }));
+    expect(actions.continueReply).toHaveBeenCalledExactlyOnceWith('a1');
+
+    await userEvent.click(log.getByRole('button', { name: 'Edit' }));
+    await userEvent.fill(log.getByRole('textbox', { name: 'Edit message' }), 'Four days in Lisbon?');
+    await userEvent.click(log.getByRole('button', { name: 'Save' }));
+    expect(actions.editMessage).toHaveBeenCalledExactlyOnceWith('u1', 'Four days in Lisbon?');
+
+    source.set({ messages: [...BRANCHED.messages, userMessage('u2', 'And Porto?', 'c2')], alternatives: {} });
+    await userEvent.click(log.getByRole('article').last().getByRole('button', { name: 'Regenerate' }));
+    expect(actions.retry).toHaveBeenCalledOnce();
+    expect(actions.regenerate).not.toHaveBeenCalled();
+  });
+
+  it('searches as the user types, shows the results with the matches marked, and opens one at its message', async () => {
+    const { actions, source } = await app();
+    const nav = page.getByRole('navigation', { name: 'Conversations' });
+    await userEvent.fill(nav.getByRole('searchbox', { name: 'Search conversations' }), 'alfama');
+    expect(actions.search).toHaveBeenLastCalledWith('alfama');
+    source.set({
+      search: {
+        query: 'alfama',
+        pending: false,
+        results: [
+          {
+            conversationId: 'c2',
+            title: 'Trip to Lisbon',
+            matches: [{ messageId: 'a1', snippet: 'Start in Alfama, then Belém.', ranges: [[9, 15]] }],
+            matchCount: 1,
+          },
+        ],
+      },
+    });
+    const results = nav.getByRole('list', { name: 'Search results' });
+    const result = results.getByRole('button', { name: 'Trip to Lisbon', exact: true });
+    await expect.element(result).toHaveAccessibleDescription('Start in Alfama, then Belém.');
+    await expect.element(results.getByText('Alfama', { exact: true })).toBeVisible();
+    expect(results.getByText('Alfama', { exact: true }).element().localName).toBe('mark');
+    await userEvent.click(result);
+    expect(actions.openConversation).toHaveBeenCalledExactlyOnceWith('c2', 'a1');
+  });
+
+  it('takes the reader to the message a search result led to', async () => {
+    const { source } = await app();
+    source.set({ focusedMessageId: 'a1' });
+    const reply = page.getByRole('log', { name: 'Conversation' }).getByRole('article', { name: /^Assistant/ });
+    await expect.poll(() => focusedElement()).toBe(reply.element());
+  });
+
+  it('offers Undo after a deletion, and gives focus to the conversation it brings back', async () => {
+    const { actions, source } = await app();
+    source.set({
+      conversations: [conversation('c1', 'WebGPU questions', 1)],
+      undo: {
+        kind: 'delete-conversation',
+        conversationId: 'c2',
+        title: 'Trip to Lisbon',
+        expiresAt: Date.now() + 6000,
+      },
+    });
+    await expect.element(page.getByText('Conversation deleted: “Trip to Lisbon”.')).toBeVisible();
+    actions.undoDelete.mockImplementation(async () => {
+      source.set({ conversations: WITH_CONVERSATION.conversations, undo: null });
+    });
+    await userEvent.click(page.getByRole('button', { name: 'Undo' }));
+    expect(actions.undoDelete).toHaveBeenCalledOnce();
+    await expect.element(page.getByRole('button', { name: 'Undo' })).not.toBeInTheDocument();
+    const restored = page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('button', { name: 'Trip to Lisbon', exact: true });
+    await expect.poll(() => focusedElement()).toBe(restored.element());
+
+    source.set({
+      undo: { kind: 'delete-conversation', conversationId: 'c1', title: 'WebGPU questions', expiresAt: 0 },
+    });
+    await userEvent.click(page.getByRole('button', { name: 'Close' }));
+    expect(actions.dismissUndo).toHaveBeenCalledOnce();
+  });
+
+  it('shows a notice (an import summary) politely, once', async () => {
+    const { actions, source } = await app();
+    source.set({ notice: { id: 7, message: 'Imported 3 conversations (120 messages).' } });
+    await expect.element(page.getByText('Imported 3 conversations (120 messages).')).toBeVisible();
+    expect(actions.dismissNotice).toHaveBeenCalledExactlyOnceWith(7);
+  });
+
+  it('measures storage when Settings opens and shows Export and Import there, with their outcome', async () => {
+    const { actions, source } = await app();
+    await userEvent.click(page.getByRole('button', { name: 'Settings' }));
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    expect(actions.refreshStorageUsage).toHaveBeenCalledOnce();
+
+    await userEvent.click(dialog.getByRole('button', { name: 'Export', exact: true }));
+    expect(actions.exportAll).toHaveBeenCalledOnce();
+    await expect.element(dialog.getByText('Exported 2 conversations. The file is in your downloads.')).toBeVisible();
+
+    const file = new File(['not json'], 'broken.json', { type: 'application/json' });
+    const message = 'This file is not a Private Mistral Chat backup: it is not JSON.';
+    actions.importBackup.mockImplementation(async () => source.set({ alerts: [{ id: 4, message }] }));
+    const input = dialog.element().querySelector('mc-backup-panel')!.shadowRoot!.querySelector('input')!;
+    const files = new DataTransfer();
+    files.items.add(file);
+    input.files = files.files;
+    input.dispatchEvent(new Event('change'));
+    await expect.element(dialog.getByRole('alert')).toHaveTextContent(message);
+    expect(actions.importBackup).toHaveBeenCalledExactlyOnceWith(file);
+    // Shown in the dialog, where it can be seen and heard, instead of behind it.
+    expect(actions.dismissAlert).toHaveBeenCalledExactlyOnceWith(4);
+
+    const summary = 'Imported 3 conversations (120 messages).';
+    actions.importBackup.mockImplementation(async () => {
+      source.set({ notice: { id: 9, message: summary } });
+      // The app shows a notice and dismisses it at once; the import's outcome still says it.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    const backup = new DataTransfer();
+    backup.items.add(new File(['{}'], 'backup.json', { type: 'application/json' }));
+    input.files = backup.files;
+    input.dispatchEvent(new Event('change'));
+    await expect.element(dialog.getByText(summary)).toBeVisible();
+    await expect.element(dialog.getByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('offers the open conversation as Markdown from Settings', async () => {
+    const { actions } = await app();
+    await userEvent.click(page.getByRole('button', { name: 'Settings' }));
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await userEvent.click(dialog.getByRole('button', { name: 'Download this conversation as Markdown' }));
+    expect(actions.exportConversation).toHaveBeenCalledExactlyOnceWith('c2');
+    await expect
+      .element(dialog.getByText('Saved “Trip to Lisbon” as Markdown. The file is in your downloads.'))
+      .toBeVisible();
   });
 });

@@ -1,12 +1,29 @@
+import axe from 'axe-core';
 import { describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import '../../../src/components/mc-conversation-list.js';
+import { SEARCH_INTERVAL_MS } from '../../../src/components/mc-conversation-list.js';
+import type { SearchResult } from '../../../src/state/app-state.js';
 import { conversation, focusedElement, mount } from './fixtures.js';
 
 const CONVERSATIONS = [
   conversation('c3', 'Résumé tips', 3),
   conversation('c2', 'Pasta recipes', 2),
   conversation('c1', 'RESUME draft', 1),
+];
+
+const RESULTS: SearchResult[] = [
+  {
+    conversationId: 'c3',
+    title: 'Résumé tips',
+    matches: [{ snippet: 'Résumé tips', ranges: [[0, 6]] }],
+    matchCount: 1,
+  },
+  {
+    conversationId: 'c2',
+    title: 'Pasta recipes',
+    matches: [{ messageId: 'm5', snippet: 'send me your resume', ranges: [[13, 19]] }],
+    matchCount: 3,
+  },
 ];
 
 async function list() {
@@ -52,16 +69,105 @@ describe('mc-conversation-list', () => {
     expect(opened).toHaveBeenCalledExactlyOnceWith('c1');
   });
 
-  it('filters titles ignoring case and accents, and tells the app what was searched', async () => {
-    const { nav } = await list();
+  it('asks for a search as the text changes: at once, then at most once per interval, the last text always', async () => {
+    const { element, nav } = await list();
     const searched = vi.fn<(query: string) => void>();
-    document.body.addEventListener('mc-search', (event) => searched(event.detail.query));
-    await userEvent.fill(nav.getByRole('searchbox', { name: 'Search conversations' }), 'resume');
-    expect(titlesShown()).toEqual(['Résumé tips', 'RESUME draft']);
-    expect(searched).toHaveBeenLastCalledWith('resume');
-    await userEvent.fill(nav.getByRole('searchbox', { name: 'Search conversations' }), 'zzz');
-    expect(titlesShown()).toEqual([]);
-    await expect.element(nav.getByText('No conversation title matches.')).toBeVisible();
+    element.addEventListener('mc-search', (event) => searched(event.detail.query));
+    const box = nav.getByRole('searchbox', { name: 'Search conversations' });
+    vi.useFakeTimers();
+    try {
+      await userEvent.fill(box, 'r');
+      expect(searched.mock.calls).toEqual([['r']]);
+      await userEvent.type(box, 'esu');
+      await userEvent.type(box, 'me');
+      expect(searched.mock.calls).toEqual([['r']]);
+      vi.advanceTimersByTime(SEARCH_INTERVAL_MS);
+      expect(searched.mock.calls).toEqual([['r'], ['resume']]);
+      vi.advanceTimersByTime(SEARCH_INTERVAL_MS);
+      expect(searched).toHaveBeenCalledTimes(2);
+
+      // Emptied: at once, and the whole list is back.
+      await userEvent.fill(box, 'pasta');
+      await userEvent.clear(box);
+      expect(searched).toHaveBeenLastCalledWith('');
+      vi.advanceTimersByTime(SEARCH_INTERVAL_MS);
+      expect(searched).toHaveBeenLastCalledWith('');
+      expect(titlesShown()).toEqual(['Résumé tips', 'Pasta recipes', 'RESUME draft']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  async function searched(query: string, results: SearchResult[] = RESULTS) {
+    const listed = await list();
+    await userEvent.fill(listed.nav.getByRole('searchbox', { name: 'Search conversations' }), query);
+    listed.element.search = { query, results, pending: false };
+    await listed.element.updateComplete;
+    const opened = vi.fn<(detail: { id: string; messageId?: string }) => void>();
+    listed.element.addEventListener('mc-open-conversation', (event) => opened(event.detail));
+    return { ...listed, opened, results: listed.nav.getByRole('list', { name: 'Search results' }) };
+  }
+
+  function marked(): string[] {
+    const root = document.querySelector('mc-conversation-list')!.shadowRoot!;
+    return [...root.querySelectorAll('mark')].map((mark) => mark.textContent ?? '');
+  }
+
+  it('lists the conversations found, best first, each still named by its title, with Rename and Delete', async () => {
+    const { results } = await searched('resume');
+    expect(titlesShown()).toEqual(['Résumé tips', 'Pasta recipes']);
+    await expect.element(results.getByRole('button', { name: 'Résumé tips', exact: true })).toBeVisible();
+    expect(results.getByRole('button', { name: 'Rename' }).elements()).toHaveLength(2);
+    await expect.element(page.getByText('2 conversations found')).toBeVisible();
+  });
+
+  it('marks every match, in the title and in a line of each matching message, which describes the title', async () => {
+    const { results } = await searched('resume');
+    expect(marked()).toEqual(['Résumé', 'resume']);
+    await expect
+      .element(results.getByRole('button', { name: 'Pasta recipes', exact: true }))
+      .toHaveAccessibleDescription('send me your resume and 2 more matches');
+    expect((await axe.run(document.querySelector('mc-conversation-list')!)).violations).toEqual([]);
+  });
+
+  it('opens a conversation found at its first matching message, or at its start when the title matched', async () => {
+    const { results, opened } = await searched('resume');
+    await userEvent.click(results.getByRole('button', { name: 'Pasta recipes', exact: true }));
+    expect(opened).toHaveBeenLastCalledWith({ id: 'c2', messageId: 'm5' });
+    // The line under the title takes a click too (the title button covers the entry, hence `force`).
+    await userEvent.click(results.getByText('send me your'), { force: true });
+    expect(opened).toHaveBeenCalledTimes(2);
+    await userEvent.click(results.getByRole('button', { name: 'Résumé tips', exact: true }));
+    expect(opened).toHaveBeenLastCalledWith({ id: 'c3' });
+  });
+
+  it('shows hostile titles and message text as text', async () => {
+    const hostile = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    const { results } = await searched('src', [
+      {
+        conversationId: 'c2',
+        title: 'Pasta recipes',
+        matches: [{ messageId: 'm1', snippet: `It said ${hostile}`, ranges: [[13, 16]] }],
+        matchCount: 1,
+      },
+    ]);
+    const root = document.querySelector('mc-conversation-list')!.shadowRoot!;
+    expect(root.querySelector('img, script')).toBeNull();
+    expect(marked()).toEqual(['src']);
+    await expect
+      .element(results.getByRole('button', { name: 'Pasta recipes', exact: true }))
+      .toHaveAccessibleDescription(`It said ${hostile}`);
+  });
+
+  it('leaves out a conversation found that is gone, and says when nothing matched', async () => {
+    const { element, nav } = await searched('resume');
+    element.conversations = CONVERSATIONS.filter(({ id }) => id !== 'c2');
+    await element.updateComplete;
+    expect(titlesShown()).toEqual(['Résumé tips']);
+    element.search = { query: 'resume', results: [], pending: false };
+    await element.updateComplete;
+    await expect.element(nav.getByText('No conversation matches “resume”.')).toBeVisible();
+    await expect.element(nav.getByRole('list')).not.toBeInTheDocument();
   });
 
   it('gives Rename and Delete the conversation title as their description', async () => {
@@ -122,7 +228,14 @@ describe('mc-conversation-list', () => {
     element.focusSearch();
     expect(focusedElement()).toBe(search.element());
     await userEvent.keyboard('resume');
-    expect(titlesShown()).toEqual(['Résumé tips', 'RESUME draft']);
+    await expect.element(search).toHaveValue('resume');
+  });
+
+  it('can put focus on a conversation, e.g. one brought back by Undo', async () => {
+    const { element, nav } = await list();
+    expect(element.focusConversation('c1')).toBe(true);
+    expect(focusedElement()).toBe(nav.getByRole('button', { name: 'RESUME draft', exact: true }).element());
+    expect(element.focusConversation('gone')).toBe(false);
   });
 
   it('after a delete, moves focus to the conversation that took its place, or to New chat', async () => {

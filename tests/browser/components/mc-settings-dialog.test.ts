@@ -196,4 +196,15 @@ describe('mc-settings-dialog', () => {
     dialog.element().dispatchEvent(new Event('cancel'));
     expect(patches).toEqual([{ endpointUrl: 'http://localhost:8080' }]);
   });
+
+  it('shows the backup panel it is given under "Conversations and storage", inside the dialog', async () => {
+    const { element, dialog } = await openDialog();
+    await expect.element(dialog.getByRole('heading', { name: 'Conversations and storage' })).not.toBeInTheDocument();
+    const backupPanel = document.createElement('button');
+    backupPanel.textContent = 'Export';
+    element.backupPanel = backupPanel;
+    await element.updateComplete;
+    await expect.element(dialog.getByRole('heading', { name: 'Conversations and storage' })).toBeVisible();
+    await expect.element(dialog.getByRole('button', { name: 'Export', exact: true })).toBeVisible();
+  });
 });

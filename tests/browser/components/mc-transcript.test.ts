@@ -1,8 +1,10 @@
+import axe from 'axe-core';
 import { describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import '../../../src/components/mc-transcript.js';
+import type { McMessage } from '../../../src/components/mc-message.js';
+import { FULL_RENDER_LIMIT, INITIAL_TAIL, PAGE_SIZE } from '../../../src/components/mc-transcript.js';
 import type { MessageRecord } from '../../../src/state/types.js';
-import { assistantMessage, mount, userMessage } from './fixtures.js';
+import { assistantMessage, focusedElement, mount, userMessage } from './fixtures.js';
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 
@@ -56,15 +58,16 @@ describe('mc-transcript and mc-message', () => {
     await expect.element(log.getByText('Interrupted', { exact: true })).toBeVisible();
   });
 
-  it('offers Regenerate on the last reply only, and not while one streams', async () => {
+  it('offers Regenerate on every reply, for that reply, and nothing that starts a reply while one streams', async () => {
     const { element, log } = await transcript(EXCHANGE);
     const regenerate = log.getByRole('button', { name: 'Regenerate' });
-    expect(regenerate.elements()).toHaveLength(1);
-    await expect.element(log.getByRole('article').last().getByRole('button', { name: 'Regenerate' })).toBeVisible();
-    const regenerated = vi.fn();
-    element.addEventListener('mc-regenerate', regenerated);
-    await userEvent.click(regenerate);
-    expect(regenerated).toHaveBeenCalledOnce();
+    expect(regenerate.elements()).toHaveLength(2);
+    const regenerated = vi.fn<(id: string) => void>();
+    element.addEventListener('mc-regenerate', (event) => regenerated(event.detail.messageId));
+    await userEvent.click(
+      log.getByRole('article', { name: 'Assistant, Hugging Face API' }).getByRole('button', { name: 'Regenerate' }),
+    );
+    expect(regenerated).toHaveBeenCalledExactlyOnceWith('a1');
 
     element.messages = [
       ...EXCHANGE,
@@ -74,6 +77,19 @@ describe('mc-transcript and mc-message', () => {
     element.streamingMessageId = 'a3';
     await element.updateComplete;
     await expect.element(regenerate).not.toBeInTheDocument();
+    await expect.element(log.getByRole('button', { name: 'Edit' })).not.toBeInTheDocument();
+  });
+
+  it('offers a reply to a last message of the user that was left without one', async () => {
+    const { element, log } = await transcript([...EXCHANGE, userMessage('u3', 'And then?')]);
+    const regenerated = vi.fn<(id: string) => void>();
+    element.addEventListener('mc-regenerate', (event) => regenerated(event.detail.messageId));
+    const last = log.getByRole('article').last();
+    await userEvent.click(last.getByRole('button', { name: 'Regenerate' }));
+    expect(regenerated).toHaveBeenCalledExactlyOnceWith('u3');
+    expect(
+      log.getByRole('article', { name: 'You' }).getByRole('button', { name: 'Regenerate' }).elements(),
+    ).toHaveLength(1);
   });
 
   it('copies a message to the clipboard and says whether it worked', async () => {
@@ -140,5 +156,231 @@ describe('mc-transcript and mc-message', () => {
     await userEvent.click(jump);
     expect(distanceFromBottom()).toBeLessThan(2);
     await expect.element(jump).not.toBeInTheDocument();
+  });
+});
+
+describe('mc-message actions', () => {
+  const BRANCHED = [
+    userMessage('u1', 'Plan a day in Porto'),
+    assistantMessage('a1', 'Start at the Ribeira.'),
+    userMessage('u2', 'Cheaper, please'),
+    assistantMessage('a2', 'Walk along the river.', { status: 'interrupted' }),
+  ];
+  const ALTERNATIVES = {
+    u2: { position: 2, count: 3, previousId: 'u2-old', nextId: 'u2-new' },
+    a1: { position: 1, count: 2, previousId: null, nextId: 'a1-b' },
+  };
+
+  async function branched() {
+    const { element, log } = await transcript(BRANCHED);
+    element.alternatives = ALTERNATIVES;
+    await element.updateComplete;
+    const events = vi.fn<(type: string, detail: unknown) => void>();
+    for (const type of ['mc-edit-message', 'mc-show-alternative', 'mc-continue'] as const) {
+      element.addEventListener(type, (event) => events(type, event.detail));
+    }
+    return { element, log, events };
+  }
+
+  it('shows "2 / 3" between Previous and Next alternative, and asks for the one chosen', async () => {
+    const { log, events } = await branched();
+    const edited = log.getByRole('article', { name: 'You' }).nth(1);
+    await expect.element(edited.getByText('2 / 3')).toBeVisible();
+    await expect.element(edited.getByRole('group', { name: 'Alternatives' })).toHaveTextContent(/Alternative 2 of 3/);
+    await userEvent.click(edited.getByRole('button', { name: 'Previous alternative' }));
+    await userEvent.click(edited.getByRole('button', { name: 'Next alternative' }));
+    expect(events.mock.calls).toEqual([
+      ['mc-show-alternative', { messageId: 'u2', direction: 'previous' }],
+      ['mc-show-alternative', { messageId: 'u2', direction: 'next' }],
+    ]);
+
+    const first = log.getByRole('article', { name: 'Assistant' }).first();
+    await expect.element(first.getByText('1 / 2')).toBeVisible();
+    await expect.element(first.getByRole('button', { name: 'Previous alternative' })).toBeDisabled();
+    // A message without alternatives shows no navigation.
+    await expect.element(log.getByRole('article').first().getByRole('group')).not.toBeInTheDocument();
+  });
+
+  it('edits a message in an "Edit message" textbox: Save asks for the new text, Cancel gives focus back to Edit', async () => {
+    const { log, events } = await branched();
+    const message = log.getByRole('article', { name: 'You' }).first();
+    await userEvent.click(message.getByRole('button', { name: 'Edit' }));
+    const box = message.getByRole('textbox', { name: 'Edit message' });
+    await expect.poll(() => focusedElement()).toBe(box.element());
+    await expect.element(box).toHaveValue('Plan a day in Porto');
+    await userEvent.fill(box, 'Plan two days in Porto');
+    await userEvent.click(message.getByRole('button', { name: 'Save' }));
+    expect(events).toHaveBeenCalledExactlyOnceWith('mc-edit-message', {
+      messageId: 'u1',
+      text: 'Plan two days in Porto',
+    });
+    await expect.element(box).not.toBeInTheDocument();
+
+    await userEvent.click(message.getByRole('button', { name: 'Edit' }));
+    await userEvent.fill(box, 'Something else');
+    await userEvent.click(message.getByRole('button', { name: 'Cancel' }));
+    await expect.poll(() => focusedElement()).toBe(message.getByRole('button', { name: 'Edit' }).element());
+    await expect.element(message).toHaveTextContent('Plan a day in Porto');
+    expect(events).toHaveBeenCalledOnce();
+  });
+
+  it('saves an edit on Enter, cancels it on Escape, and ignores unchanged or empty text', async () => {
+    const { log, events } = await branched();
+    const message = log.getByRole('article', { name: 'You' }).first();
+    const box = message.getByRole('textbox', { name: 'Edit message' });
+    const outside = vi.fn();
+    document.body.addEventListener('keydown', outside);
+
+    await userEvent.click(message.getByRole('button', { name: 'Edit' }));
+    await userEvent.keyboard('{Escape}');
+    await expect.element(box).not.toBeInTheDocument();
+    expect(outside).not.toHaveBeenCalled();
+
+    await userEvent.click(message.getByRole('button', { name: 'Edit' }));
+    await userEvent.keyboard('{Enter}');
+    await userEvent.click(message.getByRole('button', { name: 'Edit' }));
+    await userEvent.fill(box, '   ');
+    await userEvent.keyboard('{Enter}');
+    expect(events).not.toHaveBeenCalled();
+
+    await userEvent.click(message.getByRole('button', { name: 'Edit' }));
+    await userEvent.fill(box, 'A day in Lisbon');
+    await userEvent.keyboard('{Shift>}{Enter}{/Shift}instead');
+    await userEvent.keyboard('{Enter}');
+    expect(events).toHaveBeenCalledExactlyOnceWith('mc-edit-message', {
+      messageId: 'u1',
+      text: 'A day in Lisbon\ninstead',
+    });
+  });
+
+  it('offers Continue on a stopped or interrupted reply, not on a finished one', async () => {
+    const { element, log, events } = await branched();
+    const buttons = log.getByRole('button', { name: 'Continue' });
+    expect(buttons.elements()).toHaveLength(1);
+    await userEvent.click(
+      log.getByRole('article', { name: 'Assistant' }).last().getByRole('button', { name: 'Continue' }),
+    );
+    expect(events).toHaveBeenCalledExactlyOnceWith('mc-continue', { messageId: 'a2' });
+
+    element.messages = [...BRANCHED.slice(0, 3), { ...BRANCHED[3]!, status: 'stopped' }];
+    await element.updateComplete;
+    expect(buttons.elements()).toHaveLength(1);
+    element.messages = [...BRANCHED.slice(0, 3), { ...BRANCHED[3]!, status: 'complete' }];
+    await element.updateComplete;
+    expect(buttons.elements()).toHaveLength(0);
+  });
+
+  it('says when another tab is writing a reply, and offers nothing that would race it', async () => {
+    const { element, log } = await branched();
+    element.messages = [...BRANCHED.slice(0, 3), { ...BRANCHED[3]!, status: 'streaming' }];
+    await element.updateComplete;
+    const reply = log.getByRole('article').last();
+    await expect.element(reply.getByText('Being written in another tab…')).toBeVisible();
+    await expect.element(reply.getByRole('button', { name: 'Regenerate' })).not.toBeInTheDocument();
+    await expect.element(reply.getByRole('button', { name: 'Continue' })).not.toBeInTheDocument();
+  });
+
+  it('keeps the alternatives in view but waiting while a reply streams', async () => {
+    const { element, log } = await branched();
+    element.messages = [...BRANCHED, userMessage('u3', 'More?'), assistantMessage('a3', '', { status: 'streaming' })];
+    element.streamingMessageId = 'a3';
+    await element.updateComplete;
+    const edited = log.getByRole('article', { name: 'You' }).nth(1);
+    await expect.element(edited.getByText('2 / 3')).toBeVisible();
+    await expect.element(edited.getByRole('button', { name: 'Next alternative' })).toBeDisabled();
+  });
+
+  it('has no axe violations with alternatives and an edit open', async () => {
+    const { element, log } = await branched();
+    await userEvent.click(log.getByRole('article', { name: 'You' }).first().getByRole('button', { name: 'Edit' }));
+    expect((await axe.run(element)).violations).toEqual([]);
+  });
+});
+
+describe('mc-transcript with a long conversation', () => {
+  const conversationOf = (count: number) =>
+    Array.from({ length: count }, (_, i) =>
+      i % 2 === 0 ? userMessage(`m${i}`, `Question number ${i}`) : assistantMessage(`m${i}`, `Answer number ${i}.`),
+    );
+  const shownIds = (element: HTMLElement) =>
+    [...element.shadowRoot!.querySelectorAll('mc-message')].map((message) => message.message.id);
+
+  it(`renders every message up to ${FULL_RENDER_LIMIT}`, async () => {
+    const { element, log } = await transcript(conversationOf(FULL_RENDER_LIMIT));
+    expect(shownIds(element)).toHaveLength(FULL_RENDER_LIMIT);
+    await expect.element(log).toHaveAttribute('aria-live', 'polite');
+    await expect.element(page.getByRole('button', { name: /Show earlier messages/ })).not.toBeInTheDocument();
+  });
+
+  it('keeps every message of a conversation that grows past the limit while open', async () => {
+    const { element } = await transcript(conversationOf(FULL_RENDER_LIMIT));
+    element.messages = [...conversationOf(FULL_RENDER_LIMIT), userMessage('new', 'One more question')];
+    await element.updateComplete;
+    expect(shownIds(element)).toHaveLength(FULL_RENDER_LIMIT + 1);
+  });
+
+  it('opens a longer one on its newest messages, and brings earlier ones on request', async () => {
+    const { element, log } = await transcript(conversationOf(5_000));
+    await expect.element(log.getByText('Answer number 4999.')).toBeVisible();
+    expect(shownIds(element)).toEqual(
+      conversationOf(5_000)
+        .slice(-INITIAL_TAIL)
+        .map((message) => message.id),
+    );
+    await expect.element(log).toHaveAttribute('aria-live', 'off');
+
+    const earlier = log.getByRole('button', {
+      name: `Show earlier messages (${(5_000 - INITIAL_TAIL).toLocaleString('en')} more)`,
+    });
+    // Clicked where it is: a pointer click would first scroll it into view, where it brings messages by itself.
+    (earlier.element() as HTMLButtonElement).click();
+    await element.updateComplete;
+    expect(shownIds(element)).toHaveLength(INITIAL_TAIL + PAGE_SIZE);
+    expect(shownIds(element)[0]).toBe(`m${5_000 - INITIAL_TAIL - PAGE_SIZE}`);
+  });
+
+  it('brings earlier messages in as the reader scrolls up to them, keeping the place read', async () => {
+    const { element } = await transcript(conversationOf(1_000));
+    const scroller = element.shadowRoot!.querySelector<HTMLElement>('.scroller')!;
+    await expect.poll(() => scroller.scrollTop).toBeGreaterThan(0);
+    const firstShown = shownIds(element)[0]!;
+    const first = () =>
+      [...element.shadowRoot!.querySelectorAll('mc-message')].find((m) => m.message.id === firstShown)!;
+    scroller.scrollTop = 0;
+    await expect.poll(() => shownIds(element).length).toBeGreaterThan(INITIAL_TAIL);
+    // The message that was at the top is still in view: the new ones came in above it.
+    const { top } = first().getBoundingClientRect();
+    const view = scroller.getBoundingClientRect();
+    expect(top).toBeGreaterThanOrEqual(view.top - 1);
+    expect(top).toBeLessThan(view.bottom);
+  });
+
+  it('takes the reader to the message a search result led to, marked and focused, in a long conversation too', async () => {
+    for (const count of [40, 5_000]) {
+      const { element, log } = await transcript(conversationOf(count));
+      element.focusedMessageId = 'm21';
+      await element.updateComplete;
+      const article = log.getByRole('article').filter({ hasText: 'Answer number 21.' });
+      // The article itself has focus; it lives in the shadow root of the mc-message that shows message m21.
+      const focusedMessage = () => (focusedElement()?.getRootNode() as ShadowRoot | undefined)?.host as McMessage;
+      await expect.poll(() => focusedMessage()?.message?.id).toBe('m21');
+      expect(focusedElement()?.localName).toBe('article');
+      await expect.element(article).toBeInViewport();
+      document.body.replaceChildren();
+    }
+  });
+
+  it('around a message far from the newest, offers later messages and the way back to the newest', async () => {
+    const { element, log } = await transcript(conversationOf(5_000));
+    element.focusedMessageId = 'm2001';
+    await element.updateComplete;
+    await expect.element(log.getByText('Answer number 2001.')).toBeInViewport();
+    expect(shownIds(element)).toHaveLength(PAGE_SIZE);
+    await expect.element(log.getByRole('button', { name: /^Show earlier messages/ })).toBeInTheDocument();
+    await expect.element(log.getByRole('button', { name: /^Show later messages/ })).toBeInTheDocument();
+
+    await userEvent.click(page.getByRole('button', { name: 'Jump to latest' }));
+    await expect.element(log.getByText('Answer number 4999.')).toBeVisible();
+    await expect.element(log.getByRole('button', { name: /^Show later messages/ })).not.toBeInTheDocument();
   });
 });

@@ -1,0 +1,345 @@
+// The app at scale, through its real UI: 1,000 conversations of 100 messages and one of 5,000 (105,000 messages)
+// are written into the built app's own IndexedDB database, the page is reloaded, and then, as a user would:
+//   - the conversation list: from the app's start (its root element defined, i.e. the bundle loaded and run) until
+//     the first conversations are on screen; also until all 1,001 are in the list, and from navigation start (the
+//     page and bundle load alone take ~70-120 ms on a 2-core machine, so that one has no budget);
+//   - the long conversation: from the click on its title until its last message is on the page;
+//   - the JS heap once it is open (after a forced GC): reported, no budget;
+//   - search: from the input event of a whole query (as a paste) until the highlighted results are on the page,
+//     after one warm-up query (the app builds its search index once, when idle after start).
+// Timings are taken in the page (performance.now, checked once per animation frame), so Playwright's own round trips
+// are not counted. The probes look through the app's shadow roots by tag name (mc-chat-app, mc-conversation-list,
+// mc-transcript) so that checking once per frame costs next to nothing next to what is measured.
+//
+// `node bench/scale.mjs` runs it alone against BENCH_APP_DIR (default dist/); bench/run.mjs includes its rows.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runnerImport } from 'vite';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DB_NAME = 'mistral-chat';
+/** Records per page.evaluate: ~5 MB of JSON, so no one message to the page is huge. */
+const SEED_BATCH = 10_000;
+const RARE_QUERY = 'quokka';
+/** Typed without its accent, to find "Pâtisserie". */
+const ACCENT_QUERY = 'patisserie';
+const MB = 1024 * 1024;
+/** Each timing is the median of this many runs. */
+const RUNS = 3;
+
+/**
+ * @typedef {object} ScaleRow
+ * @property {string} id
+ * @property {string} metric
+ * @property {number | null} value
+ * @property {string} unit
+ * @property {number | null} budget
+ * @property {boolean | null} ok value ≤ budget; null when there is no budget or nothing was measured
+ * @property {string} [note]
+ * @property {unknown} [detail]
+ */
+
+/**
+ * @param {{ browser: import('playwright-core').Browser, appUrl: string, log?: (message: string) => void }} options
+ * @returns {Promise<ScaleRow[]>}
+ */
+export async function measureScale({ browser, appUrl, log = (message) => process.stderr.write(`${message}\n`) }) {
+  const support = await loadSupport();
+  const session = await support.newAppSession(browser);
+  const { page, context } = session;
+  page.setDefaultTimeout(120_000);
+  try {
+    await support.openApp(page, appUrl);
+    const seeded = support.generateLargeDatabase(support.LARGE_DATABASE);
+    log(
+      `Seeding ${seeded.conversations.length.toLocaleString('en')} conversations, ${seeded.messageCount.toLocaleString('en')} messages…`,
+    );
+    await seed(page, seeded);
+
+    const long = seeded.conversations.find((conversation) => conversation.id === seeded.longConversationId);
+    const other = seeded.conversations[0];
+    if (!long || !other) throw new Error('The seed has no long conversation.');
+    const lastOf = (id) => seeded.messages.findLast((message) => message.conversationId === id);
+    const longCount = seeded.messages.filter((message) => message.conversationId === long.id).length;
+
+    log('Reloading with the seeded database…');
+    await page.addInitScript(listProbe, seeded.conversations.length);
+    await page.goto(appUrl);
+    await page.waitForFunction(() => window.__scale?.allEntriesAt != null, null, { polling: 100, timeout: 120_000 });
+    const list = await page.evaluate(() => window.__scale);
+    await support.messageBox(page).waitFor();
+
+    // The app builds its search index once it is idle after start, reading every message: the first search waits for
+    // it. Done first, so that neither the opening nor the searches below share the page with that one-time work.
+    log('Building the search index (a first search)…');
+    await searchFor(page, 'warmup', { expectMark: false });
+    await page.getByRole('searchbox', { name: /^\s*search conversations\s*$/i }).fill('');
+
+    log('Opening a short conversation, then the long one, three times…');
+    const openTimes = [];
+    for (let run = 0; run < RUNS; run++) {
+      await openByTitle(page, other.title, tailOf(lastOf(other.id).content));
+      openTimes.push(await openByTitle(page, long.title, tailOf(lastOf(long.id).content)));
+    }
+    const openMs = median(openTimes);
+    const listShownMs = list.firstEntryAt - list.appDefinedAt;
+    log(
+      `  list shown ${listShownMs.toFixed(0)} ms after the app started (${list.firstEntryAt.toFixed(0)} ms after ` +
+        `navigation start; all entries after ${(list.allEntriesAt - list.appDefinedAt).toFixed(0)} ms), ` +
+        `long conversation open after ${openMs.toFixed(0)} ms`,
+    );
+
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    const domNodes = await page.evaluate(() => {
+      let count = 0;
+      const visit = (root) => {
+        for (const element of root.querySelectorAll('*')) {
+          count++;
+          if (element.shadowRoot) visit(element.shadowRoot);
+        }
+      };
+      visit(document);
+      return count;
+    });
+
+    log('Searching, three times each…');
+    const searchTimes = { [RARE_QUERY]: [], [ACCENT_QUERY]: [] };
+    for (let run = 0; run < RUNS; run++) {
+      for (const query of [RARE_QUERY, ACCENT_QUERY])
+        searchTimes[query].push(await searchFor(page, query, { expectMark: true }));
+    }
+    const rareMs = median(searchTimes[RARE_QUERY]);
+    const accentMs = median(searchTimes[ACCENT_QUERY]);
+    if (session.blockedUrls.length > 0) log(`  blocked requests: ${session.blockedUrls.join(', ')}`);
+    log(
+      `  search ${rareMs.toFixed(0)} / ${accentMs.toFixed(0)} ms, heap ${(usedSize / MB).toFixed(1)} MB, ` +
+        `${domNodes.toLocaleString('en')} elements in the document`,
+    );
+
+    const messages = count(seeded.messageCount);
+    const conversations = count(seeded.conversations.length);
+    return [
+      row('scale-list', `Conversation list shown, ${conversations} conversations`, listShownMs, 'ms', 100, {
+        note: 'app start → first entries on screen',
+        detail: { fromNavigationStart: list.firstEntryAt, domContentLoaded: list.domContentLoadedAt },
+      }),
+      row(
+        'scale-list-all',
+        `All ${conversations} conversations in the list`,
+        list.allEntriesAt - list.appDefinedAt,
+        'ms',
+        null,
+        {
+          note: 'app start → last entry (added in steps after the first screenful)',
+        },
+      ),
+      row('scale-open-long', `Open a ${count(longCount)}-message conversation`, openMs, 'ms', 100, {
+        note: 'click → its last message on the page; median of 3',
+        detail: { runs: openTimes },
+      }),
+      row('scale-search-rare', `Search ${messages} messages, rare word ("${RARE_QUERY}")`, rareMs, 'ms', 100, {
+        note: 'input → highlighted results shown; median of 3',
+        detail: { runs: searchTimes[RARE_QUERY] },
+      }),
+      row(
+        'scale-search-accent',
+        `Search ${messages} messages, without accents ("${ACCENT_QUERY}")`,
+        accentMs,
+        'ms',
+        100,
+        {
+          note: 'input → highlighted results shown',
+        },
+      ),
+      row('scale-heap', 'JS heap with the long conversation open (after GC)', usedSize / MB, 'MB', null, {
+        detail: { elementsInDocument: domNodes },
+      }),
+    ];
+  } finally {
+    await session.close();
+  }
+}
+
+const count = (value) => value.toLocaleString('en');
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function row(id, metric, value, unit, budget, extra = {}) {
+  return { id, metric, value, unit, budget, ok: budget === null ? null : value <= budget, ...extra };
+}
+
+/** The end of a message's text: enough to be unique, short enough to survive being wrapped in markup. */
+function tailOf(content) {
+  return content.slice(-40);
+}
+
+async function loadSupport() {
+  const load = async (path) => (await runnerImport(join(ROOT, path))).module;
+  return {
+    ...(await load('tests/support/browser.ts')),
+    ...(await load('tests/support/ui.ts')),
+    ...(await load('tests/browser/storage/seed.ts')),
+  };
+}
+
+/** Writes the records straight into the app's database (already created by the app at its current version). */
+async function seed(page, { conversations, messages }) {
+  const write = (store, records) =>
+    page.evaluate(
+      ({ name, store, records }) =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open(name);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction(store, 'readwrite');
+            const objects = tx.objectStore(store);
+            for (const record of records) objects.put(record);
+            tx.oncomplete = () => {
+              db.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      { name: DB_NAME, store, records },
+    );
+  await write('conversations', conversations);
+  for (let start = 0; start < messages.length; start += SEED_BATCH) {
+    await write('messages', messages.slice(start, start + SEED_BATCH));
+  }
+}
+
+/**
+ * Clicks the list entry named `title` (found in the page, as its accessible name: the button's text) and resolves
+ * with the ms until `tail` (the end of the conversation's last message) is in the transcript.
+ */
+async function openByTitle(page, title, tail) {
+  return page.evaluate(
+    ({ title, tail }) =>
+      new Promise((resolve, reject) => {
+        const app = document.querySelector('mc-chat-app')?.shadowRoot;
+        const nav = app?.querySelector('mc-conversation-list')?.shadowRoot?.querySelector('nav');
+        const button = [...(nav?.querySelectorAll('button') ?? [])].find((b) => b.textContent.trim() === title);
+        const log = app?.querySelector('mc-transcript')?.shadowRoot?.querySelector('[role="log"]');
+        if (!button || !log) {
+          reject(new Error(`No list entry "${title}" or no transcript`));
+          return;
+        }
+        const textOf = (node) => {
+          if (node.nodeType === Node.TEXT_NODE) return node.data;
+          if (node.nodeType !== Node.ELEMENT_NODE) return '';
+          return [...(node.shadowRoot ?? node).childNodes].map(textOf).join('');
+        };
+        // The newest message is the last one in the log: only it is read each frame.
+        const lastMessage = () => [...log.querySelectorAll('mc-message')].at(-1);
+        const start = performance.now();
+        button.click();
+        const deadline = start + 60_000;
+        const check = () => {
+          const last = lastMessage();
+          if (last && textOf(last).includes(tail)) resolve(performance.now() - start);
+          else if (performance.now() > deadline) reject(new Error(`"${tail}" never showed`));
+          else requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      }),
+    { title, tail },
+  );
+}
+
+/**
+ * Runs in the page before the app: when the app's root element is defined, and the first frames where the
+ * conversation list has its first entry and all of them.
+ */
+function listProbe(total) {
+  const state = { appDefinedAt: null, domContentLoadedAt: null, firstEntryAt: null, allEntriesAt: null };
+  window.__scale = state;
+  document.addEventListener('DOMContentLoaded', () => (state.domContentLoadedAt = performance.now()));
+  void customElements.whenDefined('mc-chat-app').then(() => (state.appDefinedAt = performance.now()));
+  const entries = () =>
+    document
+      .querySelector('mc-chat-app')
+      ?.shadowRoot?.querySelector('mc-conversation-list')
+      ?.shadowRoot?.querySelectorAll('nav li').length ?? 0;
+  const check = () => {
+    const shown = entries();
+    const now = performance.now();
+    if (shown > 0 && state.firstEntryAt === null) state.firstEntryAt = now;
+    if (shown >= total) state.allEntriesAt = now;
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}
+
+/**
+ * Puts `query` into the search box in one input event (as a paste), and resolves with the ms until a result marks
+ * the query (or, for a query that finds nothing, until the list says so).
+ */
+async function searchFor(page, query, { expectMark }) {
+  const box = page.getByRole('searchbox', { name: /^\s*search conversations\s*$/i });
+  await box.fill('');
+  await box.focus();
+  return box.evaluate(
+    (input, { query, expectMark }) =>
+      new Promise((resolve, reject) => {
+        const deepElements = (root, selector) => {
+          const found = [...root.querySelectorAll(selector)];
+          for (const element of root.querySelectorAll('*')) {
+            if (element.shadowRoot) found.push(...deepElements(element.shadowRoot, selector));
+          }
+          return found;
+        };
+        const nav = input.closest('nav');
+        const folded = (text) =>
+          text
+            .normalize('NFD')
+            .replace(/\p{Diacritic}/gu, '')
+            .toLowerCase();
+        const shown = () =>
+          expectMark
+            ? deepElements(nav, 'mark').some((mark) => folded(mark.textContent) === query)
+            : deepElements(nav, 'p').some((p) => p.textContent.includes('No conversation matches'));
+        const start = performance.now();
+        input.value = query;
+        input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertFromPaste' }));
+        const deadline = start + 60_000;
+        const check = () => {
+          if (shown()) resolve(performance.now() - start);
+          else if (performance.now() > deadline) reject(new Error(`No results for "${query}"`));
+          else requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      }),
+    { query, expectMark },
+  );
+}
+
+async function main() {
+  const dist = process.env.BENCH_APP_DIR ?? join(ROOT, 'dist');
+  if (!existsSync(join(dist, 'index.html'))) {
+    process.stderr.write(`${join(dist, 'index.html')} is missing: run \`npm run build\` first.\n`);
+    process.exit(1);
+  }
+  const { startStaticServer } = (await runnerImport(join(ROOT, 'tests/support/static-server.ts'))).module;
+  const { launchBrowser } = (await runnerImport(join(ROOT, 'tests/support/browser.ts'))).module;
+  const app = await startStaticServer(dist);
+  const browser = await launchBrowser();
+  try {
+    const rows = await measureScale({ browser, appUrl: app.url });
+    for (const { metric, value, unit, budget, ok } of rows) {
+      process.stdout.write(`${JSON.stringify({ metric, value: Number(value?.toFixed(1)), unit, budget, ok })}\n`);
+    }
+  } finally {
+    await browser.close();
+    await app.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
