@@ -21,6 +21,7 @@ import {
 import { leafAfterChoosing, visiblePath } from '../storage/branches.js';
 import { estimateUsage, requestPersistentStorage, type StorageUsage } from '../storage/health.js';
 import type { StreamingWriter, TimerHandle } from '../storage/streaming-writer.js';
+import { localUnsavedReplyStore, type UnsavedReplyStore } from '../storage/unsaved-reply.js';
 import type { ChatRepository, DeletedConversation, StorageChange } from '../storage/types.js';
 import type { AppAlert, AppState, ChatActions, EngineStatus, SearchState, StateSource } from './app-state.js';
 import { ChangeBatch } from './change-batch.js';
@@ -79,6 +80,8 @@ export interface ChatControllerDeps {
   /** For the Undo offer and for noticing that another tab's reply went silent. Default: setTimeout. */
   setTimer?: (callback: () => void, delayMs: number) => TimerHandle;
   clearTimer?: (handle: TimerHandle) => void;
+  /** Where `flushPending` leaves a synchronous copy of the streaming reply. Default: localStorage. */
+  unsavedReplies?: UnsavedReplyStore;
   now?: () => number;
   newId?: () => string;
 }
@@ -127,6 +130,7 @@ export class ChatController implements ChatActions, StateSource {
   readonly #whenIdle: (callback: () => void) => void;
   readonly #setTimer: (callback: () => void, delayMs: number) => TimerHandle;
   readonly #clearTimer: (handle: TimerHandle) => void;
+  readonly #unsavedReplies: UnsavedReplyStore;
   readonly #now: () => number;
   readonly #newId: () => string;
   /** Every message of the open conversation, all branches, and the branch shown; the store holds its view. */
@@ -160,6 +164,7 @@ export class ChatController implements ChatActions, StateSource {
     this.#whenIdle = deps.whenIdle ?? idleCallback;
     this.#setTimer = deps.setTimer ?? ((callback, delayMs) => setTimeout(callback, delayMs));
     this.#clearTimer = deps.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
+    this.#unsavedReplies = deps.unsavedReplies ?? localUnsavedReplyStore();
     this.#now = deps.now ?? Date.now;
     this.#newId = deps.newId ?? (() => crypto.randomUUID());
     this.#store = new Store({
@@ -199,6 +204,7 @@ export class ChatController implements ChatActions, StateSource {
       this.#repository.subscribe((change) => this.#heard(change));
     }
     await this.#guard(async () => {
+      await this.#restoreUnsavedReply();
       const [settings, conversations] = await Promise.all([
         this.#repository.loadSettings(),
         this.#repository.listConversations(),
@@ -506,7 +512,29 @@ export class ChatController implements ChatActions, StateSource {
 
   /** Writes the streaming reply now: called when the page is being hidden or closed. */
   async flushPending(): Promise<void> {
-    await this.#stream?.writer.flush();
+    const stream = this.#stream;
+    if (!stream) return;
+    // The page may be closing: IndexedDB might not commit in time, so leave the text shown a synchronous copy too.
+    const shown = this.getState().messages.find((message) => message.id === stream.messageId);
+    if (shown) this.#unsavedReplies.save(shown);
+    await stream.writer.flush();
+    this.#unsavedReplies.discard(stream.messageId);
+  }
+
+  /** Puts back the text of a reply whose tab closed before IndexedDB had its last state. */
+  async #restoreUnsavedReply(): Promise<void> {
+    const unsaved = this.#unsavedReplies.take();
+    if (!unsaved) return;
+    const stored = await this.#repository.getMessage(unsaved.id);
+    if (
+      !stored ||
+      stored.status !== 'streaming' ||
+      stored.conversationId !== unsaved.conversationId ||
+      stored.updatedAt >= unsaved.updatedAt
+    ) {
+      return;
+    }
+    await this.#repository.putMessage({ ...stored, content: unsaved.content, updatedAt: unsaved.updatedAt });
   }
 
   showAlert(message: string): void {

@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { EngineError } from '../../../src/engines/types.js';
 import { MemoryRepository } from '../fakes/memory-repository.js';
 import { ScriptedEngine } from '../fakes/scripted-engine.js';
+import type { StreamingWriter } from '../../../src/storage/streaming-writer.js';
+import { localUnsavedReplyStore } from '../../../src/storage/unsaved-reply.js';
 import { setup, until } from './controller-setup.js';
 
 describe('ChatController', () => {
@@ -192,5 +194,63 @@ describe('ChatController', () => {
     await controller.deleteConversation(id);
     expect(controller.getState()).toMatchObject({ conversations: [], messages: [], activeConversationId: null });
     expect(repository.messages.size).toBe(0);
+  });
+});
+
+/** A Storage over a Map, as localStorage behaves within one browser. */
+class MapStorage {
+  readonly #items = new Map<string, string>();
+  getItem(key: string): string | null {
+    return this.#items.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.#items.set(key, value);
+  }
+  removeItem(key: string): void {
+    this.#items.delete(key);
+  }
+}
+
+describe('a tab closed mid-reply', () => {
+  test('the text shown is restored from the synchronous copy when IndexedDB never got the last write', async () => {
+    const repository = new MemoryRepository();
+    const unsavedReplies = localUnsavedReplyStore(new MapStorage() as unknown as Storage);
+    // A closing page: the writer's IndexedDB write never completes.
+    const closingPage = (): StreamingWriter => ({
+      update: () => undefined,
+      flush: () => new Promise<void>(() => undefined),
+      dispose: () => undefined,
+    });
+    const first = setup([{ delta: 'Once ' }, { delta: 'upon a time' }, { waitForAbort: true }], {
+      repository,
+      unsavedReplies,
+      createStreamingWriter: closingPage,
+    });
+    await first.controller.start();
+    void first.controller.send('Tell me a story');
+    await until(() => first.controller.getState().messages.at(-1)?.content === 'Once upon a time');
+    void first.controller.flushPending();
+
+    const reopened = setup([], { repository, unsavedReplies, clock: { now: 1_000_000 } });
+    await reopened.controller.start();
+    expect(reopened.controller.getState().messages.at(-1)).toMatchObject({
+      content: 'Once upon a time',
+      status: 'interrupted',
+    });
+    expect(unsavedReplies.take()).toBeUndefined();
+  });
+
+  test('an older copy never overwrites newer text already in IndexedDB', async () => {
+    const repository = new MemoryRepository();
+    const unsavedReplies = localUnsavedReplyStore(new MapStorage() as unknown as Storage);
+    const first = setup([{ delta: 'Complete answer' }], { repository, unsavedReplies });
+    await first.controller.start();
+    await first.controller.send('question');
+    const reply = first.controller.getState().messages.at(-1)!;
+    unsavedReplies.save({ ...reply, content: 'Comp', status: 'streaming', updatedAt: reply.updatedAt - 1 });
+
+    const reopened = setup([], { repository, unsavedReplies });
+    await reopened.controller.start();
+    expect(reopened.controller.getState().messages.at(-1)?.content).toBe('Complete answer');
   });
 });

@@ -1,4 +1,5 @@
 /** The chat controller wired to fakes: scripted engines, an in-memory repository, a clock and timers the test runs. */
+import type { UnsavedReplyStore } from '../../../src/storage/unsaved-reply.js';
 import { expect } from 'vitest';
 import type { ChatEngine, ChatTurn } from '../../../src/engines/types.js';
 import { ChatController, type EngineResolver } from '../../../src/state/chat-controller.js';
@@ -45,6 +46,9 @@ export interface SetupOptions<R extends ChatRepository> {
   idPrefix?: string;
   estimateUsage?: () => Promise<StorageUsage>;
   requestPersistentStorage?: () => Promise<boolean>;
+  unsavedReplies?: UnsavedReplyStore;
+  /** Replaces the writer that saves every state on flush (e.g. one that a closing page never lets finish). */
+  createStreamingWriter?: (save: (message: MessageRecord) => Promise<void>) => StreamingWriter;
 }
 
 /** Engines for each request in turn: a script, or a function making a fresh engine per request. */
@@ -70,7 +74,7 @@ export function setup<R extends ChatRepository = MemoryRepository>(
       available: true,
     }),
   };
-  const createStreamingWriter = (save: (message: MessageRecord) => Promise<void>): StreamingWriter => {
+  const savingWriter = (save: (message: MessageRecord) => Promise<void>): StreamingWriter => {
     let latest: MessageRecord | undefined;
     return {
       update: (message) => (latest = message),
@@ -86,7 +90,8 @@ export function setup<R extends ChatRepository = MemoryRepository>(
   const controller = new ChatController({
     repository,
     engines: resolver,
-    createStreamingWriter,
+    createStreamingWriter: options.createStreamingWriter ?? savingWriter,
+    ...(options.unsavedReplies ? { unsavedReplies: options.unsavedReplies } : {}),
     saveFile: (name, blob) => saved.push({ name, blob }),
     requestPersistentStorage: options.requestPersistentStorage ?? (async () => false),
     estimateUsage: options.estimateUsage ?? (() => Promise.reject(new Error('not measured in this test'))),
