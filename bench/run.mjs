@@ -47,7 +47,7 @@ const log = (message) => process.stderr.write(`${message}\n`);
  * @property {unknown} [detail] kept in latest.json only
  */
 
-const MEASUREMENTS = [measureBundles, measureStreaming, measureLighthouseScores];
+const MEASUREMENTS = [measureBundles, measureStreaming, measureScaleRows, measureLighthouseScores];
 
 async function main() {
   if (!existsSync(join(DIST, 'index.html'))) {
@@ -453,6 +453,32 @@ function pageProbe(marker) {
       return { ...state };
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scale: 1,000 conversations × 100 messages and one of 5,000, through the real UI (see scale.mjs)
+
+/** @returns {Promise<Row[]>} */
+async function measureScaleRows() {
+  const support = await loadTestSupport();
+  const { measureScale } = await import('./scale.mjs');
+  const app = await support.startStaticServer(DIST);
+  const browser = await support.launchBrowser();
+  try {
+    return await measureScale({ browser, appUrl: app.url, log });
+  } catch (error) {
+    log(`Scale benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const reason = `failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    return [
+      notMeasured('scale-list', 'Conversation list shown, 1,001 conversations', 'ms', 100, reason),
+      notMeasured('scale-open-long', 'Open a 5,000-message conversation', 'ms', 100, reason),
+      notMeasured('scale-search-rare', 'Search 105,000 messages, rare word', 'ms', 100, reason),
+      notMeasured('scale-heap', 'JS heap with the long conversation open (after GC)', 'MB', null, reason),
+    ];
+  } finally {
+    await browser.close();
+    await app.close();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

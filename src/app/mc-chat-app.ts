@@ -556,7 +556,8 @@ export class McChatApp extends LitElement {
   #onOpenConversation(event: HTMLElementEventMap['mc-open-conversation']): void {
     const { id, messageId } = event.detail;
     void this.#closeDrawer();
-    void (messageId === undefined ? this.actions?.openConversation(id) : this.actions?.openConversation(id, messageId));
+    if (messageId === undefined) void this.actions?.openConversation(id);
+    else void this.actions?.openConversation(id, messageId);
   }
 
   async #onUndo(): Promise<void> {

@@ -67,20 +67,18 @@ export class McMessage extends LitElement {
         display: block;
       }
       article {
-        border-radius: var(--mc-radius-md);
-      }
-      /* The message a search result led to: marked until another conversation opens. */
-      article.focused {
-        outline: 2px solid var(--mc-color-accent);
-        outline-offset: var(--mc-space-2);
-      }
-      article {
         display: flex;
+        border-radius: var(--mc-radius-md);
         gap: var(--mc-space-4);
         line-height: var(--mc-line-height);
       }
       article.user {
         justify-content: flex-end;
+      }
+      /* The message a search result led to: marked until another conversation opens. */
+      article.focused {
+        outline: 2px solid var(--mc-color-accent);
+        outline-offset: var(--mc-space-2);
       }
       .avatar {
         display: grid;
@@ -268,7 +266,7 @@ export class McMessage extends LitElement {
   @property({ type: Boolean }) focused = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // Another message in this element (a recycled one, in a long conversation), or a reply started meanwhile.
+    // An edit ends when this element is given another message, or when a reply starts meanwhile (another tab's).
     if (changed.has('message') && changed.get('message')?.id !== this.message.id) this.editing = false;
     if (this.busy) this.editing = false;
   }

@@ -34,10 +34,10 @@ interface ShownRange {
  *
  * Long conversations (over {@link FULL_RENDER_LIMIT} messages) are windowed: they open on their last
  * {@link INITIAL_TAIL} messages, or around the message a search result led to, with "Show earlier messages" (and
- * "Show later messages") buttons that bring {@link PAGE_SIZE} more, as does scrolling near either end. Everything
- * shown is ordinary document flow, so the browser keeps the reading position while messages are added above, and
- * stick-to-bottom works as in a short conversation. The log's own live region is off for them, or each page brought
- * in would be read out.
+ * "Show later messages") buttons that bring {@link PAGE_SIZE} more, as does scrolling near either end. What is shown
+ * is ordinary document flow: stick-to-bottom works as in a short conversation, and the reading position stays put
+ * while earlier messages come in above. The log's own live region is off for them, or each page brought in would be
+ * read out.
  *
  * Screen readers hear "Assistant is replying…" and "Reply finished" from a separate polite live region, not every
  * token: the streaming article is aria-busy. (That region has no `status` role: the app keeps one `status`, the

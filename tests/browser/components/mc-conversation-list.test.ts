@@ -1,7 +1,7 @@
 import axe from 'axe-core';
 import { describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { SEARCH_INTERVAL_MS } from '../../../src/components/mc-conversation-list.js';
+import { LIST_STEP, SEARCH_INTERVAL_MS } from '../../../src/components/mc-conversation-list.js';
 import type { SearchResult } from '../../../src/state/app-state.js';
 import { conversation, focusedElement, mount } from './fixtures.js';
 
@@ -55,6 +55,16 @@ describe('mc-conversation-list', () => {
     await expect
       .element(nav.getByRole('button', { name: 'Résumé tips', exact: true }))
       .not.toHaveAttribute('aria-current');
+  });
+
+  it('puts a long list on the page in steps: the first screenful at once, then the rest', async () => {
+    const element = document.createElement('mc-conversation-list');
+    element.conversations = Array.from({ length: 1_001 }, (_, i) => conversation(`c${i}`, `Conversation ${i + 1}`, -i));
+    await mount(element);
+    expect(titlesShown()).toHaveLength(LIST_STEP);
+    expect(titlesShown()[0]).toBe('Conversation 1');
+    await expect.poll(() => titlesShown().length).toBe(1_001);
+    expect(titlesShown().at(-1)).toBe('Conversation 1001');
   });
 
   it('asks for a new chat and for the conversation chosen', async () => {
