@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { SearchResult, SearchState } from '../state/app-state.js';
 import type { ConversationRecord } from '../state/types.js';
-import { buttons, fields, focusRing, visuallyHidden } from '../styles/shared.js';
+import { buttons, fields, focusRing, rowActions, visuallyHidden } from '../styles/shared.js';
 import { emit } from './events.js';
 import { focusIsLost } from './focus.js';
 import { highlighted } from './highlight.js';
@@ -58,6 +58,7 @@ function describeFound(count: number): string {
 export class McConversationList extends LitElement {
   static override styles = [
     buttons,
+    rowActions,
     fields,
     focusRing,
     visuallyHidden,
@@ -195,18 +196,6 @@ export class McConversationList extends LitElement {
         .actions {
           opacity: 1;
         }
-      }
-      .actions .icon-button {
-        width: 2rem;
-        height: 2rem;
-        color: var(--mc-color-text-muted);
-      }
-      .actions .icon-button:hover {
-        color: var(--mc-color-text);
-      }
-      .actions svg {
-        width: 1rem;
-        height: 1rem;
       }
       .title-field {
         flex: 1;

@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Usage } from '../engines/types.js';
 import type { Alternatives } from '../state/app-state.js';
 import type { MessageRecord } from '../state/types.js';
-import { buttons, fields, focusRing, visuallyHidden } from '../styles/shared.js';
+import { buttons, fields, focusRing, rowActions, visuallyHidden } from '../styles/shared.js';
 import { emit } from './events.js';
 import { focusIsLost } from './focus.js';
 import { alertIcon, copyIcon, pencilIcon, regenerateIcon, sparkIcon } from './icons.js';
@@ -59,6 +59,7 @@ function describeUsage(usage: Usage): string {
 export class McMessage extends LitElement {
   static override styles = [
     buttons,
+    rowActions,
     fields,
     focusRing,
     visuallyHidden,
@@ -191,18 +192,6 @@ export class McMessage extends LitElement {
       .actions {
         display: flex;
         gap: 2px;
-      }
-      .actions .icon-button {
-        width: 2rem;
-        height: 2rem;
-        color: var(--mc-color-text-muted);
-      }
-      .actions .icon-button:hover {
-        color: var(--mc-color-text);
-      }
-      .actions svg {
-        width: 1rem;
-        height: 1rem;
       }
       .alternatives {
         display: flex;

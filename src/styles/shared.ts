@@ -184,3 +184,19 @@ export const dialogs = css`
     overflow-y: auto;
   }
 `;
+
+/** Small icon buttons in a row of per-item actions (a conversation's Rename/Delete, a message's Copy/Edit/…). */
+export const rowActions = css`
+  .actions .icon-button {
+    width: 2rem;
+    height: 2rem;
+    color: var(--mc-color-text-muted);
+  }
+  .actions .icon-button:hover {
+    color: var(--mc-color-text);
+  }
+  .actions svg {
+    width: 1rem;
+    height: 1rem;
+  }
+`;
