@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { interceptHuggingFaceRouter, streamReply } from '../support/browser.js';
-import { TEST_HF_TOKEN, useAppSessions } from '../support/e2e.js';
+import { openAppOnEndpoint, TEST_HF_TOKEN, useAppSessions } from '../support/e2e.js';
 import {
   alerts,
   assistantMessages,
@@ -140,8 +140,7 @@ describe('accessibility', () => {
     const stream = await startHeldStream(tokens.slice(0, 30), tokens.slice(30));
     try {
       const announcements = await recordAnnouncements(page);
-      await openApp(page, harness.appUrl);
-      await fillSettings(page, { engine: 'Hugging Face API', hfToken: TEST_HF_TOKEN, endpointUrl: stream.url });
+      await openAppOnEndpoint(page, harness.appUrl, stream.url);
       const log = transcript(page);
       const beforeSending = await announcements.mark();
       await sendMessage(page, 'Debounce or throttle?');
@@ -247,8 +246,7 @@ describe('accessibility', () => {
     const { page } = harness.session();
     const stream = await startHeldStream([], ['Done.']);
     try {
-      await openApp(page, harness.appUrl);
-      await fillSettings(page, { engine: 'Hugging Face API', hfToken: TEST_HF_TOKEN, endpointUrl: stream.url });
+      await openAppOnEndpoint(page, harness.appUrl, stream.url);
       // Without the preference, the dialog does fade in: the check below can see motion when there is some.
       await page.getByRole('button', { name: named('Settings') }).click();
       expect(await movingElements(page)).not.toEqual([]);

@@ -2,12 +2,10 @@
 // changes nothing and says why; a backup moves every conversation to a fresh browser and never carries the token;
 // hostile text inside a backup stays inert once imported.
 import type { Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findActiveContent } from '../fixtures/assert-inert.js';
-import { EXFIL_HOST, HOSTILE_CORPUS, type HostileInput } from '../fixtures/hostile-corpus.js';
+import { describe, expect, it } from 'vitest';
+import { HOSTILE_CORPUS } from '../fixtures/hostile-corpus.js';
 import { newAppSession } from '../support/browser.js';
-import { TEST_HF_TOKEN, useAppSessions } from '../support/e2e.js';
-import { startSseServer, type SseServer } from '../support/sse-server.js';
+import { openAppOnEndpoint, TEST_HF_TOKEN, useAppSessions, useLocalSseServer } from '../support/e2e.js';
 import {
   assistantMessages,
   closeSettings,
@@ -17,41 +15,16 @@ import {
   messageBox,
   named,
   openApp,
+  replyFinished,
   sendMessage,
   transcript,
   userMessages,
 } from '../support/ui.js';
-import { exportAll, importFile, jsonFile, listedTitles, openAppOn, replyFinished } from './conversations-support.js';
+import { exportAll, importFile, jsonFile, listedTitles } from './conversations-support.js';
+import { exfiltrationRequests, installPageProbe, sampleOfEveryClass } from './hostile-support.js';
 
 const harness = useAppSessions();
-let server: SseServer;
-
-beforeEach(async () => {
-  server = await startSseServer({ tokens: ['Sure', ', here', ' it is.'] });
-});
-afterEach(async () => {
-  await server.close();
-});
-
-declare global {
-  interface Window {
-    __pwned?: () => void;
-    __pwnedCalls?: number;
-    __violations?: { directive: string; blockedURI: string }[];
-    __findActiveContent?: typeof findActiveContent;
-  }
-}
-
-/** Runs before the app: the canary every script payload calls, a CSP violation log, and the inertness check. */
-const PAGE_PROBE = `
-  window.__pwnedCalls = 0;
-  Object.defineProperty(window, '__pwned', { value: () => { window.__pwnedCalls += 1; } });
-  window.__violations = [];
-  document.addEventListener('securitypolicyviolation', (event) => {
-    window.__violations.push({ directive: event.effectiveDirective, blockedURI: event.blockedURI });
-  }, true);
-  window.__findActiveContent = ${findActiveContent.toString()};
-`;
+const server = useLocalSseServer({ tokens: ['Sure', ', here', ' it is.'] });
 
 async function twoConversations(page: Page): Promise<void> {
   await sendMessage(page, 'Packing list for Iceland');
@@ -94,20 +67,10 @@ function backupOf(title: string, contents: readonly string[]) {
   };
 }
 
-/** The first `perClass` inputs of every class of the corpus. */
-function sampleOfEveryClass(perClass: number): HostileInput[] {
-  const taken = new Map<string, number>();
-  return HOSTILE_CORPUS.filter((entry) => {
-    const count = taken.get(entry.class) ?? 0;
-    taken.set(entry.class, count + 1);
-    return count < perClass;
-  });
-}
-
 describe('import', () => {
   it('refuses a broken, a foreign and a newer backup with an alert that says so, and changes nothing', async () => {
     const { page } = harness.session();
-    await openAppOn(page, harness.appUrl, server);
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
     await twoConversations(page);
     const before = await listedTitles(page);
     expect(before).toHaveLength(2);
@@ -136,7 +99,7 @@ describe('import', () => {
 
   it('moves every conversation to a fresh browser through Export and Import, without the token', async () => {
     const { page, context } = harness.session();
-    await openAppOn(page, harness.appUrl, server);
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
     await twoConversations(page);
     const titles = await listedTitles(page);
 
@@ -177,7 +140,7 @@ describe('import', () => {
 
   it('keeps hostile text in an imported backup inert: nothing runs, nothing is fetched', async () => {
     const { page, requests } = harness.session();
-    await page.addInitScript(PAGE_PROBE);
+    await installPageProbe(page);
     await openApp(page, harness.appUrl);
     const sample = sampleOfEveryClass(2);
     const classes = new Set(sample.map((entry) => entry.class));
@@ -225,7 +188,7 @@ describe('import', () => {
     expect(await results.locator('mark').allTextContents()).toContain('pwned');
 
     expect(await page.evaluate(() => window.__pwnedCalls)).toBe(0);
-    expect(requests.map((request) => request.url()).filter((url) => url.includes(EXFIL_HOST))).toEqual([]);
+    expect(exfiltrationRequests(requests)).toEqual([]);
     await messageBox(page).waitFor();
     expect(await transcript(page).count()).toBe(1);
   });

@@ -1,43 +1,28 @@
 // Conversations that never lose a word: a reply cut off by a closed page, edits and regenerations kept as branches
 // across reloads.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useAppSessions } from '../support/e2e.js';
-import { startSseServer, type SseServer } from '../support/sse-server.js';
+import { describe, expect, it } from 'vitest';
+import { openAppOnEndpoint, useAppSessions, useLocalSseServer } from '../support/e2e.js';
+import { numberedTokens, numbersIn } from '../support/sse-server.js';
 import {
   assistantMessages,
   flatText,
   messageBox,
   named,
   reloadApp,
+  replyFinished,
   sendMessage,
   transcript,
   userMessages,
 } from '../support/ui.js';
-import { openAppOn, replyFinished } from './conversations-support.js';
 
 const harness = useAppSessions();
-let server: SseServer;
-
-beforeEach(async () => {
-  server = await startSseServer();
-});
-afterEach(async () => {
-  await server.close();
-});
-
-/** `[1]`, `[2]`, …: each token is findable on its own, and `[12]` never matches inside `[120]`. */
-const numberedTokens = (count: number) => Array.from({ length: count }, (_, index) => ` [${index + 1}]`);
-
-/** The numbers shown so far, in order. */
-function numbersIn(text: string): number[] {
-  return [...text.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]));
-}
+const server = useLocalSseServer();
 
 describe('a page closed mid-stream', () => {
   it('keeps the text shown a second before, marked interrupted, with Continue and Regenerate', async () => {
     const { page, context } = harness.session();
     server.configure({ tokens: numberedTokens(400), tokenDelayMs: 40 });
-    await openAppOn(page, harness.appUrl, server);
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
     await sendMessage(page, 'Count slowly to four hundred');
     const streaming = assistantMessages(page).last();
     await streaming.filter({ hasText: '[5]' }).waitFor();
@@ -67,7 +52,7 @@ describe('branches', () => {
   it('an edit makes a new branch, "2 / 2", the first still reachable, and both survive a reload', async () => {
     const { page } = harness.session();
     server.configure({ tokens: ['Lisbon', ' first.'] });
-    await openAppOn(page, harness.appUrl, server);
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
     await sendMessage(page, 'Where should I go in May?');
     await replyFinished(page, 1);
 
@@ -112,7 +97,7 @@ describe('branches', () => {
   it('Regenerate keeps the first reply as an alternative', async () => {
     const { page } = harness.session();
     server.configure({ tokens: ['One', ' answer.'] });
-    await openAppOn(page, harness.appUrl, server);
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
     await sendMessage(page, 'Tell me something');
     await replyFinished(page, 1);
 

@@ -1,22 +1,6 @@
 // Shared steps of the conversations end-to-end tests (branches, tabs, search, backup), through roles and names only.
 import type { Download, Locator, Page } from 'playwright-core';
-import { TEST_HF_TOKEN } from '../support/e2e.js';
-import type { SseServer } from '../support/sse-server.js';
-import { assistantMessages, conversationList, fillSettings, named, openApp, openSettings } from '../support/ui.js';
-
-/** Opens the app and points it at the local OpenAI-compatible server. */
-export async function openAppOn(page: Page, appUrl: string, server: SseServer): Promise<void> {
-  await openApp(page, appUrl);
-  await fillSettings(page, { engine: 'Hugging Face API', hfToken: TEST_HF_TOKEN, endpointUrl: server.url });
-}
-
-/** Waits until the `count`-th reply of the open conversation has finished streaming. */
-export async function replyFinished(page: Page, count: number): Promise<void> {
-  await assistantMessages(page)
-    .nth(count - 1)
-    .and(page.locator('[aria-busy="false"]'))
-    .waitFor();
-}
+import { conversationList, named, openSettings } from '../support/ui.js';
 
 /** The titles in the conversation list, in order (the buttons named by a title, not their Rename/Delete). */
 export async function listedTitles(page: Page): Promise<string[]> {

@@ -1,7 +1,6 @@
 // Two tabs kept in step without a reload, and search across every conversation's text.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useAppSessions } from '../support/e2e.js';
-import { startSseServer, type SseServer } from '../support/sse-server.js';
+import { describe, expect, it } from 'vitest';
+import { openAppOnEndpoint, useAppSessions, useLocalSseServer } from '../support/e2e.js';
 import {
   conversationEntry,
   conversationList,
@@ -9,21 +8,15 @@ import {
   messageBox,
   named,
   openApp,
+  replyFinished,
   sendMessage,
   transcript,
   userMessages,
 } from '../support/ui.js';
-import { focusedElementInfo, openAppOn, replyFinished } from './conversations-support.js';
+import { focusedElementInfo } from './conversations-support.js';
 
 const harness = useAppSessions();
-let server: SseServer;
-
-beforeEach(async () => {
-  server = await startSseServer({ tokens: ['Noted', '.'] });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useLocalSseServer({ tokens: ['Noted', '.'] });
 
 /** Changes in another tab arrive through storage notices: no test here waits longer than this for one. */
 const OTHER_TAB_MS = 5_000;
@@ -31,7 +24,7 @@ const OTHER_TAB_MS = 5_000;
 describe('two tabs of the app', () => {
   it('show what the other sends and renames, without a reload', async () => {
     const { page: tabA, context } = harness.session();
-    await openAppOn(tabA, harness.appUrl, server);
+    await openAppOnEndpoint(tabA, harness.appUrl, server.url);
     const tabB = await context.newPage();
     await openApp(tabB, harness.appUrl);
 
@@ -64,7 +57,7 @@ describe('two tabs of the app', () => {
 describe('search', () => {
   it('finds a message in another conversation whatever the case and accents, marks it, and opens at it', async () => {
     const { page } = harness.session();
-    await openAppOn(page, harness.appUrl, server);
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
     await sendMessage(page, 'Desserts for Sunday');
     await replyFinished(page, 1);
     await sendMessage(page, 'How long does a CRÈME Brûlée need in the oven?');

@@ -1,38 +1,25 @@
 // A custom OpenAI-compatible endpoint (a local SSE server standing in for vLLM / llama.cpp / TGI).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TEST_HF_TOKEN, useAppSessions } from '../support/e2e.js';
-import { startSseServer, type SseServer } from '../support/sse-server.js';
+import { describe, expect, it } from 'vitest';
+import { openAppOnEndpoint, useAppSessions, useLocalSseServer } from '../support/e2e.js';
+import { numberedTokens, numbersIn } from '../support/sse-server.js';
 import {
   alerts,
   assistantMessages,
   conversationEntry,
-  fillSettings,
   flatText,
-  openApp,
   reloadApp,
   sendMessage,
   stopButton,
 } from '../support/ui.js';
 
 const harness = useAppSessions();
-let server: SseServer;
-
-beforeEach(async () => {
-  server = await startSseServer();
-});
-afterEach(async () => {
-  await server.close();
-});
-
-/** `[1]`, `[2]`, …: each token is findable on its own, and `[12]` never matches inside `[120]`. */
-const numberedTokens = (count: number) => Array.from({ length: count }, (_, index) => ` [${index + 1}]`);
+const server = useLocalSseServer();
 
 describe('custom OpenAI-compatible endpoint', () => {
   it('stops a slow stream: the connection closes and the partial reply stays, also after a reload', async () => {
     const { page } = harness.session();
     server.configure({ tokens: numberedTokens(200), tokenDelayMs: 30 });
-    await openApp(page, harness.appUrl);
-    await fillSettings(page, { engine: 'Hugging Face API', hfToken: TEST_HF_TOKEN, endpointUrl: server.url });
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
 
     await sendMessage(page, 'Count slowly');
     const reply = assistantMessages(page).last();
@@ -44,7 +31,7 @@ describe('custom OpenAI-compatible endpoint', () => {
     const [request] = server.chatRequests();
     expect(request?.completed).toBe(false);
     expect(request?.body).toMatchObject({ stream: true });
-    const shown = [...(await flatText(reply)).matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]));
+    const shown = numbersIn(await flatText(reply));
     const lastShown = Math.max(...shown);
     expect(lastShown).toBeGreaterThanOrEqual(5);
     expect(lastShown).toBeLessThan(200);
@@ -59,8 +46,7 @@ describe('custom OpenAI-compatible endpoint', () => {
   it('keeps the partial reply and shows an alert when the server fails mid-stream', async () => {
     const { page } = harness.session();
     server.configure({ tokens: numberedTokens(10), errorAfterTokens: 3 });
-    await openApp(page, harness.appUrl);
-    await fillSettings(page, { engine: 'Hugging Face API', hfToken: TEST_HF_TOKEN, endpointUrl: server.url });
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
 
     await sendMessage(page, 'Hello');
 
@@ -73,8 +59,7 @@ describe('custom OpenAI-compatible endpoint', () => {
   it('explains a server without CORS headers in an alert that names CORS', async () => {
     const { page } = harness.session();
     server.configure({ cors: false });
-    await openApp(page, harness.appUrl);
-    await fillSettings(page, { engine: 'Hugging Face API', hfToken: TEST_HF_TOKEN, endpointUrl: server.url });
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
 
     await sendMessage(page, 'Hello');
 

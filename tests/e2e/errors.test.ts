@@ -2,7 +2,7 @@
 // The error bodies deliberately avoid the words the alerts must use, so an app that only echoes the server fails.
 import { describe, expect, it } from 'vitest';
 import { errorReply, interceptHuggingFaceRouter } from '../support/browser.js';
-import { TEST_HF_TOKEN, useAppSessions } from '../support/e2e.js';
+import { HF_ROUTER, openAppOnEndpoint, useAppSessions } from '../support/e2e.js';
 import { alerts, fillSettings, openApp, sendMessage } from '../support/ui.js';
 
 const harness = useAppSessions();
@@ -12,8 +12,7 @@ describe('hosted errors', () => {
   it('a rejected token (401) ends in an alert about the token', async () => {
     const { page, context } = harness.session();
     const router = await interceptHuggingFaceRouter(context, () => errorReply(401, 'Invalid credentials in header'));
-    await openApp(page, harness.appUrl);
-    await fillSettings(page, { engine: 'Hugging Face API', hfToken: TEST_HF_TOKEN, endpointUrl: '' });
+    await openAppOnEndpoint(page, harness.appUrl, HF_ROUTER);
 
     await sendMessage(page, 'Hello');
 
@@ -25,8 +24,7 @@ describe('hosted errors', () => {
   it('a rate limit (429) ends in an alert that says to wait and try again', async () => {
     const { page, context } = harness.session();
     const router = await interceptHuggingFaceRouter(context, () => errorReply(429, 'Too Many Requests'));
-    await openApp(page, harness.appUrl);
-    await fillSettings(page, { engine: 'Hugging Face API', hfToken: TEST_HF_TOKEN, endpointUrl: '' });
+    await openAppOnEndpoint(page, harness.appUrl, HF_ROUTER);
 
     await sendMessage(page, 'Hello');
 
@@ -41,8 +39,7 @@ describe('hosted errors', () => {
   it('a model that stays unavailable (503) shows a retry notice, then an alert, after a bounded number of tries', async () => {
     const { page, context } = harness.session();
     const router = await interceptHuggingFaceRouter(context, () => errorReply(503, 'Service Unavailable'));
-    await openApp(page, harness.appUrl);
-    await fillSettings(page, { engine: 'Hugging Face API', hfToken: TEST_HF_TOKEN, endpointUrl: '' });
+    await openAppOnEndpoint(page, harness.appUrl, HF_ROUTER);
 
     await sendMessage(page, 'Hello');
 
@@ -63,7 +60,7 @@ describe('hosted errors', () => {
     const { page, context } = harness.session();
     const router = await interceptHuggingFaceRouter(context, () => errorReply(500, 'should never be asked'));
     await openApp(page, harness.appUrl);
-    await fillSettings(page, { engine: 'Hugging Face API', hfToken: '', endpointUrl: '' });
+    await fillSettings(page, { engine: 'Hugging Face API', hfToken: '', endpointUrl: HF_ROUTER });
 
     await sendMessage(page, 'Hello');
 

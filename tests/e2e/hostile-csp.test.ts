@@ -8,35 +8,18 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { EXFIL_HOST } from '../fixtures/hostile-corpus.js';
 import { interceptHuggingFaceRouter, streamReply } from '../support/browser.js';
-import { TEST_HF_TOKEN, useAppSessions } from '../support/e2e.js';
-import { assistantMessages, fillSettings, openApp, sendMessage } from '../support/ui.js';
+import { HF_ROUTER, openAppOnEndpoint, useAppSessions } from '../support/e2e.js';
+import { assistantMessages, openApp, sendMessage } from '../support/ui.js';
+import { installPageProbe, type CspViolation } from './hostile-support.js';
 
 const harness = useAppSessions();
 
-declare global {
-  interface Window {
-    __pwned?: () => void;
-    __pwnedCalls?: number;
-    __violations?: { directive: string; blockedURI: string }[];
-  }
-}
-
-/** Runs before the app: the canary, and every CSP violation the browser reports. */
-const PAGE_PROBE = `
-  window.__pwnedCalls = 0;
-  Object.defineProperty(window, '__pwned', { value: () => { window.__pwnedCalls += 1; } });
-  window.__violations = [];
-  document.addEventListener('securitypolicyviolation', (event) => {
-    window.__violations.push({ directive: event.effectiveDirective, blockedURI: event.blockedURI });
-  }, true);
-`;
-
 async function openProbedApp(page: Page): Promise<void> {
-  await page.addInitScript(PAGE_PROBE);
+  await installPageProbe(page);
   await openApp(page, harness.appUrl);
 }
 
-function violations(page: Page): Promise<{ directive: string; blockedURI: string }[]> {
+function violations(page: Page): Promise<CspViolation[]> {
   return page.evaluate(() => window.__violations ?? []);
 }
 
@@ -149,8 +132,8 @@ describe('the Content-Security-Policy of the built app', () => {
           `\n\nA photo: ![the photo](http://${noCorsHost}/photo.png)`,
         ]),
       );
-      await openProbedApp(page);
-      await fillSettings(page, { engine: 'Hugging Face API', hfToken: TEST_HF_TOKEN, endpointUrl: '' });
+      await installPageProbe(page);
+      await openAppOnEndpoint(page, harness.appUrl, HF_ROUTER);
 
       await sendMessage(page, 'Show me');
       const reply = assistantMessages(page).last();

@@ -5,36 +5,13 @@
 // host (the harness also fails any test whose page reached a host no route answered).
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { findActiveContent } from '../fixtures/assert-inert.js';
-import { EXFIL_HOST, HOSTILE_CORPUS, type HostileInput } from '../fixtures/hostile-corpus.js';
+import { HOSTILE_CORPUS } from '../fixtures/hostile-corpus.js';
 import { interceptHuggingFaceRouter, streamReply } from '../support/browser.js';
-import { TEST_HF_TOKEN, useAppSessions } from '../support/e2e.js';
-import { alerts, assistantMessages, fillSettings, flatText, messageBox, openApp, userMessages } from '../support/ui.js';
+import { HF_ROUTER, openAppOnEndpoint, useAppSessions } from '../support/e2e.js';
+import { alerts, assistantMessages, flatText, replyFinished, sendMessage, userMessages } from '../support/ui.js';
+import { exfiltrationRequests, installPageProbe, sampleOfEveryClass, type CspViolation } from './hostile-support.js';
 
 const harness = useAppSessions();
-
-declare global {
-  interface Window {
-    __pwned?: () => void;
-    __pwnedCalls?: number;
-    __violations?: { directive: string; blockedURI: string }[];
-    __findActiveContent?: typeof findActiveContent;
-  }
-}
-
-/**
- * Runs in the page before the app: the canary every script payload calls, a record of CSP violations, and the
- * fixture's inertness check (it is self-contained, so its source runs as it is).
- */
-const PAGE_PROBE = `
-  window.__pwnedCalls = 0;
-  Object.defineProperty(window, '__pwned', { value: () => { window.__pwnedCalls += 1; } });
-  window.__violations = [];
-  document.addEventListener('securitypolicyviolation', (event) => {
-    window.__violations.push({ directive: event.effectiveDirective, blockedURI: event.blockedURI });
-  }, true);
-  window.__findActiveContent = ${findActiveContent.toString()};
-`;
 
 /** Splits `text` into events of 1 to 4 code points, so tags, entities and URLs are cut at every kind of place. */
 function fewCharactersAtATime(text: string): string[] {
@@ -49,7 +26,7 @@ function fewCharactersAtATime(text: string): string[] {
 interface PageFindings {
   active: string[];
   canaryCalls: number;
-  violations: { directive: string; blockedURI: string }[];
+  violations: CspViolation[];
 }
 
 /** What is wrong in the page now: active content in any of `where`'s elements, the canary, CSP violations. */
@@ -65,29 +42,10 @@ function findingsIn(where: Locator): Promise<PageFindings> {
   }));
 }
 
-/** Types `text` into the message box as a paste would put it there, and sends it with Enter. */
-async function send(page: Page, text: string): Promise<void> {
-  const box = messageBox(page);
-  await box.fill(text);
-  await box.press('Enter');
-}
-
-/** Waits until the `count`-th reply has finished streaming. */
-async function replyFinished(page: Page, count: number): Promise<void> {
-  await assistantMessages(page)
-    .nth(count - 1)
-    .and(page.locator('[aria-busy="false"]'))
-    .waitFor();
-}
-
-function exfiltrationRequests(requests: readonly { url(): string }[]): string[] {
-  return requests.map((request) => request.url()).filter((url) => url.includes(EXFIL_HOST));
-}
-
+/** The probe first, then the app signed in to the (intercepted) Hugging Face router. */
 async function openHostedApp(page: Page): Promise<void> {
-  await page.addInitScript(PAGE_PROBE);
-  await openApp(page, harness.appUrl);
-  await fillSettings(page, { engine: 'Hugging Face API', hfToken: TEST_HF_TOKEN, endpointUrl: '' });
+  await installPageProbe(page);
+  await openAppOnEndpoint(page, harness.appUrl, HF_ROUTER);
 }
 
 describe('hostile text in the real app', () => {
@@ -101,7 +59,7 @@ describe('hostile text in the real app', () => {
     expect(probe.canaryCalls, 'the canary is in place').toBe(0);
 
     for (const [index, entry] of HOSTILE_CORPUS.entries()) {
-      await send(page, `Reply ${index + 1}`);
+      await sendMessage(page, `Reply ${index + 1}`);
       await replyFinished(page, index + 1);
 
       const findings = await findingsIn(page.locator('mc-markdown'));
@@ -127,7 +85,7 @@ describe('hostile text in the real app', () => {
     expect(sample.length).toBeGreaterThanOrEqual(30);
 
     for (const [index, entry] of sample.entries()) {
-      await send(page, entry.input);
+      await sendMessage(page, entry.input);
       await replyFinished(page, index + 1);
 
       const label = `${entry.class}: ${entry.name}`;
@@ -143,13 +101,3 @@ describe('hostile text in the real app', () => {
     }
   });
 });
-
-/** The first `perClass` inputs of every class of the corpus. */
-function sampleOfEveryClass(perClass: number): HostileInput[] {
-  const taken = new Map<string, number>();
-  return HOSTILE_CORPUS.filter((entry) => {
-    const count = taken.get(entry.class) ?? 0;
-    taken.set(entry.class, count + 1);
-    return count < perClass;
-  });
-}

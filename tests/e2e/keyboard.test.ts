@@ -1,9 +1,9 @@
 // The whole app from the keyboard alone, as a user without a mouse drives it: shortcuts (Ctrl+Shift+O, Ctrl+K, "/",
 // "?", Escape), Tab and the arrow keys. Not one pointer event reaches the page.
 import type { Locator, Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TEST_HF_TOKEN, useAppSessions } from '../support/e2e.js';
-import { startSseServer, type SseServer } from '../support/sse-server.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_HF_TOKEN, useAppSessions, useLocalSseServer } from '../support/e2e.js';
+import { numberedTokens } from '../support/sse-server.js';
 import {
   assistantMessages,
   conversationList,
@@ -16,14 +16,7 @@ import {
 import { expectFocused, isFocused } from './a11y-helpers.js';
 
 const harness = useAppSessions();
-let server: SseServer;
-
-beforeEach(async () => {
-  server = await startSseServer();
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useLocalSseServer();
 
 /** Off Apple platforms (where these tests run), the shortcuts use Ctrl. */
 const NEW_CHAT = 'Control+Shift+O';
@@ -70,8 +63,6 @@ async function useEndpointByKeyboard(page: Page, endpointUrl: string): Promise<v
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
 }
-
-const numberedTokens = (count: number) => Array.from({ length: count }, (_, index) => ` [${index + 1}]`);
 
 describe('keyboard only', () => {
   it('new chat, type, send, stop, Settings with the engine radiogroup, search, open, rename, delete, help', async () => {

@@ -6,10 +6,10 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, newAppSession, type AppSession } from '../support/browser.js';
+import { chromium, type Page, type Request } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { CHROMIUM_FLAGS, chromiumExecutable } from '../support/chromium.js';
+import { useAppSessions } from '../support/e2e.js';
 import { startStaticServer } from '../support/static-server.js';
 import { messageBox, named, openApp } from '../support/ui.js';
 
@@ -78,34 +78,10 @@ describe('installable app', () => {
 });
 
 describe('offline, and only for this origin', () => {
-  let browser: Browser | undefined;
-  let session: AppSession | undefined;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    if (!browser) throw new Error('The browser did not start.');
-    session = await newAppSession(browser, { serviceWorkers: 'allow' });
-    session.page.setDefaultTimeout(20_000);
-  });
-  afterEach(async () => {
-    const blockedUrls = session?.blockedUrls ?? [];
-    await session?.close();
-    session = undefined;
-    expect(blockedUrls, 'requests to hosts that no test route answered').toEqual([]);
-  });
-
-  function current(): AppSession {
-    if (!session) throw new Error('No session: call current() inside a test.');
-    return session;
-  }
+  const harness = useAppSessions({ serviceWorkers: 'allow' });
 
   it('after one visit, the app opens with the network off', async () => {
-    const { page, context } = current();
+    const { page, context } = harness.session();
     await openApp(page, appUrl);
     await serviceWorkerInControl(page);
 
@@ -120,7 +96,7 @@ describe('offline, and only for this origin', () => {
   });
 
   it('an app route opened offline gets the app, not an error page', async () => {
-    const { page, context } = current();
+    const { page, context } = harness.session();
     await openApp(page, appUrl);
     await serviceWorkerInControl(page);
 
@@ -132,7 +108,7 @@ describe('offline, and only for this origin', () => {
   });
 
   it('every chunk loaded later (engines, markdown, workers) is there offline, though the visit never used it', async () => {
-    const { page, context } = current();
+    const { page, context } = harness.session();
     await openApp(page, appUrl);
     await serviceWorkerInControl(page);
     const assets = builtAssets();
@@ -158,7 +134,7 @@ describe('offline, and only for this origin', () => {
   });
 
   it('requests to other origins (Hugging Face, model hosts, endpoints) bypass the service worker', async () => {
-    const { page, context } = current();
+    const { page, context } = harness.session();
     await context.route('https://huggingface.co/**', (route) =>
       route.fulfill({ status: 200, headers: { 'access-control-allow-origin': '*' }, body: '{}' }),
     );
@@ -175,7 +151,7 @@ describe('offline, and only for this origin', () => {
   });
 
   it('says "Offline" while the network is off, and stops once it is back', async () => {
-    const { page, context } = current();
+    const { page, context } = harness.session();
     await openApp(page, appUrl);
     const indicator = page
       .getByText(named('Offline'))
@@ -190,7 +166,7 @@ describe('offline, and only for this origin', () => {
   });
 
   it('a new version waits for the user: nothing reloads until "Reload", which switches to it', async () => {
-    const { page } = current();
+    const { page } = harness.session();
     // A copy of the build whose worker can change under the open page, as a deploy would.
     const deployDir = await mkdtemp(join(tmpdir(), 'mc-pwa-deploy-'));
     await cp(APP_DIR, deployDir, { recursive: true });

@@ -69,6 +69,16 @@ const PREFLIGHT_HEADERS = {
   'Access-Control-Max-Age': '0',
 };
 
+/** ` [1]`, ` [2]`, …: each token is findable on its own in the reply, and `[12]` never matches inside `[120]`. */
+export function numberedTokens(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => ` [${index + 1}]`);
+}
+
+/** The numbers of numberedTokens that `text` shows, in order: how far a reply got. */
+export function numbersIn(text: string): number[] {
+  return [...text.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]));
+}
+
 export function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }

@@ -39,6 +39,14 @@ export function assistantMessages(page: Page): Locator {
   return transcript(page).getByRole('article', { name: startingWith('Assistant') });
 }
 
+/** Waits until the `count`-th reply of the open conversation has finished streaming (it is no longer busy). */
+export async function replyFinished(page: Page, count: number): Promise<void> {
+  await assistantMessages(page)
+    .nth(count - 1)
+    .and(page.locator('[aria-busy="false"]'))
+    .waitFor();
+}
+
 export function stopButton(page: Page): Locator {
   return page.getByRole('button', { name: named('Stop') });
 }
