@@ -61,6 +61,42 @@ describe('SearchIndex', () => {
     expect(highlighted(lyon.matches[0]!.snippet, lyon.matches[0]!.ranges)).toEqual(['crème']);
   });
 
+  it('finds "Straße" when searching "strasse" and "Strasse" when searching "Straße", highlighting each exactly', () => {
+    const index = indexWith([
+      {
+        id: 'berlin',
+        title: 'Straße names in Berlin',
+        updatedAt: 10,
+        messages: [
+          ['b1', 'Is it Karl-Marx-Allee or a Straße?'],
+          ['b2', 'Swiss German writes Strasse, without ß.'],
+        ],
+      },
+    ]);
+    for (const query of ['strasse', 'STRASSE', 'straße', 'STRAẞE']) {
+      const [berlin, ...rest] = search(index, query);
+      expect(rest).toEqual([]);
+      expect(berlin?.matchCount).toBe(3);
+      expect(berlin?.matches.map((m) => m.messageId)).toEqual([undefined, 'b1', 'b2']);
+      expect(berlin?.matches.map((m) => highlighted(m.snippet, m.ranges))).toEqual([
+        ['Straße'],
+        ['Straße'],
+        ['Strasse'],
+      ]);
+    }
+    expect(search(index, 'ß').map((r) => r.matchCount)).toEqual([3]);
+  });
+
+  it('finds Turkish, Danish and French spellings typed without their special letters', () => {
+    const index = indexWith([
+      { id: 'tr', title: 'Işık in İzmir', updatedAt: 1, messages: [['t1', 'Ærøskøbing and œuvre']] },
+    ]);
+    const [tr] = search(index, 'isik izmir');
+    expect(highlighted(tr!.matches[0]!.snippet, tr!.matches[0]!.ranges)).toEqual(['Işık', 'İzmir']);
+    const [dk] = search(index, 'aeroskobing oeuvre');
+    expect(highlighted(dk!.matches[0]!.snippet, dk!.matches[0]!.ranges)).toEqual(['Ærøskøbing', 'œuvre']);
+  });
+
   it('lists conversations whose title matches first, then the most recently updated', () => {
     expect(search(library(), 'lyon').map((r) => r.conversationId)).toEqual(['lyon', 'code']);
     const lyon = search(library(), 'lyon')[0]!;

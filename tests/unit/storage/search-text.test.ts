@@ -17,7 +17,15 @@ function marked(text: string, ranges: readonly Range[]): string[] {
 describe('foldForSearch', () => {
   it('ignores case and accents', () => {
     expect(foldForSearch('Été à Noël, CAFÉ Crème')).toBe('ete a noel, cafe creme');
-    expect(foldForSearch('Ångström, naïve, façade, Żółć')).toBe('angstrom, naive, facade, zołc');
+    expect(foldForSearch('Ångström, naïve, façade, Żółć')).toBe('angstrom, naive, facade, zolc');
+  });
+
+  it('spells out the letters a reader takes for plain ones: ß, æ, œ, ø, ł, đ, ð, ħ and Turkish ı and İ', () => {
+    expect(foldForSearch('Straße STRASSE GROẞ')).toBe('strasse strasse gross');
+    expect(foldForSearch('Æsop, cœur, ŒUVRE, Ærø, Łódź, Đorđe, Ðór, Ħamrun')).toBe(
+      'aesop, coeur, oeuvre, aero, lodz, dorde, dor, hamrun',
+    );
+    expect(foldForSearch('ışık İSTANBUL Istanbul')).toBe('isik istanbul istanbul');
   });
 
   it('folds compatibility forms: ligatures, full-width letters, superscripts', () => {
@@ -29,8 +37,25 @@ describe('foldForSearch', () => {
   });
 
   it('removes every combining mark, in and beyond the Basic Multilingual Plane', () => {
+    const letters: Record<string, string> = {
+      ß: 'ss',
+      æ: 'ae',
+      œ: 'oe',
+      ı: 'i',
+      ø: 'o',
+      ł: 'l',
+      đ: 'd',
+      ð: 'd',
+      ħ: 'h',
+    };
     const reference = (text: string) =>
-      text.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/ς/g, 'σ');
+      text
+        .toLowerCase()
+        .normalize('NFKD')
+        .replace(/\p{M}/gu, '')
+        .toLowerCase()
+        .replace(/ς/g, 'σ')
+        .replace(/[ßæœıøłđðħ]/g, (letter) => letters[letter] ?? letter);
     let everyUnit = '';
     for (let code = 0; code < 0x10000; code++)
       if (code < 0xd800 || code > 0xdfff) everyUnit += String.fromCharCode(code);
@@ -42,7 +67,7 @@ describe('foldForSearch', () => {
 
   it('folds a text whole exactly as it folds code point by code point, so offsets map back', () => {
     const samples = [
-      'Crème brûlée — ΟΔΟΣ İstanbul ﬁne ㎆ 🎉 Ｗｉｄｅ e\u0301 한국어 straße',
+      'Crème brûlée — ΟΔΟΣ İstanbul ﬁne ㎆ 🎉 Ｗｉｄｅ e\u0301 한국어 straße STRAẞE ışık Æsop cœur ᴭ',
       'plain ASCII text, Mixed Case.',
       'Σ alone, ΣΑΣ, x\u0308\u0301y',
     ];
@@ -80,6 +105,45 @@ describe('findRanges', () => {
     expect(marked(text, findRanges(text, parseQuery('file')))).toEqual(['ﬁle']);
     expect(marked(text, findRanges(text, parseQuery('ete')))).toEqual(['e\u0301te\u0301']);
     expect(marked(text, findRanges(text, parseQuery('NAIVE')))).toEqual(['naïve']);
+  });
+
+  it('finds "Straße" when searching "strasse" and the reverse, highlighting exactly the original spelling', () => {
+    const text = 'Wir wohnen in der Hauptstraße 5, nicht in der Bahnhofstrasse.';
+    expect(marked(text, findRanges(text, parseQuery('strasse')))).toEqual(['straße', 'strasse']);
+    expect(marked(text, findRanges(text, parseQuery('STRASSE')))).toEqual(['straße', 'strasse']);
+    expect(marked(text, findRanges(text, parseQuery('Straße')))).toEqual(['straße', 'strasse']);
+    const title = 'Straße';
+    expect(findRanges(title, parseQuery('strasse'))).toEqual([[0, 6]]);
+    expect(findRanges('STRAẞE', parseQuery('straße'))).toEqual([[0, 6]]);
+  });
+
+  it('highlights the whole ß when a match starts or ends inside its "ss"', () => {
+    const text = 'Straße';
+    expect(marked(text, findRanges(text, parseQuery('stras')))).toEqual(['Straß']);
+    expect(marked(text, findRanges(text, parseQuery('se')))).toEqual(['ße']);
+    expect(marked(text, findRanges(text, parseQuery('ass')))).toEqual(['aß']);
+  });
+
+  it('maps the ranges right after a ß, when the folded text is longer than the original', () => {
+    const text = 'Große Straße, große Grüße';
+    expect(marked(text, findRanges(text, parseQuery('grusse')))).toEqual(['Grüße']);
+    expect(marked(text, findRanges(text, parseQuery('e,')))).toEqual(['e,']);
+  });
+
+  it('finds ligatures, æ, œ, ø and Turkish ı and İ by their plain spelling, and the reverse', () => {
+    const text = 'Æsop ate œufs in the ﬁeld near Ærø, then flew to İstanbul and saw ışık.';
+    expect(marked(text, findRanges(text, parseQuery('aesop oeufs field aero')))).toEqual([
+      'Æsop',
+      'œufs',
+      'ﬁeld',
+      'Ærø',
+    ]);
+    expect(marked(text, findRanges(text, parseQuery('istanbul isik')))).toEqual(['İstanbul', 'ışık']);
+    expect(marked('Aesop oeufs field', findRanges('Aesop oeufs field', parseQuery('Æsop œufs ﬁeld')))).toEqual([
+      'Aesop',
+      'oeufs',
+      'field',
+    ]);
   });
 
   it('keeps surrogate pairs whole', () => {
