@@ -15,7 +15,7 @@ import { DB_NAME, SETTINGS_KEY, type ChatDatabase, type ChatDBSchema } from './s
 import type { SearchOptions, SearchResult } from './search-index.js';
 import { mergeSettings } from './settings.js';
 import { approximateSize } from './size.js';
-import type { ChatRepository, ConversationsSize, StorageChange } from './types.js';
+import type { ChatRepository, ConversationsSize, NewestMessages, StorageChange } from './types.js';
 
 export interface OpenChatRepositoryOptions {
   /** Database name; tests use a unique one each. */
@@ -285,6 +285,21 @@ class IdbChatRepository implements ChatRepository {
     return this.#run((db) => db.getAllFromIndex('messages', 'by-conversation', messagesOf(conversationId)));
   }
 
+  async listNewestMessages(conversationId: string, count: number): Promise<NewestMessages> {
+    return this.#run(async (db) => {
+      const index = db.transaction('messages').store.index('by-conversation');
+      const range = messagesOf(conversationId);
+      // Reading all of a 5,000-message conversation takes most of 100 ms; stepping a key cursor back over `count`
+      // entries is one request, and one getAll then reads the values from there on.
+      const newest = await index.openKeyCursor(range, 'prev');
+      const beyond = newest && count > 0 ? await newest.advance(count) : newest;
+      if (!beyond) return { messages: await index.getAll(range), complete: true };
+      const [, createdAt] = beyond.key;
+      const from = IDBKeyRange.bound([conversationId, createdAt], [conversationId, Number.POSITIVE_INFINITY], true);
+      return { messages: await index.getAll(from), complete: false };
+    });
+  }
+
   async getMessage(id: string): Promise<MessageRecord | undefined> {
     return this.#run((db) => db.get('messages', id));
   }
@@ -298,6 +313,8 @@ class IdbChatRepository implements ChatRepository {
         messages.get(message.id),
         conversations.get(message.conversationId),
       ]);
+      // Deleted (in another tab, while this one still saved a reply into it): what the user deleted stays deleted.
+      if (!conversation) return null;
       const write = planMessageWrite(message, stored, conversation);
       const { conversation: nextConversation } = write;
       await requestAll([
@@ -306,6 +323,7 @@ class IdbChatRepository implements ChatRepository {
       ]);
       return write;
     });
+    if (!written) return;
     this.#search.messageChanged(written.message);
     if (written.conversation) this.#search.conversationChanged(written.conversation);
     this.#announce({ conversationIds: [message.conversationId], messageIds: [message.id] });

@@ -10,7 +10,7 @@ import {
 import type { StoredMessage } from './schema.js';
 import { SearchIndex, toSearchResults, type SearchOptions, type SearchResult } from './search-index.js';
 import { approximateSize } from './size.js';
-import type { ChatRepository, ConversationsSize, StorageChange } from './types.js';
+import type { ChatRepository, ConversationsSize, NewestMessages, StorageChange } from './types.js';
 
 function byCreation(a: MessageRecord, b: MessageRecord): number {
   return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -72,16 +72,22 @@ export class MemoryRepository implements ChatRepository {
     return this.#messagesOf(conversationId);
   }
 
+  async listNewestMessages(conversationId: string, count: number): Promise<NewestMessages> {
+    const messages = this.#messagesOf(conversationId);
+    return messages.length <= count
+      ? { messages, complete: true }
+      : { messages: messages.slice(messages.length - count), complete: false };
+  }
+
   async getMessage(id: string): Promise<MessageRecord | undefined> {
     return this.messages.get(id);
   }
 
   async putMessage(message: MessageRecord): Promise<void> {
-    const write = planMessageWrite(
-      structuredClone(message),
-      this.messages.get(message.id),
-      this.conversations.get(message.conversationId),
-    );
+    const conversation = this.conversations.get(message.conversationId);
+    // As in IndexedDB: a message of a deleted conversation is not written.
+    if (!conversation) return;
+    const write = planMessageWrite(structuredClone(message), this.messages.get(message.id), conversation);
     this.messages.set(message.id, write.message);
     if (write.conversation) this.conversations.set(write.conversation.id, write.conversation);
   }

@@ -26,7 +26,7 @@ export function conversationToStore(
 
 export interface MessageWrite {
   message: StoredMessage;
-  /** The conversation's new state, or null when it does not change (or does not exist). */
+  /** The conversation's new state, or null when it does not change. */
   conversation: ConversationRecord | null;
 }
 
@@ -39,12 +39,11 @@ export interface MessageWrite {
 export function planMessageWrite(
   message: MessageRecord,
   stored: MessageRecord | undefined,
-  conversation: ConversationRecord | undefined,
+  conversation: ConversationRecord,
 ): MessageWrite {
   const requested = message.parentId !== undefined ? message.parentId : stored ? (stored.parentId ?? null) : undefined;
-  const parentId = requested === undefined ? (conversation?.activeLeafId ?? null) : requested;
+  const parentId = requested === undefined ? (conversation.activeLeafId ?? null) : requested;
   const toStore: StoredMessage = { ...message, parentId: parentId === message.id ? null : parentId };
-  if (!conversation) return { message: toStore, conversation: null };
 
   let next = conversation;
   if (next.updatedAt < message.updatedAt) next = { ...next, updatedAt: message.updatedAt };

@@ -24,6 +24,13 @@ export interface StorageChange {
 }
 
 /** What the conversations take, for the storage panel. */
+/** What `listNewestMessages` read. */
+export interface NewestMessages {
+  messages: MessageRecord[];
+  /** Whether these are all of the conversation's messages. */
+  complete: boolean;
+}
+
 export interface ConversationsSize {
   conversations: number;
   messages: number;
@@ -67,11 +74,19 @@ export interface ChatRepository {
   restoreConversation(deleted: DeletedConversation): Promise<void>;
   /** Every message of the conversation, all branches, oldest first (by `createdAt`). */
   listMessages(conversationId: string): Promise<MessageRecord[]>;
+  /**
+   * The newest `count` messages of the conversation (all branches, oldest first), in a few requests however long it
+   * is: what a long conversation shows first, before `listMessages` reads the rest. Messages created in the same
+   * millisecond as the newest one left out are left out with it, so there may be fewer. `complete`: these are all of
+   * its messages.
+   */
+  listNewestMessages(conversationId: string, count: number): Promise<NewestMessages>;
   getMessage(id: string): Promise<MessageRecord | undefined>;
   /**
    * Writes the message and updates its conversation in one transaction: `updatedAt` moves forward to the message's,
    * and a new message becomes the active leaf. A message without `parentId` keeps the stored one, or, when new,
    * follows the active leaf (the branch shown): the controller should name the parent of an edit or a regenerate.
+   * A message whose conversation does not exist (deleted, perhaps by another tab mid-reply) is not written.
    */
   putMessage(message: MessageRecord): Promise<void>;
   /**

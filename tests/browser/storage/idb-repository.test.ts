@@ -87,6 +87,40 @@ describe('messages', () => {
     expect((await repository.listMessages('c')).map((m) => m.id)).toEqual(['first', 'second', 'third']);
   });
 
+  it('reads the newest messages of a conversation alone, and says whether that was all of them', async () => {
+    const repository = await open();
+    await repository.putConversation(conversation('c', 1));
+    await repository.putConversation(conversation('other', 1));
+    for (const createdAt of [100, 200, 300, 400, 500])
+      await repository.putMessage(message(`m${createdAt}`, 'c', createdAt));
+    await repository.putMessage(message('later elsewhere', 'other', 900));
+
+    expect(await repository.listNewestMessages('c', 2)).toEqual({
+      messages: [expect.objectContaining({ id: 'm400' }), expect.objectContaining({ id: 'm500' })],
+      complete: false,
+    });
+    const all = await repository.listNewestMessages('c', 5);
+    expect(all.complete).toBe(true);
+    expect(all.messages).toEqual(await repository.listMessages('c'));
+    expect(await repository.listNewestMessages('empty', 5)).toEqual({ messages: [], complete: true });
+  });
+
+  it('leaves out, together, messages created in the same millisecond as the newest one left out', async () => {
+    const repository = await open();
+    await repository.putConversation(conversation('c', 1));
+    for (const [id, createdAt] of [
+      ['a', 100],
+      ['b', 200],
+      ['c', 200],
+      ['d', 300],
+    ] as const)
+      await repository.putMessage(message(id, 'c', createdAt));
+
+    const newest = await repository.listNewestMessages('c', 2);
+    expect(newest.messages.map((m) => m.id)).toEqual(['d']);
+    expect(newest.complete).toBe(false);
+  });
+
   it('overwrites a streaming reply with its later state', async () => {
     const repository = await open();
     await repository.putConversation(conversation('c', 1));

@@ -4,6 +4,7 @@ import type {
   ChatRepository,
   DeletedConversation,
   ImportSummary,
+  NewestMessages,
   SearchOptions,
   StorageChange,
 } from '../../../src/storage/types.js';
@@ -80,6 +81,10 @@ export class TabRepository implements ChatRepository {
 
   listMessages(conversationId: string): Promise<MessageRecord[]> {
     return this.records.listMessages(conversationId);
+  }
+
+  listNewestMessages(conversationId: string, count: number): Promise<NewestMessages> {
+    return this.records.listNewestMessages(conversationId, count);
   }
 
   getMessage(id: string): Promise<MessageRecord | undefined> {
