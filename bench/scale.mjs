@@ -26,7 +26,7 @@ const RARE_QUERY = 'quokka';
 const ACCENT_QUERY = 'patisserie';
 const MB = 1024 * 1024;
 /** Each timing is the median of this many runs. */
-const RUNS = 3;
+const RUNS = 5;
 
 /**
  * @typedef {object} ScaleRow
@@ -76,7 +76,7 @@ export async function measureScale({ browser, appUrl, log = (message) => process
     await searchFor(page, 'warmup', { expectMark: false });
     await page.getByRole('searchbox', { name: /^\s*search conversations\s*$/i }).fill('');
 
-    log('Opening a short conversation, then the long one, three times…');
+    log(`Opening a short conversation, then the long one, ${RUNS} times…`);
     const openTimes = [];
     for (let run = 0; run < RUNS; run++) {
       await openByTitle(page, other.title, tailOf(lastOf(other.id).content));
@@ -105,7 +105,7 @@ export async function measureScale({ browser, appUrl, log = (message) => process
       return count;
     });
 
-    log('Searching, three times each…');
+    log(`Searching, ${RUNS} times each…`);
     const searchTimes = { [RARE_QUERY]: [], [ACCENT_QUERY]: [] };
     for (let run = 0; run < RUNS; run++) {
       for (const query of [RARE_QUERY, ACCENT_QUERY])
@@ -137,11 +137,11 @@ export async function measureScale({ browser, appUrl, log = (message) => process
         },
       ),
       row('scale-open-long', `Open a ${count(longCount)}-message conversation`, openMs, 'ms', 100, {
-        note: 'click → its last message on the page; median of 3',
+        note: `click → its last message on the page; median of ${RUNS}`,
         detail: { runs: openTimes },
       }),
       row('scale-search-rare', `Search ${messages} messages, rare word ("${RARE_QUERY}")`, rareMs, 'ms', 100, {
-        note: 'input → highlighted results shown; median of 3',
+        note: `input → highlighted results shown; median of ${RUNS}`,
         detail: { runs: searchTimes[RARE_QUERY] },
       }),
       row(

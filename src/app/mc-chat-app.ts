@@ -775,6 +775,7 @@ export class McChatApp extends LitElement {
             .messages=${state.messages}
             .streamingMessageId=${state.streamingMessageId}
             ?loading=${!state.ready}
+            ?earlier-loading=${state.earlierMessagesLoading}
             .alternatives=${state.alternatives}
             .focusedMessageId=${state.focusedMessageId}
             @mc-copy=${this.#onCopy}

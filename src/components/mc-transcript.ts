@@ -20,6 +20,11 @@ export const FULL_RENDER_LIMIT = 300;
 export const INITIAL_TAIL = 40;
 /** How many more messages "Show earlier messages" (or scrolling near the top) brings in. */
 export const PAGE_SIZE = 100;
+/**
+ * The most messages a long conversation has in the document at once: bringing in a page at one end lets one go at
+ * the other, so reading back through thousands costs no more than reading the last few.
+ */
+export const MAX_SHOWN = 3 * PAGE_SIZE;
 
 /** A range of the messages shown: `start` included; `end` excluded, or null for "to the newest, and follow it". */
 interface ShownRange {
@@ -65,9 +70,20 @@ export class McTranscript extends LitElement {
         scroll-padding-bottom: var(--mc-space-6);
       }
       /* The browser keeps the messages read in place as text above them grows; never this button. */
-      .more {
+      .more,
+      .earlier-loading {
         align-self: center;
         overflow-anchor: none;
+      }
+      /* Where "Show earlier messages" will be, the same size, so nothing moves when it comes. */
+      .earlier-loading {
+        display: flex;
+        align-items: center;
+        box-sizing: border-box;
+        min-height: 2.25rem;
+        margin: 0;
+        color: var(--mc-color-text-muted);
+        font-size: var(--mc-font-size-sm);
       }
       [role='log'] {
         display: flex;
@@ -145,8 +161,8 @@ export class McTranscript extends LitElement {
   #windowFirstId: string | null = null;
   /** The message after the window's last, by id; null: the window reaches the newest message. */
   #windowEndId: string | null = null;
-  /** Earlier messages are coming in: a click and the button scrolling into view ask once between them. */
-  #bringingEarlier = false;
+  /** A page of messages is coming in: a click and the button scrolling into view ask once between them. */
+  #movingWindow = false;
 
   @query('.scroller') private scroller!: HTMLElement;
   @query('[role="log"]') private log!: HTMLElement;
@@ -164,6 +180,8 @@ export class McTranscript extends LitElement {
   @property({ attribute: false }) focusedMessageId: string | null = null;
   /** Shown in the empty state while the app is still reading storage. */
   @property({ type: Boolean }) loading = false;
+  /** `messages` are the newest of a long conversation; its earlier ones are still being read. */
+  @property({ type: Boolean, attribute: 'earlier-loading' }) earlierLoading = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -193,11 +211,12 @@ export class McTranscript extends LitElement {
     if (changed.has('messages')) {
       const previous = changed.get('messages');
       const last = this.messages.at(-1);
-      // A new conversation, or a message the user just sent, always brings the view to the bottom.
-      const switched = previous?.[0]?.id !== this.messages[0]?.id;
+      // Another conversation (or none), or a message the user just sent, always brings the view to the bottom.
+      const switched = previous?.at(-1)?.conversationId !== last?.conversationId;
       const userJustSent = last?.role === 'user' && previous?.at(-1)?.id !== last.id;
       if (switched) this.#showNewest();
-      else if (userJustSent) this.#setWindow(this.#shownRange().start, null);
+      else if (previous?.[0]?.id !== this.messages[0]?.id) this.#keepFirstShown(previous?.[0]?.id);
+      if (userJustSent) this.#setWindow(this.#shownRange().start, null);
       if (switched || userJustSent) this.#stickToBottom = true;
     }
     if (changed.has('focusedMessageId') && this.focusedMessageId !== null) this.#showAround(this.focusedMessageId);
@@ -241,6 +260,18 @@ export class McTranscript extends LitElement {
     this.#setWindow(length > FULL_RENDER_LIMIT ? length - INITIAL_TAIL : 0, null);
   }
 
+  /**
+   * The path shown starts elsewhere now: earlier messages arrived above (a long conversation read its newest first),
+   * or another branch begins at the root. A window that began at the first message keeps beginning at the one it
+   * showed first, so nothing on screen moves; without it, the window moves to the newest messages.
+   */
+  #keepFirstShown(previousFirstId: string | undefined): void {
+    if (this.#windowFirstId !== null) return;
+    const index = previousFirstId === undefined ? -1 : this.messages.findIndex(({ id }) => id === previousFirstId);
+    if (index > 0) this.#setWindow(index, null);
+    else this.#showNewest();
+  }
+
   /** The window moves to show the message, unless it already does. */
   #showAround(id: string): void {
     const index = this.messages.findIndex((message) => message.id === id);
@@ -252,21 +283,26 @@ export class McTranscript extends LitElement {
 
   async #showMore(direction: 'earlier' | 'later'): Promise<void> {
     const { start, end } = this.#shownRange();
-    if (direction === 'later') {
-      if (end !== null) this.#setWindow(start, end + PAGE_SIZE);
-      return;
-    }
-    if (start === 0 || this.#bringingEarlier) return;
-    this.#bringingEarlier = true;
-    // The messages read now stay where they are on screen while earlier ones come in above them. The browser's own
-    // scroll anchoring does nothing at the very top, which is where the reader is when they come; so measure once
-    // they have rendered (the messages render in their own updates, before the next frame) and scroll by the shift.
-    const anchor = this.renderRoot.querySelector('mc-message');
+    const { length } = this.messages;
+    if (this.#movingWindow || (direction === 'earlier' ? start === 0 : end === null)) return;
+    this.#movingWindow = true;
+    // The messages read now stay where they are on screen while a page comes in at one end and (past MAX_SHOWN) one
+    // goes at the other. The browser's own scroll anchoring does nothing at the very top, which is where the reader
+    // is when earlier ones come, so measure once they have rendered (the messages render in their own updates,
+    // before the next frame) and scroll by the shift; when the browser did keep the place, the shift is zero.
+    const messages = this.renderRoot.querySelectorAll('mc-message');
+    const anchor = direction === 'earlier' ? messages[0] : messages[messages.length - 1];
     const before = anchor?.getBoundingClientRect().top ?? 0;
-    this.#setWindow(start - PAGE_SIZE, end);
+    if (direction === 'earlier') {
+      const from = Math.max(0, start - PAGE_SIZE);
+      this.#setWindow(from, Math.min(end ?? length, from + MAX_SHOWN));
+    } else {
+      const to = Math.min(length, (end ?? length) + PAGE_SIZE);
+      this.#setWindow(Math.max(start, to - MAX_SHOWN), to);
+    }
     await new Promise((resolve) => requestAnimationFrame(resolve));
     if (anchor?.isConnected) this.scroller.scrollTop += anchor.getBoundingClientRect().top - before;
-    this.#bringingEarlier = false;
+    this.#movingWindow = false;
   }
 
   #messageElement(id: string): McMessage | undefined {
@@ -341,8 +377,13 @@ export class McTranscript extends LitElement {
     const { start, end } = this.#shownRange();
     const shown = start === 0 && end === null ? this.messages : this.messages.slice(start, end ?? undefined);
     const later = end === null ? 0 : this.messages.length - end;
-    return html`${start > 0 ? this.#renderMore('earlier', start) : nothing}
-    ${repeat(shown, (message) => message.id, this.#renderMessage())}
+    const earlier =
+      start > 0
+        ? this.#renderMore('earlier', start)
+        : this.earlierLoading
+          ? html`<p class="earlier-loading">Loading earlier messages…</p>`
+          : nothing;
+    return html`${earlier} ${repeat(shown, (message) => message.id, this.#renderMessage())}
     ${later > 0 ? this.#renderMore('later', later) : nothing}`;
   }
 

@@ -106,6 +106,8 @@ export interface AppState {
    * alternative lead to. A message with no alternative has no entry.
    */
   alternatives: Record<string, Alternatives>;
+  /** A long conversation opened on its newest messages; the earlier ones are still being read. */
+  earlierMessagesLoading: boolean;
   /**
    * The message a search result pointed at when it opened the conversation (its branch is shown): scroll to it and
    * mark it. Null otherwise; cleared when another conversation opens.

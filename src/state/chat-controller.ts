@@ -77,6 +77,11 @@ export interface ChatControllerDeps {
   estimateUsage?: () => Promise<StorageUsage>;
   /** Runs `callback` once the page is idle after start (to build the search index). Default: requestIdleCallback. */
   whenIdle?: (callback: () => void) => void;
+  /**
+   * Resolves once what was just rendered can be on screen: a long conversation shows its newest messages, and only
+   * then reads the rest. Default: the next animation frame (or 50 ms, in a hidden tab), then a task.
+   */
+  afterPaint?: () => Promise<void>;
   /** For the Undo offer and for noticing that another tab's reply went silent. Default: setTimeout. */
   setTimer?: (callback: () => void, delayMs: number) => TimerHandle;
   clearTimer?: (handle: TimerHandle) => void;
@@ -114,6 +119,24 @@ interface PendingUndo {
 
 const EMPTY_SEARCH: SearchState = { query: '', results: [], pending: false };
 
+/**
+ * A conversation with more messages than this opens on its newest ones first (more than fill a tall screen); the
+ * rest are read once those are on screen. Each message shown costs its markdown and layout: fewer open sooner.
+ */
+export const NEWEST_FIRST = 30;
+
+function nextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    // A hidden tab has no frames: the timer keeps the rest of the read from waiting until it is shown.
+    const fallback = setTimeout(resolve, 50);
+    if (typeof requestAnimationFrame !== 'function') return;
+    requestAnimationFrame(() => {
+      clearTimeout(fallback);
+      setTimeout(resolve, 0);
+    });
+  });
+}
+
 function idleCallback(callback: () => void): void {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(() => callback(), { timeout: 10_000 });
   else setTimeout(callback, 2_000);
@@ -128,6 +151,7 @@ export class ChatController implements ChatActions, StateSource {
   readonly #requestPersistentStorage: () => Promise<boolean>;
   readonly #estimateUsage: () => Promise<StorageUsage>;
   readonly #whenIdle: (callback: () => void) => void;
+  readonly #afterPaint: () => Promise<void>;
   readonly #setTimer: (callback: () => void, delayMs: number) => TimerHandle;
   readonly #clearTimer: (handle: TimerHandle) => void;
   readonly #unsavedReplies: UnsavedReplyStore;
@@ -162,6 +186,7 @@ export class ChatController implements ChatActions, StateSource {
     this.#requestPersistentStorage = deps.requestPersistentStorage ?? (() => requestPersistentStorage());
     this.#estimateUsage = deps.estimateUsage ?? (() => estimateUsage(deps.repository));
     this.#whenIdle = deps.whenIdle ?? idleCallback;
+    this.#afterPaint = deps.afterPaint ?? nextPaint;
     this.#setTimer = deps.setTimer ?? ((callback, delayMs) => setTimeout(callback, delayMs));
     this.#clearTimer = deps.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
     this.#unsavedReplies = deps.unsavedReplies ?? localUnsavedReplyStore();
@@ -172,6 +197,7 @@ export class ChatController implements ChatActions, StateSource {
       activeConversationId: null,
       messages: [],
       alternatives: {},
+      earlierMessagesLoading: false,
       focusedMessageId: null,
       settings: DEFAULT_SETTINGS,
       streamingMessageId: null,
@@ -326,15 +352,30 @@ export class ChatController implements ChatActions, StateSource {
     if (this.#stream && this.#stream.conversationId !== id) this.stop();
     await this.#guard(() =>
       this.#exclusive(async () => {
-        const [conversation, stored] = await Promise.all([
+        // A long conversation shows its newest messages first (unless a search result leads further back, or it is
+        // open already): reading all 5,000 messages of one takes most of 100 ms.
+        const newestFirst = messageId === undefined && this.#open?.id !== id;
+        const [conversation, first] = await Promise.all([
           this.#repository.getConversation(id),
-          this.#repository.listMessages(id),
+          newestFirst
+            ? this.#repository.listNewestMessages(id, NEWEST_FIRST)
+            : this.#repository.listMessages(id).then((messages) => ({ messages, complete: true })),
         ]);
         if (!conversation) {
           this.#forgetConversation(id);
           return;
         }
         this.#showConversationRecord(conversation);
+        let stored = first.messages;
+        if (!first.complete) {
+          const newest = this.#mergeIntoOpen(id, conversation, stored, () => false);
+          this.#setOpen({ ...newest, partial: true }, { focusedMessageId: null });
+          await this.#afterPaint();
+          // Closed meanwhile (New chat, or deleted in another tab): it stays closed.
+          if (this.#open?.id !== id) return;
+          stored = await this.#repository.listMessages(id);
+          if (this.#open?.id !== id) return;
+        }
         const open = this.#mergeIntoOpen(id, conversation, stored, () => true);
         let focusedMessageId: string | null = null;
         if (messageId !== undefined && open.messages.some((message) => message.id === messageId)) {
@@ -564,6 +605,7 @@ export class ChatController implements ChatActions, StateSource {
       activeConversationId: open?.id ?? null,
       messages: view.messages,
       alternatives: view.alternatives,
+      earlierMessagesLoading: open?.partial === true,
     }));
     this.#watchOtherTabsStreams();
   }
@@ -830,6 +872,9 @@ export class ChatController implements ChatActions, StateSource {
     this.#replying = true;
     try {
       await this.#guard(async () => {
+        // A conversation still reading its earlier messages finishes first (that read is one queued step): the
+        // engine sees the whole branch, and an edit or a regenerate finds every alternative.
+        if (this.#open?.partial) await this.#exclusive(async () => undefined);
         const request = await prepare();
         if (request) await this.#generate(request);
       });

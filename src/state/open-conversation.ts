@@ -12,6 +12,11 @@ export interface OpenConversation {
   messages: readonly MessageRecord[];
   /** The last message of the branch shown; undefined (or a message that is gone): the newest message's branch. */
   leafId: string | undefined;
+  /**
+   * Only the newest messages are read yet (a long conversation opening): the view starts at the first message whose
+   * parent was read, so every alternative it counts is there.
+   */
+  partial?: boolean;
 }
 
 /** What the UI renders of the open conversation: `AppState.messages` and `AppState.alternatives`. */
@@ -23,9 +28,10 @@ export interface ConversationView {
 export function viewOf(open: OpenConversation | null): ConversationView {
   const view: ConversationView = { messages: [], alternatives: {} };
   if (!open) return view;
-  for (const { message, position, count, previousId, nextId } of new MessageTree(open.messages).visiblePath(
-    open.leafId,
-  )) {
+  const path = new MessageTree(open.messages).visiblePath(open.leafId);
+  // In a partial read the first message of the path is a root only because its parent was not read yet.
+  if (open.partial && path[0] && path[0].message.parentId != null) path.shift();
+  for (const { message, position, count, previousId, nextId } of path) {
     view.messages.push(message);
     if (count > 1) view.alternatives[message.id] = { position, count, previousId, nextId };
   }

@@ -54,6 +54,7 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     activeConversationId: null,
     messages: [],
     alternatives: {},
+    earlierMessagesLoading: false,
     focusedMessageId: null,
     settings: HOSTED_SETTINGS,
     streamingMessageId: null,

@@ -2,7 +2,7 @@ import axe from 'axe-core';
 import { describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import type { McMessage } from '../../../src/components/mc-message.js';
-import { FULL_RENDER_LIMIT, INITIAL_TAIL, PAGE_SIZE } from '../../../src/components/mc-transcript.js';
+import { FULL_RENDER_LIMIT, INITIAL_TAIL, MAX_SHOWN, PAGE_SIZE } from '../../../src/components/mc-transcript.js';
 import type { MessageRecord } from '../../../src/state/types.js';
 import { assistantMessage, focusedElement, mount, userMessage } from './fixtures.js';
 
@@ -353,6 +353,55 @@ describe('mc-transcript with a long conversation', () => {
     const view = scroller.getBoundingClientRect();
     expect(top).toBeGreaterThanOrEqual(view.top - 1);
     expect(top).toBeLessThan(view.bottom);
+  });
+
+  it('shows the newest messages while the earlier ones are read, and keeps them in place when those come', async () => {
+    const all = conversationOf(5_000);
+    const { element, log } = await transcript(all.slice(-50));
+    element.earlierLoading = true;
+    await expect.element(log.getByText('Loading earlier messages…')).toBeInTheDocument();
+    await expect.element(log.getByText('Answer number 4999.')).toBeVisible();
+    const newest = log.getByRole('article').filter({ hasText: 'Answer number 4999.' }).element();
+    const { top } = newest.getBoundingClientRect();
+
+    element.messages = all;
+    element.earlierLoading = false;
+    await element.updateComplete;
+    expect(shownIds(element)).toEqual(all.slice(-50).map((message) => message.id));
+    await expect
+      .element(log.getByRole('button', { name: `Show earlier messages (${(4_950).toLocaleString('en')} more)` }))
+      .toBeInTheDocument();
+    await expect.element(log.getByText('Loading earlier messages…')).not.toBeInTheDocument();
+    // The same element, where it was: the reader sees nothing move.
+    expect(log.getByRole('article').filter({ hasText: 'Answer number 4999.' }).element()).toBe(newest);
+    expect(newest.getBoundingClientRect().top).toBeCloseTo(top, 0);
+  });
+
+  it(`reading back through thousands of messages, keeps at most ${MAX_SHOWN} in the document`, async () => {
+    const { element, log } = await transcript(conversationOf(5_000));
+    const scroller = element.shadowRoot!.querySelector<HTMLElement>('.scroller')!;
+    await expect.poll(() => scroller.scrollTop).toBeGreaterThan(0);
+    for (let page = 0; page < 6; page++) {
+      const firstBefore = shownIds(element)[0];
+      scroller.scrollTop = 0;
+      await expect.poll(() => shownIds(element)[0]).not.toBe(firstBefore);
+      expect(shownIds(element).length).toBeLessThanOrEqual(MAX_SHOWN);
+    }
+    // The newest went out at the bottom; the way back brings them in again.
+    await expect.element(log.getByText('Answer number 4999.')).not.toBeInTheDocument();
+    await expect.element(log.getByRole('button', { name: /^Show later messages/ })).toBeInTheDocument();
+    const lastBefore = shownIds(element).at(-1);
+    scroller.scrollTop = scroller.scrollHeight;
+    await expect.poll(() => shownIds(element).at(-1)).not.toBe(lastBefore);
+    expect(shownIds(element).length).toBeLessThanOrEqual(MAX_SHOWN);
+    // Messages went out above while the new ones came in below: the one read last is still in view.
+    await nextFrame();
+    const read = [...element.shadowRoot!.querySelectorAll('mc-message')].find((m) => m.message.id === lastBefore)!;
+    const view = scroller.getBoundingClientRect();
+    expect(read.getBoundingClientRect().bottom).toBeGreaterThan(view.top);
+    expect(read.getBoundingClientRect().top).toBeLessThan(view.bottom);
+    await userEvent.click(page.getByRole('button', { name: 'Jump to latest' }));
+    await expect.element(log.getByText('Answer number 4999.')).toBeVisible();
   });
 
   it('takes the reader to the message a search result led to, marked and focused, in a long conversation too', async () => {

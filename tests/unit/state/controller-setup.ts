@@ -47,6 +47,8 @@ export interface SetupOptions<R extends ChatRepository> {
   estimateUsage?: () => Promise<StorageUsage>;
   requestPersistentStorage?: () => Promise<boolean>;
   unsavedReplies?: UnsavedReplyStore;
+  /** When a long conversation, shown on its newest messages, goes on to read the rest. Default: at once. */
+  afterPaint?: () => Promise<void>;
   /** Replaces the writer that saves every state on flush (e.g. one that a closing page never lets finish). */
   createStreamingWriter?: (save: (message: MessageRecord) => Promise<void>) => StreamingWriter;
 }
@@ -96,6 +98,7 @@ export function setup<R extends ChatRepository = MemoryRepository>(
     requestPersistentStorage: options.requestPersistentStorage ?? (async () => false),
     estimateUsage: options.estimateUsage ?? (() => Promise.reject(new Error('not measured in this test'))),
     whenIdle: (callback) => idle.push(callback),
+    afterPaint: options.afterPaint ?? (() => Promise.resolve()),
     setTimer: timers.set,
     clearTimer: timers.clear,
     now: () => (clock.now += 10),

@@ -333,3 +333,99 @@ describe('storage health', () => {
     expect(repository.messages.get(controller.getState().messages[0]!.id)?.content).toBe('Write a lot');
   });
 });
+
+describe('a long conversation', () => {
+  /** A stored conversation of `count` messages, question and answer in turn, each following the one before. */
+  function longConversation(repository: MemoryRepository, count: number) {
+    const id = 'long';
+    for (let i = 0; i < count; i++) {
+      const role = i % 2 === 0 ? 'user' : 'assistant';
+      repository.messages.set(`m${i}`, {
+        id: `m${i}`,
+        conversationId: id,
+        parentId: i === 0 ? null : `m${i - 1}`,
+        role,
+        content: role === 'user' ? `question ${i}` : `answer ${i}`,
+        createdAt: 1_000 + i,
+        updatedAt: 1_000 + i,
+        status: 'complete',
+      });
+    }
+    repository.conversations.set(id, {
+      id,
+      title: 'Long',
+      createdAt: 1_000,
+      updatedAt: 1_000 + count,
+      activeLeafId: `m${count - 1}`,
+    });
+    return id;
+  }
+
+  /** Holds the read of the earlier messages until `paint()`, as the browser holds it until the newest are shown. */
+  function heldPaint() {
+    let paint = () => {};
+    const afterPaint = () => new Promise<void>((resolve) => (paint = resolve));
+    return { afterPaint, paint: () => paint() };
+  }
+
+  test('opens on its newest messages, then shows every one without moving them', async () => {
+    const repository = new MemoryRepository();
+    const id = longConversation(repository, 1_000);
+    const { afterPaint, paint } = heldPaint();
+    const { controller } = setup(numberedAnswers(), { repository, afterPaint });
+
+    const opened = controller.openConversation(id);
+    await until(() => controller.getState().earlierMessagesLoading);
+    const first = shown(controller);
+    expect(first.length).toBeGreaterThanOrEqual(20);
+    expect(first.length).toBeLessThan(100);
+    expect(first.at(-1)).toBe('answer 999');
+
+    paint();
+    await opened;
+    expect(controller.getState().earlierMessagesLoading).toBe(false);
+    expect(shown(controller)).toHaveLength(1_000);
+    expect(shown(controller)[0]).toBe('question 0');
+    expect(shown(controller).slice(-first.length)).toEqual(first);
+  });
+
+  test('asked for a new reply while the earlier messages are read, the engine gets the whole conversation', async () => {
+    const repository = new MemoryRepository();
+    const id = longConversation(repository, 200);
+    const { afterPaint, paint } = heldPaint();
+    const { controller, lastRequest } = setup(numberedAnswers(), { repository, afterPaint });
+
+    const opened = controller.openConversation(id);
+    await until(() => controller.getState().earlierMessagesLoading);
+    const regenerated = controller.regenerate('m199');
+    paint();
+    await Promise.all([opened, regenerated]);
+
+    expect(lastRequest()).toHaveLength(199);
+    expect(lastRequest()[0]).toEqual({ role: 'user', content: 'question 0' });
+    expect(shown(controller)).toHaveLength(200);
+    expect(shown(controller).at(-1)).toBe('answer 1');
+    expect(controller.getState().alternatives['m199']).toBeUndefined();
+    expect(Object.values(controller.getState().alternatives)).toEqual([
+      expect.objectContaining({ position: 2, count: 2 }),
+    ]);
+  });
+
+  test('closed before its earlier messages are read, it stays closed', async () => {
+    const repository = new MemoryRepository();
+    const id = longConversation(repository, 200);
+    const { afterPaint, paint } = heldPaint();
+    const { controller } = setup(numberedAnswers(), { repository, afterPaint });
+
+    const opened = controller.openConversation(id);
+    await until(() => controller.getState().earlierMessagesLoading);
+    await controller.newConversation();
+    paint();
+    await opened;
+    expect(controller.getState()).toMatchObject({
+      activeConversationId: null,
+      messages: [],
+      earlierMessagesLoading: false,
+    });
+  });
+});

@@ -28,6 +28,23 @@ describe('viewOf', () => {
     expect(view.alternatives).toEqual({ r2: { position: 2, count: 3, previousId: 'r1', nextId: 'r3' } });
     expect(viewOf(null)).toEqual({ messages: [], alternatives: {} });
   });
+
+  test('of the newest messages only, starts where the parent was read, so no count of alternatives is short', () => {
+    // Read: the newest four. "a1" and its alternative "a0" (not read) both follow "q" (not read either).
+    const newest = [
+      message('a1', { role: 'assistant', parentId: 'q', createdAt: 3 }),
+      message('q2', { parentId: 'a1', createdAt: 4 }),
+      message('b1', { role: 'assistant', parentId: 'q2', createdAt: 5 }),
+      message('b2', { role: 'assistant', parentId: 'q2', createdAt: 6 }),
+    ];
+    const view = viewOf({ id: 'c', messages: newest, leafId: 'b2', partial: true });
+    expect(view.messages.map((m) => m.id)).toEqual(['q2', 'b2']);
+    expect(view.alternatives).toEqual({ b2: { position: 2, count: 2, previousId: 'b1', nextId: null } });
+    // Read whole, a root is a root.
+    expect(viewOf({ id: 'c', messages: [message('q'), ...newest], leafId: 'b2', partial: true }).messages).toHaveLength(
+      4,
+    );
+  });
 });
 
 describe('mergeMessages', () => {
