@@ -112,6 +112,8 @@ export class McConversationList extends LitElement {
         overflow-y: auto;
         list-style: none;
       }
+      /* A thousand conversations stay in the list (Tab, find in page and screen readers reach every one), but the
+         browser lays out and paints only those near the view; the others keep the size they last had. */
       li {
         display: flex;
         align-items: center;
@@ -119,6 +121,8 @@ export class McConversationList extends LitElement {
         margin-bottom: 2px;
         padding-right: var(--mc-space-1);
         border-radius: var(--mc-radius-md);
+        content-visibility: auto;
+        contain-intrinsic-size: auto 2.25rem;
       }
       li:hover,
       li:focus-within {
