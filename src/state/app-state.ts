@@ -1,7 +1,7 @@
 import type { EngineKind, RetryNotice } from '../engines/types.js';
 import type { StorageUsage } from '../storage/health.js';
 import type { SearchResult } from '../storage/types.js';
-import type { ConversationRecord, MessageRecord, Settings } from './types.js';
+import type { ConversationRecord, MessageRecord, Settings, SettingsChanges } from './types.js';
 
 // Components take these from here: they never import storage.
 export type { StorageUsage } from '../storage/health.js';
@@ -194,7 +194,8 @@ export interface ChatActions {
   importBackup(file: Blob): Promise<void>;
   /** Measures storage for the Settings panel (`storage`). */
   refreshStorageUsage(): Promise<void>;
-  updateSettings(patch: Partial<Settings>): Promise<void>;
+  /** Saves the settings named that differ from those shown; another tab's change to other settings stays. */
+  updateSettings(patch: SettingsChanges): Promise<void>;
   dismissAlert(id: number): void;
   /** Clears `notice` if it is still this one. */
   dismissNotice(id: number): void;

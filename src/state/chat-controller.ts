@@ -20,6 +20,7 @@ import {
 } from '../storage/backup.js';
 import { leafAfterChoosing, visiblePath } from '../storage/branches.js';
 import { estimateUsage, requestPersistentStorage, type StorageUsage } from '../storage/health.js';
+import { applySettingsChanges, settingsChanges } from '../storage/settings.js';
 import type { StreamingWriter, TimerHandle } from '../storage/streaming-writer.js';
 import { localUnsavedReplyStore, type UnsavedReplyStore } from '../storage/unsaved-reply.js';
 import type { ChatRepository, DeletedConversation, StorageChange } from '../storage/types.js';
@@ -46,7 +47,13 @@ import {
 } from './reducers.js';
 import { downloadFile } from './save-file.js';
 import { Store } from './store.js';
-import { DEFAULT_SETTINGS, type ConversationRecord, type MessageRecord, type Settings } from './types.js';
+import {
+  DEFAULT_SETTINGS,
+  type ConversationRecord,
+  type MessageRecord,
+  type Settings,
+  type SettingsChanges,
+} from './types.js';
 
 /** How long Undo is offered after a deletion. */
 export const UNDO_MS = 6_000;
@@ -524,15 +531,23 @@ export class ChatController implements ChatActions, StateSource {
     }
   }
 
-  async updateSettings(patch: Partial<Settings>): Promise<void> {
-    const settings: Settings = {
-      ...this.getState().settings,
-      ...patch,
-      sampling: { ...this.getState().settings.sampling, ...patch.sampling },
-    };
-    this.#settingsVersion++;
+  async updateSettings(patch: SettingsChanges): Promise<void> {
+    const current = this.getState().settings;
+    const changes = settingsChanges(current, patch);
+    if (!changes) return;
+    const version = ++this.#settingsVersion;
+    this.#showSettings(applySettingsChanges(current, changes));
+    await this.#guard(() =>
+      this.#write(async () => {
+        const saved = await this.#repository.updateSettings(changes);
+        // With any change another tab saved to other fields; unless this tab changed something again meanwhile.
+        if (version === this.#settingsVersion) this.#showSettings(saved);
+      }),
+    );
+  }
+
+  #showSettings(settings: Settings): void {
     this.#store.update((state) => ({ ...state, settings, engineStatus: this.#engines.describe(settings) }));
-    await this.#guard(() => this.#write(() => this.#repository.saveSettings(settings)));
   }
 
   /** Re-reads the engine status, for changes that come from the engine rather than from settings (a download). */
@@ -738,9 +753,7 @@ export class ChatController implements ChatActions, StateSource {
       const version = this.#settingsVersion;
       const settings = await this.#repository.loadSettings();
       // A change made here since the read began is saved after the one read, so it is the one that stays.
-      if (version === this.#settingsVersion) {
-        this.#store.update((state) => ({ ...state, settings, engineStatus: this.#engines.describe(settings) }));
-      }
+      if (version === this.#settingsVersion) this.#showSettings(settings);
     }
     const ids = [...batch.conversationIds];
     const records = await Promise.all(ids.map((id) => this.#repository.getConversation(id)));

@@ -64,6 +64,9 @@ export interface Settings {
   sampling: SamplingParams;
 }
 
+/** Some settings, and some fields of `sampling`: what one change in Settings (or one toggle) sets. */
+export type SettingsChanges = Partial<Omit<Settings, 'sampling'>> & { sampling?: Partial<SamplingParams> };
+
 export const DEFAULT_HF_MODEL = 'mistralai/Mistral-7B-Instruct-v0.3';
 export const DEFAULT_LOCAL_MODEL = 'Mistral-7B-Instruct-v0.3-q4f16_1-MLC';
 

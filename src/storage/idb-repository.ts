@@ -1,5 +1,5 @@
 import type { IDBPTransaction, StoreNames } from 'idb';
-import type { ConversationRecord, MessageRecord, Settings } from '../state/types.js';
+import type { ConversationRecord, MessageRecord, Settings, SettingsChanges } from '../state/types.js';
 import { conversationsToCompare, planImport, type BackupData, type ImportSummary } from './backup.js';
 import { STORAGE_MESSAGES, StorageError, toStorageError } from './errors.js';
 import { forEachConversation, IdbSearch, messagesOf } from './idb-search.js';
@@ -13,7 +13,7 @@ import {
 } from './records.js';
 import { DB_NAME, SETTINGS_KEY, type ChatDatabase, type ChatDBSchema } from './schema.js';
 import type { SearchOptions, SearchResult } from './search-index.js';
-import { mergeSettings } from './settings.js';
+import { applySettingsChanges, mergeSettings } from './settings.js';
 import { approximateSize } from './size.js';
 import type { ChatRepository, ConversationsSize, NewestMessages, StorageChange } from './types.js';
 
@@ -444,9 +444,18 @@ class IdbChatRepository implements ChatRepository {
     return this.#run(async (db) => mergeSettings(await db.get('settings', SETTINGS_KEY)));
   }
 
-  async saveSettings(settings: Settings): Promise<void> {
-    await this.#run((db) => db.put('settings', settings, SETTINGS_KEY));
+  async updateSettings(changes: SettingsChanges): Promise<Settings> {
+    const saved = await this.#run((db) => {
+      // Read and written in one transaction: another tab's change to other fields, in between, stays.
+      const tx = db.transaction('settings', 'readwrite');
+      return inTransaction(tx, async () => {
+        const next = applySettingsChanges(mergeSettings(await tx.store.get(SETTINGS_KEY)), changes);
+        await tx.store.put(next, SETTINGS_KEY);
+        return next;
+      });
+    });
     this.#announce({ conversationIds: [], settings: true });
+    return saved;
   }
 
   subscribe(listener: (change: StorageChange) => void): () => void {

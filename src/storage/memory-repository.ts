@@ -1,4 +1,10 @@
-import { DEFAULT_SETTINGS, type ConversationRecord, type MessageRecord, type Settings } from '../state/types.js';
+import {
+  DEFAULT_SETTINGS,
+  type ConversationRecord,
+  type MessageRecord,
+  type Settings,
+  type SettingsChanges,
+} from '../state/types.js';
 import { conversationsToCompare, planImport, type BackupData, type ImportSummary } from './backup.js';
 import {
   conversationToStore,
@@ -9,6 +15,7 @@ import {
 } from './records.js';
 import type { StoredMessage } from './schema.js';
 import { SearchIndex, toSearchResults, type SearchOptions, type SearchResult } from './search-index.js';
+import { applySettingsChanges } from './settings.js';
 import { approximateSize } from './size.js';
 import type { ChatRepository, ConversationsSize, NewestMessages, StorageChange } from './types.js';
 
@@ -162,8 +169,9 @@ export class MemoryRepository implements ChatRepository {
     return structuredClone(this.settings);
   }
 
-  async saveSettings(settings: Settings): Promise<void> {
-    this.settings = structuredClone(settings);
+  async updateSettings(changes: SettingsChanges): Promise<Settings> {
+    this.settings = applySettingsChanges(this.settings, structuredClone(changes));
+    return structuredClone(this.settings);
   }
 
   subscribe(_listener: (change: StorageChange) => void): () => void {

@@ -1,5 +1,5 @@
 import type { EngineKind, SamplingParams } from '../engines/types.js';
-import { DEFAULT_SETTINGS, type Settings } from '../state/types.js';
+import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../state/types.js';
 
 type Fields = Record<string, unknown>;
 
@@ -49,4 +49,29 @@ export function mergeSettings(stored: unknown): Settings {
     systemPrompt: stringOr(fields['systemPrompt'], defaults.systemPrompt),
     sampling: mergeSampling(fields['sampling']),
   };
+}
+
+/** `settings` with `changes` applied, into `sampling` too. */
+export function applySettingsChanges(settings: Settings, changes: SettingsChanges): Settings {
+  return { ...settings, ...changes, sampling: { ...settings.sampling, ...changes.sampling } };
+}
+
+/**
+ * The fields of `requested` that differ from `current`, into `sampling`; null when none does. Saving only these is
+ * what lets two tabs change different settings at the same moment without one undoing the other.
+ */
+export function settingsChanges(current: Settings, requested: SettingsChanges): SettingsChanges | null {
+  const changes: SettingsChanges = {};
+  const changed = changes as Record<string, unknown>;
+  const { sampling, ...fields } = requested;
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined && value !== current[key as keyof typeof fields]) changed[key] = value;
+  }
+  const samplingChanges: Partial<SamplingParams> = {};
+  for (const [key, value] of Object.entries(sampling ?? {})) {
+    if (value !== undefined && value !== current.sampling[key as keyof SamplingParams])
+      (samplingChanges as Record<string, unknown>)[key] = value;
+  }
+  if (Object.keys(samplingChanges).length > 0) changes.sampling = samplingChanges;
+  return Object.keys(changes).length > 0 ? changes : null;
 }

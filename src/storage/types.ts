@@ -1,4 +1,4 @@
-import type { ConversationRecord, MessageRecord, Settings } from '../state/types.js';
+import type { ConversationRecord, MessageRecord, Settings, SettingsChanges } from '../state/types.js';
 import type { BackupData, ImportSummary } from './backup.js';
 import type { DeletedConversation } from './records.js';
 import type { SearchOptions, SearchResult } from './search-index.js';
@@ -119,7 +119,11 @@ export interface ChatRepository {
   measureConversations(): Promise<ConversationsSize>;
   /** Returns the defaults, merged under anything stored. */
   loadSettings(): Promise<Settings>;
-  saveSettings(settings: Settings): Promise<void>;
+  /**
+   * Applies the changes to the stored settings in one transaction and returns the result: only the fields named
+   * change, so another tab's change to other fields is kept.
+   */
+  updateSettings(changes: SettingsChanges): Promise<Settings>;
   /** Calls `listener` for every change another tab stores; returns the unsubscribe function. */
   subscribe(listener: (change: StorageChange) => void): () => void;
   close(): void;

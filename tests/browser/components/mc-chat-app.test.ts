@@ -5,6 +5,7 @@ import '../../../src/app/mc-chat-app.js';
 import type { McChatApp } from '../../../src/app/mc-chat-app.js';
 import type { AppState, ChatActions, StateSource } from '../../../src/state/app-state.js';
 import { DEFAULT_SETTINGS } from '../../../src/state/types.js';
+import { applySettingsChanges } from '../../../src/storage/settings.js';
 import { appState, assistantMessage, conversation, focusedElement, mount, userMessage } from './fixtures.js';
 
 class FakeSource implements StateSource {
@@ -462,7 +463,7 @@ describe('mc-chat-app welcome', () => {
     const source = new FakeSource(appState({ settings: { ...DEFAULT_SETTINGS, engine: 'local' } }));
     const actions = fakeActions();
     actions.updateSettings.mockImplementation(async (patch) => {
-      source.set({ settings: { ...source.state.settings, ...patch } });
+      source.set({ settings: applySettingsChanges(source.state.settings, patch) });
     });
     const element = document.createElement('mc-chat-app');
     element.source = source;

@@ -27,7 +27,7 @@ const SECRET_SETTINGS: Settings = {
 
 /** Two conversations, one with a branch, as the source of a backup. */
 async function fill(repository: ChatRepository): Promise<void> {
-  await repository.saveSettings(SECRET_SETTINGS);
+  await repository.updateSettings(SECRET_SETTINGS);
   await repository.putConversation(conversation('trip', 100, 'Trip to Lyon'));
   await repository.putMessage(message('t1', 'trip', 110, { content: 'Where to eat in Lyon?' }));
   await repository.putMessage(
@@ -104,7 +104,7 @@ describe('import', () => {
 
     const target = await open();
     // Same ids, different content: what was stored here must survive untouched.
-    await target.saveSettings({ ...DEFAULT_SETTINGS, hfToken: 'hf_targetToken' });
+    await target.updateSettings({ ...DEFAULT_SETTINGS, hfToken: 'hf_targetToken' });
     await target.putConversation(conversation('trip', 900, 'A different trip'));
     await target.putMessage(message('t1', 'trip', 910, { content: 'Where is the station?' }));
     await target.putMessage(message('t2', 'trip', 920, { role: 'assistant', content: 'Next to the river.' }));

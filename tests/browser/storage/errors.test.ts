@@ -79,10 +79,10 @@ describe('a full disk', () => {
   it('fails a settings save with a quota error and keeps the settings saved before', async () => {
     const repository = await open();
     const saved = { ...DEFAULT_SETTINGS, hfToken: 'hf_saved_before' };
-    await repository.saveSettings(saved);
+    await repository.updateSettings(saved);
 
     const freeTheDisk = fillTheDisk();
-    await expect(repository.saveSettings({ ...saved, hfToken: 'hf_never_saved' })).rejects.toMatchObject({
+    await expect(repository.updateSettings({ ...saved, hfToken: 'hf_never_saved' })).rejects.toMatchObject({
       kind: 'quota',
     });
     freeTheDisk();

@@ -182,7 +182,7 @@ describe('settings', () => {
       sampling: { temperature: 0.2, topP: 0.9, maxNewTokens: 1024, repetitionPenalty: 1.1, seed: 42 },
     };
     const first = await open(name);
-    await first.saveSettings(settings);
+    await first.updateSettings(settings);
     first.close();
 
     const second = await open(name);

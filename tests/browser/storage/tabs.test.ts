@@ -49,7 +49,7 @@ describe('changes from other tabs', () => {
     await otherTab.putMessage(message('m2', 'c', 3, { parentId: null }));
     await otherTab.setActiveLeaf('c', 'm1');
     await otherTab.deleteMessage('m2');
-    await otherTab.saveSettings(DEFAULT_SETTINGS);
+    await otherTab.updateSettings(DEFAULT_SETTINGS);
     await otherTab.deleteConversation('c');
     await until(() => heard.length === 7);
 

@@ -258,6 +258,24 @@ describe('two tabs on one database', () => {
     }, SETTLED);
   });
 
+  it('keeps both changes when the two tabs change different settings at the same moment', async () => {
+    const { a, b, database } = await twoTabs();
+    await Promise.all([
+      a.controller.updateSettings({ systemPrompt: 'Answer in French.' }),
+      b.controller.updateSettings({ sampling: { temperature: 0.2 } }),
+    ]);
+    await vi.waitFor(async () => {
+      for (const settings of [
+        a.controller.getState().settings,
+        b.controller.getState().settings,
+        await database.loadSettings(),
+      ]) {
+        expect(settings.systemPrompt).toBe('Answer in French.');
+        expect(settings.sampling.temperature).toBe(0.2);
+      }
+    }, PROMPTLY);
+  });
+
   it('stops a reply streaming into a conversation another tab deletes, and Undo there brings back all of it', async () => {
     const engine = new ControlledEngine();
     const { a, b, database } = await twoTabs({ b: () => engine });

@@ -1,5 +1,5 @@
 import { MemoryRepository as ProductionMemoryRepository } from '../../../src/storage/memory-repository.js';
-import type { ConversationRecord, MessageRecord, Settings } from '../../../src/state/types.js';
+import type { ConversationRecord, MessageRecord, Settings, SettingsChanges } from '../../../src/state/types.js';
 import type { DeletedConversation } from '../../../src/storage/types.js';
 
 /** The in-memory repository, opened up for tests: its maps are visible and the next write can be made to fail. */
@@ -26,9 +26,9 @@ export class MemoryRepository extends ProductionMemoryRepository {
     await super.restoreConversation(deleted);
   }
 
-  override async saveSettings(settings: Settings): Promise<void> {
+  override async updateSettings(changes: SettingsChanges): Promise<Settings> {
     this.#maybeFail();
-    await super.saveSettings(settings);
+    return super.updateSettings(changes);
   }
 
   #maybeFail(): void {

@@ -1,4 +1,4 @@
-import type { ConversationRecord, MessageRecord, Settings } from '../../../src/state/types.js';
+import type { ConversationRecord, MessageRecord, Settings, SettingsChanges } from '../../../src/state/types.js';
 import type {
   BackupData,
   ChatRepository,
@@ -135,9 +135,10 @@ export class TabRepository implements ChatRepository {
     return this.records.loadSettings();
   }
 
-  async saveSettings(settings: Settings): Promise<void> {
-    await this.records.saveSettings(settings);
+  async updateSettings(changes: SettingsChanges): Promise<Settings> {
+    const saved = await this.records.updateSettings(changes);
     this.#announce({ conversationIds: [], settings: true });
+    return saved;
   }
 
   subscribe(listener: (change: StorageChange) => void): () => void {

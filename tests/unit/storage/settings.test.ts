@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/state/types.js';
-import { mergeSettings } from '../../../src/storage/settings.js';
+import { applySettingsChanges, mergeSettings, settingsChanges } from '../../../src/storage/settings.js';
 
 describe('mergeSettings', () => {
   it('gives the defaults when nothing is stored', () => {
@@ -46,5 +46,34 @@ describe('mergeSettings', () => {
   it('ignores a stored value that is not an object at all', () => {
     expect(mergeSettings('corrupt')).toEqual(DEFAULT_SETTINGS);
     expect(mergeSettings({ sampling: [1, 2] }).sampling).toEqual(DEFAULT_SETTINGS.sampling);
+  });
+});
+
+describe('settingsChanges and applySettingsChanges', () => {
+  it('keep only what differs from the settings shown, inside sampling too', () => {
+    const requested = {
+      ...DEFAULT_SETTINGS,
+      systemPrompt: 'Be brief.',
+      sampling: { ...DEFAULT_SETTINGS.sampling, topP: 0.5 },
+    };
+    expect(settingsChanges(DEFAULT_SETTINGS, requested)).toEqual({
+      systemPrompt: 'Be brief.',
+      sampling: { topP: 0.5 },
+    });
+    expect(settingsChanges(DEFAULT_SETTINGS, { ...DEFAULT_SETTINGS })).toBeNull();
+    expect(settingsChanges(DEFAULT_SETTINGS, { sampling: { seed: null } })).toBeNull();
+  });
+
+  it('apply changes over other settings without touching the fields not named', () => {
+    const other: Settings = {
+      ...DEFAULT_SETTINGS,
+      hfToken: 'hf_other',
+      sampling: { ...DEFAULT_SETTINGS.sampling, temperature: 0.1 },
+    };
+    expect(applySettingsChanges(other, { systemPrompt: 'Be brief.', sampling: { topP: 0.5 } })).toEqual({
+      ...other,
+      systemPrompt: 'Be brief.',
+      sampling: { ...other.sampling, topP: 0.5 },
+    });
   });
 });
