@@ -790,6 +790,8 @@ export class McChatApp extends LitElement {
           <div class="composer-area">
             <mc-composer
               ?streaming=${state.streamingMessageId !== null}
+              .draft=${state.draft}
+              @mc-draft=${(event: HTMLElementEventMap['mc-draft']) => this.actions?.updateDraft(event.detail.text)}
               @mc-send=${(event: HTMLElementEventMap['mc-send']) => void this.#onSend(event.detail.text)}
               @mc-stop=${() => this.actions?.stop()}
             ></mc-composer>

@@ -1,5 +1,6 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import type { Draft } from '../state/app-state.js';
 import { buttons, focusRing } from '../styles/shared.js';
 import { emit } from './events.js';
 import { sendIcon, stopIcon } from './icons.js';
@@ -9,6 +10,7 @@ import { sendIcon, stopIcon } from './icons.js';
  * composing or when the text is blank. While a reply streams, "Stop" replaces "Send" (Escape in the box stops too).
  *
  * @fires mc-send - The user sent a message; the box is cleared. detail: `{ text }`.
+ * @fires mc-draft - The text in the box changed. detail: `{ text }`.
  * @fires mc-stop - The user asked to stop the reply being written.
  */
 @customElement('mc-composer')
@@ -95,10 +97,24 @@ export class McComposer extends LitElement {
 
   /** A reply is being written: show "Stop" instead of "Send". */
   @property({ type: Boolean }) streaming = false;
+  /**
+   * Unsent text to put in the box: set when another conversation opens (its own unsent text, or none). Each new
+   * object replaces what the box holds; typing does not change it, but raises `mc-draft`.
+   */
+  @property({ attribute: false }) draft: Draft | null = null;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('draft') && this.draft) this.text = this.draft.text;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('draft')) this.#fitHeight();
+  }
 
   #onInput(): void {
     this.text = this.textarea.value;
     this.#fitHeight();
+    emit(this, 'mc-draft', { text: this.text });
   }
 
   /** Grows the box with its text, up to the CSS max-height, then it scrolls. */
@@ -170,6 +186,8 @@ declare global {
   }
   interface HTMLElementEventMap {
     'mc-send': CustomEvent<{ text: string }>;
+    /** The box's text changed (typed, pasted, cut): what to keep as the conversation's draft. */
+    'mc-draft': CustomEvent<{ text: string }>;
     'mc-stop': CustomEvent<void>;
   }
 }

@@ -109,6 +109,11 @@ export interface AppState {
   /** A long conversation opened on its newest messages; the earlier ones are still being read. */
   earlierMessagesLoading: boolean;
   /**
+   * The unsent text of the conversation shown, as it was when the conversation opened: a new object (even with the
+   * same text) is put in the message box; what is typed after goes to `updateDraft`, not here.
+   */
+  draft: Draft;
+  /**
    * The message a search result pointed at when it opened the conversation (its branch is shown): scroll to it and
    * mark it. Null otherwise; cleared when another conversation opens.
    */
@@ -138,10 +143,18 @@ export interface AppState {
  * events and the root element calls these, so a test can hand the UI a fake. Actions that start a reply do nothing
  * while one streams. Failures become alerts; no action rejects.
  */
+/** Unsent text in the message box, and the conversation it is for (null: a new chat). */
+export interface Draft {
+  conversationId: string | null;
+  text: string;
+}
+
 export interface ChatActions {
   /** Sends a message at the end of the branch shown (a new conversation if none is open) and streams a reply. */
   send(text: string): Promise<void>;
   stop(): void;
+  /** What the message box holds now: kept as the open conversation's draft, across reloads and closed tabs. */
+  updateDraft(text: string): void;
   /**
    * Regenerate for the last message shown: a new reply to the last user message, next to the old one, which stays
    * as an alternative ("2 / 2"). When the last message is the user's (its reply was never saved), answers it.

@@ -22,9 +22,10 @@ import { leafAfterChoosing, visiblePath } from '../storage/branches.js';
 import { estimateUsage, requestPersistentStorage, type StorageUsage } from '../storage/health.js';
 import { applySettingsChanges, settingsChanges } from '../storage/settings.js';
 import type { StreamingWriter, TimerHandle } from '../storage/streaming-writer.js';
+import { localDraftStore, type DraftStore } from '../storage/drafts.js';
 import { localUnsavedReplyStore, type UnsavedReplyStore } from '../storage/unsaved-reply.js';
 import type { ChatRepository, DeletedConversation, StorageChange } from '../storage/types.js';
-import type { AppAlert, AppState, ChatActions, EngineStatus, SearchState, StateSource } from './app-state.js';
+import type { AppAlert, AppState, ChatActions, Draft, EngineStatus, SearchState, StateSource } from './app-state.js';
 import { ChangeBatch } from './change-batch.js';
 import {
   mergeConversation,
@@ -94,6 +95,8 @@ export interface ChatControllerDeps {
   clearTimer?: (handle: TimerHandle) => void;
   /** Where `flushPending` leaves a synchronous copy of the streaming reply. Default: localStorage. */
   unsavedReplies?: UnsavedReplyStore;
+  /** Where unsent text is kept, per conversation. Default: localStorage. */
+  drafts?: DraftStore;
   now?: () => number;
   newId?: () => string;
 }
@@ -120,6 +123,8 @@ interface ReplyRequest {
 interface PendingUndo {
   deleted: DeletedConversation;
   wasOpen: boolean;
+  /** Its unsent text, which the deletion removed too. */
+  draft: string;
   expiresAt: number;
   timer: TimerHandle;
 }
@@ -131,6 +136,9 @@ const EMPTY_SEARCH: SearchState = { query: '', results: [], pending: false };
  * rest are read once those are on screen. Each message shown costs its markdown and layout: fewer open sooner.
  */
 export const NEWEST_FIRST = 30;
+
+/** Unsent text is written at most this often while typing (and at once when the page is hidden or closed). */
+export const DRAFT_SAVE_MS = 500;
 
 function nextPaint(): Promise<void> {
   return new Promise((resolve) => {
@@ -162,6 +170,12 @@ export class ChatController implements ChatActions, StateSource {
   readonly #setTimer: (callback: () => void, delayMs: number) => TimerHandle;
   readonly #clearTimer: (handle: TimerHandle) => void;
   readonly #unsavedReplies: UnsavedReplyStore;
+  readonly #drafts: DraftStore;
+  /** The conversation whose draft `#draftText` is (null: a new chat), and whether it changed since it was saved. */
+  #draftFor: string | null = null;
+  #draftText: string;
+  #draftChanged = false;
+  #draftTimer: TimerHandle | null = null;
   readonly #now: () => number;
   readonly #newId: () => string;
   /** Every message of the open conversation, all branches, and the branch shown; the store holds its view. */
@@ -197,6 +211,8 @@ export class ChatController implements ChatActions, StateSource {
     this.#setTimer = deps.setTimer ?? ((callback, delayMs) => setTimeout(callback, delayMs));
     this.#clearTimer = deps.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
     this.#unsavedReplies = deps.unsavedReplies ?? localUnsavedReplyStore();
+    this.#drafts = deps.drafts ?? localDraftStore();
+    this.#draftText = this.#drafts.load(null);
     this.#now = deps.now ?? Date.now;
     this.#newId = deps.newId ?? (() => crypto.randomUUID());
     this.#store = new Store({
@@ -205,6 +221,7 @@ export class ChatController implements ChatActions, StateSource {
       messages: [],
       alternatives: {},
       earlierMessagesLoading: false,
+      draft: { conversationId: null, text: this.#draftText },
       focusedMessageId: null,
       settings: DEFAULT_SETTINGS,
       streamingMessageId: null,
@@ -263,6 +280,7 @@ export class ChatController implements ChatActions, StateSource {
   async send(text: string): Promise<void> {
     const content = text.trim();
     if (content === '') return;
+    this.#discardDraft();
     await this.#reply(async () => {
       const conversation = await this.#ensureConversation(content);
       const parentId = this.getState().messages.at(-1)?.id ?? null;
@@ -416,8 +434,9 @@ export class ChatController implements ChatActions, StateSource {
     await this.#guard(async () => {
       const deleted = await this.#write(() => this.#repository.deleteConversation(id));
       const wasOpen = this.#open?.id === id;
+      const draft = this.#dropDraft(id);
       this.#forgetConversation(id);
-      if (deleted) this.#offerUndo(deleted, wasOpen);
+      if (deleted) this.#offerUndo(deleted, wasOpen, draft);
       this.#refreshSearch();
     });
   }
@@ -433,9 +452,10 @@ export class ChatController implements ChatActions, StateSource {
     } catch (error) {
       // Nothing was written; the conversation exists only here now, so the offer stays while it lasts.
       this.showAlert(errorMessage(error));
-      this.#offerUndo(undo.deleted, undo.wasOpen, undo.expiresAt);
+      this.#offerUndo(undo.deleted, undo.wasOpen, undo.draft, undo.expiresAt);
       return;
     }
+    this.#drafts.save(conversation.id, undo.draft);
     this.#showConversationRecord(conversation);
     if (undo.wasOpen && this.#open === null) await this.openConversation(conversation.id);
     this.#refreshSearch();
@@ -568,6 +588,7 @@ export class ChatController implements ChatActions, StateSource {
 
   /** Writes the streaming reply now: called when the page is being hidden or closed. */
   async flushPending(): Promise<void> {
+    this.#saveDraft();
     const stream = this.#stream;
     if (!stream) return;
     // The page may be closing: IndexedDB might not commit in time, so leave the text shown a synchronous copy too.
@@ -614,9 +635,11 @@ export class ChatController implements ChatActions, StateSource {
   #setOpen(open: OpenConversation | null, extra: Partial<AppState> = {}): void {
     this.#open = open;
     const view = viewOf(open);
+    const draft = this.#switchDraft(open?.id ?? null);
     this.#store.update((state) => ({
       ...state,
       ...extra,
+      ...(draft ? { draft } : {}),
       activeConversationId: open?.id ?? null,
       messages: view.messages,
       alternatives: view.alternatives,
@@ -699,18 +722,19 @@ export class ChatController implements ChatActions, StateSource {
     });
   }
 
-  /** A conversation that no longer exists: out of the list, and closed if it was open. */
+  /** A conversation that no longer exists: out of the list, and closed if it was open (its draft goes too). */
   #forgetConversation(id: string): void {
+    this.#dropDraft(id);
     this.#store.update((state) => ({ ...state, conversations: removeConversation(state.conversations, id) }));
     if (this.#open?.id === id) this.#setOpen(null, { focusedMessageId: null });
   }
 
-  #offerUndo(deleted: DeletedConversation, wasOpen: boolean, expiresAt = this.#now() + UNDO_MS): void {
+  #offerUndo(deleted: DeletedConversation, wasOpen: boolean, draft: string, expiresAt = this.#now() + UNDO_MS): void {
     this.dismissUndo();
     const timer = this.#setTimer(() => {
       if (this.#undo?.timer === timer) this.dismissUndo();
     }, expiresAt - this.#now());
-    this.#undo = { deleted, wasOpen, expiresAt, timer };
+    this.#undo = { deleted, wasOpen, draft, expiresAt, timer };
     this.#store.update((state) => ({
       ...state,
       undo: {
@@ -725,6 +749,55 @@ export class ChatController implements ChatActions, StateSource {
   #refreshSearch(): void {
     const { query } = this.getState().search;
     if (query.trim() !== '') void this.search(query);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Drafts
+
+  updateDraft(text: string): void {
+    this.#draftText = text;
+    this.#draftChanged = true;
+    // A few writes a second at most, whatever the typing speed or the length pasted; `flushPending` writes the rest.
+    this.#draftTimer ??= this.#setTimer(() => {
+      this.#draftTimer = null;
+      this.#saveDraft();
+    }, DRAFT_SAVE_MS);
+  }
+
+  #saveDraft(): void {
+    if (this.#draftTimer !== null) this.#clearTimer(this.#draftTimer);
+    this.#draftTimer = null;
+    // Unchanged here, it is left alone: another tab may have typed a newer one for the same conversation.
+    if (!this.#draftChanged) return;
+    this.#draftChanged = false;
+    this.#drafts.save(this.#draftFor, this.#draftText);
+  }
+
+  /** Sent: the box is empty, and so is the draft. */
+  #discardDraft(): void {
+    this.#draftText = '';
+    this.#draftChanged = true;
+    this.#saveDraft();
+  }
+
+  /** Another conversation is shown: the draft typed so far is kept, and that conversation's draft is given. */
+  #switchDraft(conversationId: string | null): Draft | null {
+    if (conversationId === this.#draftFor) return null;
+    this.#saveDraft();
+    this.#draftFor = conversationId;
+    this.#draftText = this.#drafts.load(conversationId);
+    return { conversationId, text: this.#draftText };
+  }
+
+  /** The conversation is deleted: so is its draft, whose text is returned (for Undo). */
+  #dropDraft(id: string): string {
+    const text = id === this.#draftFor ? this.#draftText : this.#drafts.load(id);
+    if (id === this.#draftFor) {
+      this.#draftText = '';
+      this.#draftChanged = false;
+    }
+    this.#drafts.save(id, '');
+    return text;
   }
 
   // ---------------------------------------------------------------------------------------------------------------

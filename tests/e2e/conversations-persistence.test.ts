@@ -48,6 +48,27 @@ describe('a page closed mid-stream', () => {
   });
 });
 
+describe('a message typed and not sent', () => {
+  it('is back in the box after the page is closed, in its conversation, and not in another', async () => {
+    const { page, context } = harness.session();
+    server.configure({ tokens: ['Lisbon', ' first.'] });
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
+    await sendMessage(page, 'Where should I go in May?');
+    await replyFinished(page, 1);
+    await messageBox(page).fill('And what about the trams in');
+
+    await page.close({ runBeforeUnload: true });
+    const reopened = await context.newPage();
+    await reopened.goto(harness.appUrl);
+    await expect.poll(() => messageBox(reopened).inputValue()).toBe('And what about the trams in');
+
+    await reopened.getByRole('button', { name: named('New chat') }).click();
+    await expect.poll(() => messageBox(reopened).inputValue()).toBe('');
+    await reopened.getByRole('button', { name: named('Where should I go in May?') }).click();
+    await expect.poll(() => messageBox(reopened).inputValue()).toBe('And what about the trams in');
+  });
+});
+
 describe('branches', () => {
   it('an edit makes a new branch, "2 / 2", the first still reachable, and both survive a reload', async () => {
     const { page } = harness.session();

@@ -55,6 +55,7 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     messages: [],
     alternatives: {},
     earlierMessagesLoading: false,
+    draft: { conversationId: null, text: '' },
     focusedMessageId: null,
     settings: HOSTED_SETTINGS,
     streamingMessageId: null,

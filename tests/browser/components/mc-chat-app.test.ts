@@ -48,6 +48,7 @@ function fakeActions() {
     updateSettings: vi.fn<ChatActions['updateSettings']>().mockResolvedValue(),
     dismissAlert: vi.fn<ChatActions['dismissAlert']>(),
     dismissNotice: vi.fn<ChatActions['dismissNotice']>(),
+    updateDraft: vi.fn<ChatActions['updateDraft']>(),
   } satisfies ChatActions;
 }
 

@@ -15,6 +15,22 @@ async function composer(streaming = false) {
 }
 
 describe('mc-composer', () => {
+  it('shows the unsent text of the conversation opened, and reports every change to what it holds', async () => {
+    const { element, box } = await composer();
+    const drafts = vi.fn<(text: string) => void>();
+    element.addEventListener('mc-draft', (event) => drafts(event.detail.text));
+    element.draft = { conversationId: 'c1', text: 'Half a question' };
+    await expect.element(box).toHaveValue('Half a question');
+
+    await userEvent.click(box);
+    await userEvent.keyboard('{End}?');
+    expect(drafts).toHaveBeenLastCalledWith('Half a question?');
+    // Another conversation, with nothing unsent: the box empties, even though nothing was sent.
+    element.draft = { conversationId: 'c2', text: '' };
+    await expect.element(box).toHaveValue('');
+    await expect.element(page.getByRole('button', { name: 'Send' })).toBeDisabled();
+  });
+
   it('sends the text on Enter, clears the box and keeps focus in it', async () => {
     const { sent, box } = await composer();
     await userEvent.click(box);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { EngineError } from '../../../src/engines/types.js';
 import { MemoryRepository } from '../fakes/memory-repository.js';
+import { MapStorage } from '../fakes/map-storage.js';
 import { ScriptedEngine } from '../fakes/scripted-engine.js';
 import type { StreamingWriter } from '../../../src/storage/streaming-writer.js';
 import { localUnsavedReplyStore } from '../../../src/storage/unsaved-reply.js';
@@ -197,24 +198,10 @@ describe('ChatController', () => {
   });
 });
 
-/** A Storage over a Map, as localStorage behaves within one browser. */
-class MapStorage {
-  readonly #items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.#items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.#items.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.#items.delete(key);
-  }
-}
-
 describe('a tab closed mid-reply', () => {
   test('the text shown is restored from the synchronous copy when IndexedDB never got the last write', async () => {
     const repository = new MemoryRepository();
-    const unsavedReplies = localUnsavedReplyStore(new MapStorage() as unknown as Storage);
+    const unsavedReplies = localUnsavedReplyStore(new MapStorage().asStorage());
     // A closing page: the writer's IndexedDB write never completes.
     const closingPage = (): StreamingWriter => ({
       update: () => undefined,
@@ -242,7 +229,7 @@ describe('a tab closed mid-reply', () => {
 
   test('an older copy never overwrites newer text already in IndexedDB', async () => {
     const repository = new MemoryRepository();
-    const unsavedReplies = localUnsavedReplyStore(new MapStorage() as unknown as Storage);
+    const unsavedReplies = localUnsavedReplyStore(new MapStorage().asStorage());
     const first = setup([{ delta: 'Complete answer' }], { repository, unsavedReplies });
     await first.controller.start();
     await first.controller.send('question');

@@ -7,6 +7,8 @@ import type { MessageRecord, Settings } from '../../../src/state/types.js';
 import type { StorageUsage } from '../../../src/storage/health.js';
 import type { StreamingWriter } from '../../../src/storage/streaming-writer.js';
 import type { ChatRepository } from '../../../src/storage/types.js';
+import { localDraftStore, type DraftStore } from '../../../src/storage/drafts.js';
+import { MapStorage } from '../fakes/map-storage.js';
 import { MemoryRepository } from '../fakes/memory-repository.js';
 import { ScriptedEngine, type Step } from '../fakes/scripted-engine.js';
 
@@ -47,6 +49,8 @@ export interface SetupOptions<R extends ChatRepository> {
   estimateUsage?: () => Promise<StorageUsage>;
   requestPersistentStorage?: () => Promise<boolean>;
   unsavedReplies?: UnsavedReplyStore;
+  /** Shared by the controllers of one test that stand for a page and the same page reloaded. */
+  drafts?: DraftStore;
   /** When a long conversation, shown on its newest messages, goes on to read the rest. Default: at once. */
   afterPaint?: () => Promise<void>;
   /** Replaces the writer that saves every state on flush (e.g. one that a closing page never lets finish). */
@@ -94,6 +98,7 @@ export function setup<R extends ChatRepository = MemoryRepository>(
     engines: resolver,
     createStreamingWriter: options.createStreamingWriter ?? savingWriter,
     ...(options.unsavedReplies ? { unsavedReplies: options.unsavedReplies } : {}),
+    drafts: options.drafts ?? localDraftStore(new MapStorage().asStorage()),
     saveFile: (name, blob) => saved.push({ name, blob }),
     requestPersistentStorage: options.requestPersistentStorage ?? (async () => false),
     estimateUsage: options.estimateUsage ?? (() => Promise.reject(new Error('not measured in this test'))),
