@@ -151,7 +151,8 @@ export async function measureScale({ browser, appUrl, log = (message) => process
         'ms',
         100,
         {
-          note: 'input → highlighted results shown',
+          note: `input → highlighted results shown; median of ${RUNS}`,
+          detail: { runs: searchTimes[ACCENT_QUERY] },
         },
       ),
       row('scale-heap', 'JS heap with the long conversation open (after GC)', usedSize / MB, 'MB', null, {

@@ -10,6 +10,17 @@ function browser() {
   return { storage, repository: new MemoryRepository(), drafts: localDraftStore(storage.asStorage()) };
 }
 
+/** A conversation "About Lisbon", open, with "And the trams?" typed and not sent. */
+async function draftInAConversation() {
+  const shared = browser();
+  const { controller } = setup(numberedAnswers(), shared);
+  await controller.start();
+  await controller.send('About Lisbon');
+  const lisbon = controller.getState().activeConversationId!;
+  controller.updateDraft('And the trams?');
+  return { shared, controller, lisbon };
+}
+
 describe('unsent text', () => {
   test('is back in the box after a reload, in the conversation it was typed in', async () => {
     const shared = browser();
@@ -39,12 +50,7 @@ describe('unsent text', () => {
   });
 
   test('stays with its conversation when another one opens, and comes back with it', async () => {
-    const shared = browser();
-    const { controller } = setup(numberedAnswers(), shared);
-    await controller.start();
-    await controller.send('About Lisbon');
-    const lisbon = controller.getState().activeConversationId!;
-    controller.updateDraft('And the trams?');
+    const { controller, lisbon } = await draftInAConversation();
     await controller.newConversation();
     expect(controller.getState().draft).toEqual({ conversationId: null, text: '' });
     controller.updateDraft('Something new');
@@ -67,12 +73,7 @@ describe('unsent text', () => {
   });
 
   test('goes with its conversation when it is deleted, and comes back with Undo', async () => {
-    const shared = browser();
-    const { controller } = setup(numberedAnswers(), shared);
-    await controller.start();
-    await controller.send('About Lisbon');
-    const lisbon = controller.getState().activeConversationId!;
-    controller.updateDraft('And the trams?');
+    const { shared, controller, lisbon } = await draftInAConversation();
 
     await controller.deleteConversation(lisbon);
     expect(shared.storage.keys()).toEqual([]);
