@@ -19,12 +19,13 @@ import { isBrokenModelLibrary, toEngineError } from './errors.js';
 import { formatBytes, formatDuration } from './format.js';
 import { acquireGpu, takeOverGpu, type GpuLockResult, type HeldGpu } from './gpu-lock.js';
 import { probeGpu, type GpuReport } from './gpu-probe.js';
-import { LocalEngine, type LoadOptions } from './local-engine.js';
+import { DeferredLocalEngine } from './deferred-local-engine.js';
+import type { LoadOptions } from './local-engine.js';
 import { deleteModel, deleteModelLibrary, isModelCached, listCachedModels, type CachedModel } from './model-cache.js';
 import type { LoadProgress } from './progress.js';
 import { checkQuota, requestPersistence, type QuotaCheck } from './storage-quota.js';
 
-/** What the service needs of {@link LocalEngine}; a test passes a fake. */
+/** What the service needs of the local engine (`LocalEngine`, loaded on first use); a test passes a fake. */
 export interface LocalEngineLike extends ChatEngine {
   readonly isLoaded: boolean;
   load(modelId: string, options?: LoadOptions): Promise<void>;
@@ -199,7 +200,7 @@ export class LocalModelService implements LocalEngineAccess {
       deleteModel: (modelId) => deleteModel(modelId),
       deleteModelLibrary: (modelId) => deleteModelLibrary(modelId),
       ...deps,
-      engine: deps.engine ?? new LocalEngine(),
+      engine: deps.engine ?? new DeferredLocalEngine(),
     };
     this.#engine = this.#deps.engine;
   }
