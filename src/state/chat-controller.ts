@@ -10,14 +10,6 @@
  * queue: the reply being streamed always keeps its in-memory copy.
  */
 import { EngineError, isAbortError, type ChatEngine, type ChatTurn, type Usage } from '../engines/types.js';
-import {
-  backupFileName,
-  exportAll,
-  exportConversationMarkdown,
-  importBackupFile,
-  importSummaryMessage,
-  markdownFileName,
-} from '../storage/backup.js';
 import { leafAfterChoosing, visiblePath } from '../storage/branches.js';
 import { estimateUsage, requestPersistentStorage, type StorageUsage } from '../storage/health.js';
 import { applySettingsChanges, settingsChanges } from '../storage/settings.js';
@@ -136,6 +128,9 @@ const EMPTY_SEARCH: SearchState = { query: '', results: [], pending: false };
  * rest are read once those are on screen. Each message shown costs its markdown and layout: fewer open sooner.
  */
 export const NEWEST_FIRST = 30;
+
+export const BACKUP_CODE_UNAVAILABLE =
+  'Export and import could not be loaded, so nothing was exported or imported. Check your connection, then try again.';
 
 /** Unsent text is written at most this often while typing (and at once when the page is hidden or closed). */
 export const DRAFT_SAVE_MS = 500;
@@ -486,17 +481,31 @@ export class ChatController implements ChatActions, StateSource {
     }
   }
 
+  /** The export and import code, loaded on first use; null (with an alert) when it cannot be. */
+  async #loadBackupCode(): Promise<typeof import('../storage/backup.js') | null> {
+    try {
+      return await import('../storage/backup.js');
+    } catch {
+      this.showAlert(BACKUP_CODE_UNAVAILABLE);
+      return null;
+    }
+  }
+
   async exportAll(): Promise<void> {
+    const backup = await this.#loadBackupCode();
+    if (!backup) return;
     await this.#guard(async () => {
       // The streaming reply as far as it got; if that save fails, the export still holds everything saved before.
       await this.#stream?.writer.flush().catch(() => undefined);
       const date = new Date(this.#now());
-      const text = await exportAll(this.#repository, date);
-      this.#saveFile(backupFileName(date), new Blob([text], { type: 'application/json' }));
+      const text = await backup.exportAll(this.#repository, date);
+      this.#saveFile(backup.backupFileName(date), new Blob([text], { type: 'application/json' }));
     });
   }
 
   async exportConversation(id: string): Promise<void> {
+    const backup = await this.#loadBackupCode();
+    if (!backup) return;
     await this.#guard(async () => {
       const conversation =
         this.getState().conversations.find((existing) => existing.id === id) ??
@@ -509,18 +518,20 @@ export class ChatController implements ChatActions, StateSource {
               markInterrupted(await this.#repository.listMessages(id), this.#now()),
               conversation.activeLeafId,
             ).map((entry) => entry.message);
-      const markdown = exportConversationMarkdown(conversation, path, new Date(this.#now()));
-      this.#saveFile(markdownFileName(conversation.title), new Blob([markdown], { type: 'text/markdown' }));
+      const markdown = backup.exportConversationMarkdown(conversation, path, new Date(this.#now()));
+      this.#saveFile(backup.markdownFileName(conversation.title), new Blob([markdown], { type: 'text/markdown' }));
     });
   }
 
   async importBackup(file: Blob): Promise<void> {
-    const outcome = await importBackupFile(this.#repository, file);
+    const backup = await this.#loadBackupCode();
+    if (!backup) return;
+    const outcome = await backup.importBackupFile(this.#repository, file);
     if (!outcome.ok) {
       this.showAlert(outcome.message);
       return;
     }
-    this.#showNotice(importSummaryMessage(outcome.summary));
+    this.#showNotice(backup.importSummaryMessage(outcome.summary));
     await this.#guard(() =>
       this.#exclusive(async () => {
         const stored = await this.#repository.listConversations();

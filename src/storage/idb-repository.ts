@@ -1,6 +1,7 @@
 import type { IDBPTransaction, StoreNames } from 'idb';
 import type { ConversationRecord, MessageRecord, Settings, SettingsChanges } from '../state/types.js';
-import { conversationsToCompare, planImport, type BackupData, type ImportSummary } from './backup.js';
+import type { BackupData } from './backup.js';
+import { conversationsToCompare, planImport, type ImportSummary } from './import-plan.js';
 import { STORAGE_MESSAGES, StorageError, toStorageError } from './errors.js';
 import { forEachConversation, IdbSearch, messagesOf } from './idb-search.js';
 import { DB_VERSION, openDatabaseAtVersion } from './migrations.js';

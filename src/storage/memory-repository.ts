@@ -5,7 +5,8 @@ import {
   type Settings,
   type SettingsChanges,
 } from '../state/types.js';
-import { conversationsToCompare, planImport, type BackupData, type ImportSummary } from './backup.js';
+import type { BackupData } from './backup.js';
+import { conversationsToCompare, planImport, type ImportSummary } from './import-plan.js';
 import {
   conversationToStore,
   planMessageDeletion,

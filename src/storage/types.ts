@@ -1,9 +1,11 @@
 import type { ConversationRecord, MessageRecord, Settings, SettingsChanges } from '../state/types.js';
-import type { BackupData, ImportSummary } from './backup.js';
+import type { BackupData } from './backup.js';
+import type { ImportSummary } from './import-plan.js';
 import type { DeletedConversation } from './records.js';
 import type { SearchOptions, SearchResult } from './search-index.js';
 
-export type { BackupData, ImportSummary } from './backup.js';
+export type { BackupData } from './backup.js';
+export type { ImportSummary } from './import-plan.js';
 export type { DeletedConversation } from './records.js';
 export type { SearchMatch, SearchOptions, SearchResult } from './search-index.js';
 

@@ -12,13 +12,11 @@ import {
   importSummaryMessage,
   MAX_BACKUP_BYTES,
   UNREADABLE_FILE_MESSAGE,
-  conversationsToCompare,
   markdownFileName,
   parseBackup,
-  planImport,
   type BackupData,
-  type StoredState,
 } from '../../../src/storage/backup.js';
+import { conversationsToCompare, planImport, type StoredState } from '../../../src/storage/import-plan.js';
 import { STORAGE_MESSAGES, StorageError } from '../../../src/storage/errors.js';
 import type { StoredMessage } from '../../../src/storage/schema.js';
 
