@@ -1,11 +1,9 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import '../components/mc-alert-list.js';
-import '../components/mc-backup-panel.js';
 import '../components/mc-composer.js';
 import '../components/mc-conversation-list.js';
 import '../components/mc-help-dialog.js';
-import '../components/mc-settings-dialog.js';
 import '../components/mc-transcript.js';
 import '../components/mc-undo-bar.js';
 import '../components/mc-welcome.js';
@@ -18,6 +16,7 @@ import type { McConversationList } from '../components/mc-conversation-list.js';
 import type { McHelpDialog } from '../components/mc-help-dialog.js';
 import type { McSettingsDialog } from '../components/mc-settings-dialog.js';
 import type { AppNotice, AppState, ChatActions, StateSource } from '../state/app-state.js';
+import { whenIdle } from '../state/idle.js';
 import type { RetryNotice } from '../engines/types.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { applyTheme, type ThemePreference } from '../styles/theme.js';
@@ -43,6 +42,16 @@ const keyboardIcon = svg`<svg
   aria-hidden="true"
   focusable="false"
 ><rect x="2" y="5" width="20" height="14" rx="2" /><path d="M6 9h.01M10 9h.01M14 9h.01M18 9h.01M6 13h.01M18 13h.01M10 13h4M8 16h8" /></svg>`;
+
+const SETTINGS_UNAVAILABLE = 'Settings could not be loaded. Check your connection, then reload the page.';
+
+/**
+ * Settings (and the backup panel inside it) is not part of the first screen: its code loads when the page is idle,
+ * or at the latest when Settings is first opened.
+ */
+function loadSettingsCode(): Promise<unknown> {
+  return Promise.all([import('../components/mc-settings-dialog.js'), import('../components/mc-backup-panel.js')]);
+}
 
 function describeCount(count: number): string {
   return count === 1 ? '1 conversation' : `${count.toLocaleString('en')} conversations`;
@@ -365,6 +374,7 @@ export class McChatApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    whenIdle(() => void loadSettingsCode().catch(() => undefined));
     this.#subscribe();
     this.#narrow.addEventListener('change', this.#onNarrowChange);
     window.addEventListener('keydown', this.#onShortcut);
@@ -460,8 +470,17 @@ export class McChatApp extends LitElement {
     if (restoreFocus) opener.focus();
   }
 
-  #openSettings(options: Parameters<McSettingsDialog['show']>[0] = {}): void {
+  async #openSettings(options: Parameters<McSettingsDialog['show']>[0] = {}): Promise<void> {
+    try {
+      await loadSettingsCode();
+    } catch {
+      this.actions?.showAlert(SETTINGS_UNAVAILABLE);
+      return;
+    }
     this.backupReport = null;
+    // Defined just now, the dialog renders its <dialog> in its first update.
+    await this.settingsDialog.updateComplete;
+    if (!this.isConnected) return;
     void this.settingsDialog.show(options);
     emit(this, 'mc-settings-open', undefined);
     void this.actions?.refreshStorageUsage();
@@ -532,7 +551,7 @@ export class McChatApp extends LitElement {
     void this.actions?.updateSettings({ engine });
     // Settings shows the next step: the model download for this device, the token for the Hugging Face API.
     await this.updateComplete;
-    this.#openSettings({ focus: engine === 'hosted' ? 'hfToken' : undefined, returnFocusTo: this.composer });
+    await this.#openSettings({ focus: engine === 'hosted' ? 'hfToken' : undefined, returnFocusTo: this.composer });
   }
 
   #onThemeChange(event: HTMLElementEventMap['mc-theme-change']): void {
@@ -737,7 +756,7 @@ export class McChatApp extends LitElement {
               class="icon-button ghost"
               aria-label="Settings"
               title="Settings"
-              @click=${() => this.#openSettings()}
+              @click=${() => void this.#openSettings()}
             >
               ${settingsIcon}
             </button>

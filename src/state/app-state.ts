@@ -209,6 +209,8 @@ export interface ChatActions {
   refreshStorageUsage(): Promise<void>;
   /** Saves the settings named that differ from those shown; another tab's change to other settings stays. */
   updateSettings(patch: SettingsChanges): Promise<void>;
+  /** Shows a message in the alert list (role=alert): something failed and the user should know what to do. */
+  showAlert(message: string): void;
   dismissAlert(id: number): void;
   /** Clears `notice` if it is still this one. */
   dismissNotice(id: number): void;

@@ -19,6 +19,7 @@ import { localUnsavedReplyStore, type UnsavedReplyStore } from '../storage/unsav
 import type { ChatRepository, DeletedConversation, StorageChange } from '../storage/types.js';
 import type { AppAlert, AppState, ChatActions, Draft, EngineStatus, SearchState, StateSource } from './app-state.js';
 import { ChangeBatch } from './change-batch.js';
+import { whenIdle } from './idle.js';
 import {
   mergeConversation,
   mergeMessages,
@@ -130,7 +131,7 @@ const EMPTY_SEARCH: SearchState = { query: '', results: [], pending: false };
 export const NEWEST_FIRST = 30;
 
 export const BACKUP_CODE_UNAVAILABLE =
-  'Export and import could not be loaded, so nothing was exported or imported. Check your connection, then try again.';
+  'Export and import could not be loaded, so nothing was exported or imported. Check your connection, then reload the page.';
 
 /** Unsent text is written at most this often while typing (and at once when the page is hidden or closed). */
 export const DRAFT_SAVE_MS = 500;
@@ -145,11 +146,6 @@ function nextPaint(): Promise<void> {
       setTimeout(resolve, 0);
     });
   });
-}
-
-function idleCallback(callback: () => void): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => callback(), { timeout: 10_000 });
-  else setTimeout(callback, 2_000);
 }
 
 export class ChatController implements ChatActions, StateSource {
@@ -201,7 +197,7 @@ export class ChatController implements ChatActions, StateSource {
     this.#saveFile = deps.saveFile ?? downloadFile;
     this.#requestPersistentStorage = deps.requestPersistentStorage ?? (() => requestPersistentStorage());
     this.#estimateUsage = deps.estimateUsage ?? (() => estimateUsage(deps.repository));
-    this.#whenIdle = deps.whenIdle ?? idleCallback;
+    this.#whenIdle = deps.whenIdle ?? whenIdle;
     this.#afterPaint = deps.afterPaint ?? nextPaint;
     this.#setTimer = deps.setTimer ?? ((callback, delayMs) => setTimeout(callback, delayMs));
     this.#clearTimer = deps.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));

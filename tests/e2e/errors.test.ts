@@ -68,3 +68,16 @@ describe('hosted errors', () => {
     expect(router).toHaveLength(0);
   });
 });
+
+describe('code that cannot load', () => {
+  it('Settings, its chunk unreachable (offline before it was cached), is an alert that says what to do', async () => {
+    const { page } = harness.session();
+    await page.route('**/assets/mc-settings-dialog-*.js', (route) => route.abort('internetdisconnected'));
+    await openApp(page, harness.appUrl);
+
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+
+    await alerts(page).filter({ hasText: 'Settings could not be loaded' }).first().waitFor();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+  });
+});

@@ -3,54 +3,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../../src/app/mc-chat-app.js';
 import type { McChatApp } from '../../../src/app/mc-chat-app.js';
-import type { AppState, ChatActions, StateSource } from '../../../src/state/app-state.js';
+import type { AppState } from '../../../src/state/app-state.js';
 import { DEFAULT_SETTINGS } from '../../../src/state/types.js';
 import { applySettingsChanges } from '../../../src/storage/settings.js';
+import { FakeSource, fakeActions, mountApp } from './app-harness.js';
 import { appState, assistantMessage, conversation, focusedElement, mount, userMessage } from './fixtures.js';
-
-class FakeSource implements StateSource {
-  readonly listeners = new Set<(state: AppState) => void>();
-  constructor(public state: AppState) {}
-  getState(): AppState {
-    return this.state;
-  }
-  subscribe(listener: (state: AppState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  set(patch: Partial<AppState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const listener of this.listeners) listener(this.state);
-  }
-}
-
-function fakeActions() {
-  return {
-    send: vi.fn<ChatActions['send']>().mockResolvedValue(),
-    stop: vi.fn<ChatActions['stop']>(),
-    retry: vi.fn<ChatActions['retry']>().mockResolvedValue(),
-    regenerate: vi.fn<ChatActions['regenerate']>().mockResolvedValue(),
-    editMessage: vi.fn<ChatActions['editMessage']>().mockResolvedValue(),
-    showAlternative: vi.fn<ChatActions['showAlternative']>().mockResolvedValue(),
-    continueReply: vi.fn<ChatActions['continueReply']>().mockResolvedValue(),
-    clear: vi.fn<ChatActions['clear']>().mockResolvedValue(),
-    newConversation: vi.fn<ChatActions['newConversation']>().mockResolvedValue(),
-    openConversation: vi.fn<ChatActions['openConversation']>().mockResolvedValue(),
-    renameConversation: vi.fn<ChatActions['renameConversation']>().mockResolvedValue(),
-    deleteConversation: vi.fn<ChatActions['deleteConversation']>().mockResolvedValue(),
-    undoDelete: vi.fn<ChatActions['undoDelete']>().mockResolvedValue(),
-    dismissUndo: vi.fn<ChatActions['dismissUndo']>(),
-    search: vi.fn<ChatActions['search']>().mockResolvedValue(),
-    exportAll: vi.fn<ChatActions['exportAll']>().mockResolvedValue(),
-    exportConversation: vi.fn<ChatActions['exportConversation']>().mockResolvedValue(),
-    importBackup: vi.fn<ChatActions['importBackup']>().mockResolvedValue(),
-    refreshStorageUsage: vi.fn<ChatActions['refreshStorageUsage']>().mockResolvedValue(),
-    updateSettings: vi.fn<ChatActions['updateSettings']>().mockResolvedValue(),
-    dismissAlert: vi.fn<ChatActions['dismissAlert']>(),
-    dismissNotice: vi.fn<ChatActions['dismissNotice']>(),
-    updateDraft: vi.fn<ChatActions['updateDraft']>(),
-  } satisfies ChatActions;
-}
 
 const WITH_CONVERSATION = appState({
   conversations: [conversation('c2', 'Trip to Lisbon', 2), conversation('c1', 'WebGPU questions', 1)],
@@ -64,14 +21,8 @@ const WITH_CONVERSATION = appState({
   ],
 });
 
-async function app(state: AppState = WITH_CONVERSATION) {
-  const source = new FakeSource(state);
-  const actions = fakeActions();
-  const element = document.createElement('mc-chat-app');
-  element.source = source;
-  element.actions = actions;
-  await mount(element);
-  return { element, source, actions };
+function app(state: AppState = WITH_CONVERSATION) {
+  return mountApp(state);
 }
 
 async function expectNoAxeViolations(element: McChatApp): Promise<void> {
@@ -656,6 +607,7 @@ describe('mc-chat-app: branches, search, undo, backup', () => {
     const { actions, source } = await app();
     await userEvent.click(page.getByRole('button', { name: 'Settings' }));
     const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await expect.element(dialog).toBeVisible();
     expect(actions.refreshStorageUsage).toHaveBeenCalledOnce();
 
     await userEvent.click(dialog.getByRole('button', { name: 'Export', exact: true }));
