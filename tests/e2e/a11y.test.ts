@@ -249,8 +249,10 @@ describe('accessibility', () => {
       await openAppOnEndpoint(page, harness.appUrl, stream.url);
       // Without the preference, the dialog does fade in: the check below can see motion when there is some.
       await page.getByRole('button', { name: named('Settings') }).click();
+      await settingsDialog(page).waitFor();
       expect(await movingElements(page)).not.toEqual([]);
       await page.keyboard.press('Escape');
+      await settingsDialog(page).waitFor({ state: 'hidden' });
 
       await page.emulateMedia({ reducedMotion: 'reduce' });
       await page.getByRole('button', { name: named('Settings') }).click();
