@@ -585,7 +585,7 @@ export class McChatApp extends LitElement {
     await this.updateComplete;
     await this.conversationList.updateComplete;
     // "Undo" went away with the offer: focus goes to what it brought back.
-    if (id !== undefined && focusIsLost()) this.conversationList.focusConversation(id);
+    if (id !== undefined && focusIsLost()) await this.conversationList.focusConversation(id);
   }
 
   #onRegenerate(event: HTMLElementEventMap['mc-regenerate']): void {

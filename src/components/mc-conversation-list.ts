@@ -16,8 +16,8 @@ import { pencilIcon, plusIcon, searchIcon, trashIcon } from './icons.js';
 export const SEARCH_INTERVAL_MS = 150;
 
 /**
- * A long list is put on the page in steps, so its first screenful shows without waiting for a thousand entries: this
- * many at first, then this many more per task until all are there.
+ * A long list shows this many conversations at first, and this many more each time the reader scrolls near its end
+ * (or presses "Show more conversations"): a thousand conversations cost the page no more than a hundred.
  */
 export const LIST_STEP = 100;
 
@@ -104,16 +104,22 @@ export class McConversationList extends LitElement {
         display: block;
         padding: var(--mc-space-2) var(--mc-space-3) 0;
       }
-      ul {
+      .entries {
         flex: 1;
         min-height: 0;
+        overflow-y: auto;
+      }
+      ul {
         margin: 0;
         padding: 0;
-        overflow-y: auto;
         list-style: none;
       }
-      /* A thousand conversations stay in the list (Tab, find in page and screen readers reach every one), but the
-         browser lays out and paints only those near the view; the others keep the size they last had. */
+      .more {
+        display: flex;
+        width: calc(100% - 2 * var(--mc-space-1));
+        margin: var(--mc-space-1);
+      }
+      /* The browser lays out and paints only the entries near the view; the others keep the size they last had. */
       li {
         display: flex;
         align-items: center;
@@ -225,11 +231,14 @@ export class McConversationList extends LitElement {
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   /** The text changed while `#searchTimer` ran: search it when it runs out. */
   #searchQueued = false;
-  #stepTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Brings more conversations as "Show more conversations" scrolls into view, as a click would. */
+  #moreObserver: IntersectionObserver | null = null;
+  /** After a click on "Show more conversations", focus goes to the first of those it brought. */
+  #focusShownFrom: number | null = null;
 
   @state() private query = '';
   @state() private editingId: string | null = null;
-  /** How many conversations the list has put on the page so far (see LIST_STEP). */
+  /** How many conversations (or conversations found) the list shows (see LIST_STEP). */
   @state() private shownCount = LIST_STEP;
 
   /** Newest first; shown in the order given. */
@@ -241,19 +250,18 @@ export class McConversationList extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.#stepTimer);
-    this.#stepTimer = undefined;
+    this.#moreObserver?.disconnect();
+    this.#moreObserver = null;
     clearTimeout(this.#searchTimer);
     this.#searchTimer = undefined;
     this.#searchQueued = false;
   }
 
   protected override updated(changed: PropertyValues): void {
-    if (this.shownCount < this.conversations.length && this.#stepTimer === undefined) {
-      this.#stepTimer = setTimeout(() => {
-        this.#stepTimer = undefined;
-        this.shownCount += LIST_STEP;
-      });
+    this.#watchShowMore();
+    if (this.#focusShownFrom !== null) {
+      this.renderRoot.querySelectorAll<HTMLButtonElement>('button.open')[this.#focusShownFrom]?.focus();
+      this.#focusShownFrom = null;
     }
     if (changed.has('editingId')) {
       if (this.editingId !== null) {
@@ -277,7 +285,28 @@ export class McConversationList extends LitElement {
     }
   }
 
+  #watchShowMore(): void {
+    const scroller = this.renderRoot.querySelector<HTMLElement>('.entries');
+    if (!scroller) return;
+    // Observed within the list's own scroller, so "near its end" means near the end of what the list shows.
+    this.#moreObserver ??= new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) this.shownCount += LIST_STEP;
+      },
+      { root: scroller, rootMargin: '0px 0px 200px 0px' },
+    );
+    this.#moreObserver.disconnect();
+    const more = this.renderRoot.querySelector('.more');
+    if (more) this.#moreObserver.observe(more);
+  }
+
+  #showMore(): void {
+    this.#focusShownFrom = this.shownCount;
+    this.shownCount += LIST_STEP;
+  }
+
   #onSearchInput(event: Event): void {
+    this.shownCount = LIST_STEP;
     this.query = (event.target as HTMLInputElement).value;
     if (this.query.trim() === '') {
       // Emptied: the whole list comes back at once, and a search still to come would only bring results back.
@@ -358,8 +387,16 @@ export class McConversationList extends LitElement {
     search?.select();
   }
 
-  /** Puts focus on the conversation's entry in the list (e.g. one just brought back by Undo); false if not shown. */
-  focusConversation(id: string): boolean {
+  /**
+   * Puts focus on the conversation's entry in the list (e.g. one just brought back by Undo), showing more of the list
+   * if it is further down; false if it is not in the list.
+   */
+  async focusConversation(id: string): Promise<boolean> {
+    const index = this.conversations.findIndex((conversation) => conversation.id === id);
+    if (index >= this.shownCount && this.query.trim() === '') {
+      this.shownCount = Math.ceil((index + 1) / LIST_STEP) * LIST_STEP;
+      await this.updateComplete;
+    }
     const entry = this.renderRoot.querySelector<HTMLButtonElement>(`button.open[id="title-${CSS.escape(id)}"]`);
     entry?.focus();
     return entry !== null;
@@ -449,20 +486,29 @@ export class McConversationList extends LitElement {
 
   #renderList(rows: readonly Row[], searching: boolean) {
     if (rows.length === 0) return searching ? nothing : html`<p class="empty">No conversations yet.</p>`;
+    const shown = rows.length > this.shownCount ? rows.slice(0, this.shownCount) : rows;
+    const more = rows.length - shown.length;
     return html`<ul aria-label=${searching ? 'Search results' : nothing}>
-      ${repeat(
-        rows,
-        ([conversation]) => conversation.id,
-        (row) => this.#renderConversation(row),
-      )}
-    </ul>`;
+        ${repeat(
+          shown,
+          ([conversation]) => conversation.id,
+          (row) => this.#renderConversation(row),
+        )}
+      </ul>
+      ${
+        more > 0
+          ? html`<button class="button ghost more" @click=${this.#showMore}>
+              Show more conversations (${more.toLocaleString('en')} more)
+            </button>`
+          : nothing
+      }`;
   }
 
   override render() {
     const searching = this.query.trim() !== '';
     const rows = searching
       ? this.#searchRows()
-      : this.conversations.slice(0, this.shownCount).map((conversation): Row => [conversation, undefined]);
+      : this.conversations.map((conversation): Row => [conversation, undefined]);
     return html`<nav aria-label="Conversations">
       <button class="button new-chat" @click=${() => emit(this, 'mc-new-conversation', undefined)}>
         ${plusIcon} New chat
@@ -483,7 +529,7 @@ export class McConversationList extends LitElement {
         </div>
         <p class="summary" aria-live="polite">${searching ? html`<span>${this.#summary(rows)}</span>` : nothing}</p>
       </div>
-      ${this.#renderList(rows, searching)}
+      <div class="entries">${this.#renderList(rows, searching)}</div>
     </nav>`;
   }
 }

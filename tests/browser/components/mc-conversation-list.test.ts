@@ -57,14 +57,31 @@ describe('mc-conversation-list', () => {
       .not.toHaveAttribute('aria-current');
   });
 
-  it('puts a long list on the page in steps: the first screenful at once, then the rest', async () => {
+  it('shows a long list a hundred at a time: more as the reader scrolls near its end, or on request', async () => {
     const element = document.createElement('mc-conversation-list');
+    element.style.height = '600px';
     element.conversations = Array.from({ length: 1_001 }, (_, i) => conversation(`c${i}`, `Conversation ${i + 1}`, -i));
     await mount(element);
     expect(titlesShown()).toHaveLength(LIST_STEP);
     expect(titlesShown()[0]).toBe('Conversation 1');
-    await expect.poll(() => titlesShown().length).toBe(1_001);
+    const more = page.getByRole('button', { name: /^Show more conversations/ });
+    await expect.element(more).toHaveAccessibleName('Show more conversations (901 more)');
+
+    const scroller = element.shadowRoot!.querySelector<HTMLElement>('.entries')!;
+    scroller.scrollTop = scroller.scrollHeight;
+    await expect.poll(() => titlesShown().length).toBe(2 * LIST_STEP);
+
+    // From the keyboard: the button brings the next ones and puts focus on the first of them. (Focused where it is: a
+    // focus that scrolls it into view brings more by itself.)
+    (more.element() as HTMLButtonElement).focus({ preventScroll: true });
+    await userEvent.keyboard('{Enter}');
+    await expect.poll(() => titlesShown().length).toBe(3 * LIST_STEP);
+    expect((focusedElement() as HTMLButtonElement).textContent?.trim()).toBe('Conversation 201');
+
+    // One far down (brought back by Undo, say) is shown and focused.
+    expect(await element.focusConversation('c1000')).toBe(true);
     expect(titlesShown().at(-1)).toBe('Conversation 1001');
+    await expect.element(more).not.toBeInTheDocument();
   });
 
   it('asks for a new chat and for the conversation chosen', async () => {
@@ -243,9 +260,9 @@ describe('mc-conversation-list', () => {
 
   it('can put focus on a conversation, e.g. one brought back by Undo', async () => {
     const { element, nav } = await list();
-    expect(element.focusConversation('c1')).toBe(true);
+    expect(await element.focusConversation('c1')).toBe(true);
     expect(focusedElement()).toBe(nav.getByRole('button', { name: 'RESUME draft', exact: true }).element());
-    expect(element.focusConversation('gone')).toBe(false);
+    expect(await element.focusConversation('gone')).toBe(false);
   });
 
   it('after a delete, moves focus to the conversation that took its place, or to New chat', async () => {
