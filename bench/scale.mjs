@@ -38,6 +38,7 @@ const RUNS = 5;
  * @property {number | null} budget
  * @property {boolean | null} ok value ≤ budget; null when there is no budget or nothing was measured
  * @property {string} [note]
+ * @property {string} [display] the value as shown in the table
  * @property {unknown} [detail]
  */
 
@@ -146,8 +147,10 @@ export async function measureScale({ browser, appUrl, log = (message) => process
           detail: { runs: searchTimes[ACCENT_QUERY] },
         },
       ),
-      row('scale-heap', 'JS heap with the long conversation open (after GC)', usedSize / MB, 'MB', null, {
-        detail: { elementsInDocument: domNodes },
+      row('scale-heap', 'JS heap with the long conversation open (after GC)', usedSize / MB, 'MB', null),
+      row('scale-elements', 'Elements in the document with the long conversation open', domNodes, 'elements', null, {
+        note: 'shadow roots included',
+        display: domNodes.toLocaleString('en'),
       }),
     ];
   } finally {
