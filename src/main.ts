@@ -63,6 +63,8 @@ async function boot(): Promise<void> {
   });
   app.source = controller;
   app.actions = controller;
+  // The app renders from its state now: the loading placeholder in index.html is done.
+  app.replaceChildren();
 
   const connectivity = createConnectivity();
   app.online = connectivity.online;

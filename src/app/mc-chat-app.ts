@@ -682,7 +682,8 @@ export class McChatApp extends LitElement {
 
   override render() {
     const state = this.appState;
-    if (state === null) return nothing;
+    // Until there is a state to show, the page's own placeholder (its children in index.html) shows.
+    if (state === null) return html`<slot></slot>`;
     const active = state.conversations.find((conversation) => conversation.id === state.activeConversationId);
     const { engineStatus } = state;
     const narrowDrawer = this.drawerOpen && this.#narrow.matches;

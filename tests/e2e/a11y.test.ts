@@ -10,6 +10,7 @@ import {
   alerts,
   assistantMessages,
   fillSettings,
+  messageBox,
   named,
   openApp,
   reloadApp,
@@ -274,5 +275,25 @@ describe('accessibility', () => {
     } finally {
       await stream.close();
     }
+  });
+});
+
+describe('a slow network', () => {
+  it('shows the app name and "Loading…" before the app has run, and nothing of it once the app is there', async () => {
+    const { page } = harness.session();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The app's entry chunk arrives late, as on a slow connection.
+    await page.route('**/assets/index-*.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(harness.appUrl, { waitUntil: 'commit' });
+    await page.getByText('Loading…', { exact: true }).waitFor();
+    expect(await page.getByText('Private Mistral Chat', { exact: true }).isVisible()).toBe(true);
+
+    release();
+    await messageBox(page).waitFor();
+    expect(await page.getByText('Loading…', { exact: true }).count()).toBe(0);
   });
 });
