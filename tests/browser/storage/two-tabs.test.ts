@@ -107,6 +107,15 @@ async function storedMessages(database: ChatRepository): Promise<MessageRecord[]
   return messages.flat();
 }
 
+/** A conversation started in tab `a` with `text`, then opened in tab `b` once `b` lists it: its id. */
+async function openInBoth(a: Tab, b: Tab, text: string): Promise<string> {
+  await a.controller.send(text);
+  const id = a.controller.getState().activeConversationId!;
+  await vi.waitFor(() => expect(titleIn(b, id)).toBe(text), PROMPTLY);
+  await b.controller.openConversation(id);
+  return id;
+}
+
 /**
  * Both tabs agree with the database: the same conversations and titles listed, no reply streaming or unfinished,
  * and the open conversation showing exactly the branch stored as shown, every message complete.
@@ -166,10 +175,7 @@ describe('two tabs on one database', () => {
     const { a, b, database } = await twoTabs({ a: () => engine });
     engine.say('Hello!');
     engine.end();
-    await a.controller.send('Hi');
-    const id = a.controller.getState().activeConversationId!;
-    await vi.waitFor(() => expect(titleIn(b, id)).toBe('Hi'), PROMPTLY);
-    await b.controller.openConversation(id);
+    await openInBoth(a, b, 'Hi');
     expect(shown(b)).toEqual(['Hi', 'Hello!']);
 
     const sending = a.controller.send('Tell me a story');
@@ -200,10 +206,7 @@ describe('two tabs on one database', () => {
     const { a, b, database } = await twoTabs({ a: () => engine });
     engine.say('Lyon is in France.');
     engine.end();
-    await a.controller.send('Where is Lyon?');
-    const id = a.controller.getState().activeConversationId!;
-    await vi.waitFor(() => expect(titleIn(b, id)).toBe('Where is Lyon?'), PROMPTLY);
-    await b.controller.openConversation(id);
+    const id = await openInBoth(a, b, 'Where is Lyon?');
 
     // The rename lands while the reply streams, between two of its saves.
     const sending = a.controller.send('What should we eat there?');
@@ -279,10 +282,7 @@ describe('two tabs on one database', () => {
   it('stops a reply streaming into a conversation another tab deletes, keeps none of it, and Undo there brings back all of it', async () => {
     const engine = new ControlledEngine();
     const { a, b, database } = await twoTabs({ b: () => engine });
-    await a.controller.send('Shared');
-    const id = a.controller.getState().activeConversationId!;
-    await vi.waitFor(() => expect(titleIn(b, id)).toBe('Shared'), PROMPTLY);
-    await b.controller.openConversation(id);
+    const id = await openInBoth(a, b, 'Shared');
     const sending = b.controller.send('A question from the second tab');
     engine.say('The first words');
     await vi.waitFor(() => expect(shown(a).at(-1)).toBe('The first words'), PROMPTLY);
@@ -344,10 +344,7 @@ describe('two tabs on one database', () => {
 
   it('keeps both turns when both tabs send into the same conversation at once, as two branches', async () => {
     const { a, b, database } = await twoTabs();
-    await a.controller.send('Common start');
-    const id = a.controller.getState().activeConversationId!;
-    await vi.waitFor(() => expect(titleIn(b, id)).toBe('Common start'), PROMPTLY);
-    await b.controller.openConversation(id);
+    const id = await openInBoth(a, b, 'Common start');
     expect(shown(b)).toEqual(['Common start', 'A answer 1']);
 
     await Promise.all([a.controller.send('From the first tab'), b.controller.send('From the second tab')]);

@@ -362,20 +362,23 @@ describe('a long conversation', () => {
   }
 
   /** Holds the read of the earlier messages until `paint()`, as the browser holds it until the newest are shown. */
-  function heldPaint() {
+  /**
+   * A stored conversation of `count` messages, opening: its newest messages are shown, and the read of the earlier
+   * ones waits for `paint()`, as the browser holds it until the newest are on screen.
+   */
+  async function openingLongConversation(count: number) {
+    const repository = new MemoryRepository();
+    const id = longConversation(repository, count);
     let paint = () => {};
     const afterPaint = () => new Promise<void>((resolve) => (paint = resolve));
-    return { afterPaint, paint: () => paint() };
+    const context = setup(numberedAnswers(), { repository, afterPaint });
+    const opened = context.controller.openConversation(id);
+    await until(() => context.controller.getState().earlierMessagesLoading);
+    return { ...context, opened, paint: () => paint() };
   }
 
   test('opens on its newest messages, then shows every one without moving them', async () => {
-    const repository = new MemoryRepository();
-    const id = longConversation(repository, 1_000);
-    const { afterPaint, paint } = heldPaint();
-    const { controller } = setup(numberedAnswers(), { repository, afterPaint });
-
-    const opened = controller.openConversation(id);
-    await until(() => controller.getState().earlierMessagesLoading);
+    const { controller, opened, paint } = await openingLongConversation(1_000);
     const first = shown(controller);
     expect(first.length).toBeGreaterThanOrEqual(20);
     expect(first.length).toBeLessThan(100);
@@ -390,13 +393,7 @@ describe('a long conversation', () => {
   });
 
   test('asked for a new reply while the earlier messages are read, the engine gets the whole conversation', async () => {
-    const repository = new MemoryRepository();
-    const id = longConversation(repository, 200);
-    const { afterPaint, paint } = heldPaint();
-    const { controller, lastRequest } = setup(numberedAnswers(), { repository, afterPaint });
-
-    const opened = controller.openConversation(id);
-    await until(() => controller.getState().earlierMessagesLoading);
+    const { controller, lastRequest, opened, paint } = await openingLongConversation(200);
     const regenerated = controller.regenerate('m199');
     paint();
     await Promise.all([opened, regenerated]);
@@ -412,13 +409,7 @@ describe('a long conversation', () => {
   });
 
   test('closed before its earlier messages are read, it stays closed', async () => {
-    const repository = new MemoryRepository();
-    const id = longConversation(repository, 200);
-    const { afterPaint, paint } = heldPaint();
-    const { controller } = setup(numberedAnswers(), { repository, afterPaint });
-
-    const opened = controller.openConversation(id);
-    await until(() => controller.getState().earlierMessagesLoading);
+    const { controller, opened, paint } = await openingLongConversation(200);
     await controller.newConversation();
     paint();
     await opened;
