@@ -502,6 +502,8 @@ export class ChatController implements ChatActions, StateSource {
   async exportConversation(id: string): Promise<void> {
     const backup = await this.#loadBackupCode();
     if (!backup) return;
+    // A conversation still reading its earlier messages finishes first: the file holds all of its branch.
+    if (this.#open?.id === id && this.#open.partial) await this.#exclusive(async () => undefined);
     await this.#guard(async () => {
       const conversation =
         this.getState().conversations.find((existing) => existing.id === id) ??

@@ -408,6 +408,19 @@ describe('a long conversation', () => {
     ]);
   });
 
+  test('exported as Markdown while its earlier messages are read, the file holds all of it', async () => {
+    const { controller, saved, opened, paint } = await openingLongConversation(200);
+    // The export code loaded already, so nothing but the read of the earlier messages could hold the export back.
+    await import('../../../src/storage/backup.js');
+    const exported = controller.exportConversation('long');
+    for (let task = 0; task < 10; task++) await new Promise((resolve) => setTimeout(resolve, 0));
+    paint();
+    await Promise.all([opened, exported]);
+    const markdown = await saved[0]!.blob.text();
+    expect(markdown).toContain('question 0');
+    expect(markdown).toContain('answer 199');
+  });
+
   test('closed before its earlier messages are read, it stays closed', async () => {
     const { controller, opened, paint } = await openingLongConversation(200);
     await controller.newConversation();
