@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import '../components/mc-alert-list.js';
 import '../components/mc-composer.js';
@@ -7,7 +7,7 @@ import '../components/mc-help-dialog.js';
 import '../components/mc-transcript.js';
 import '../components/mc-undo-bar.js';
 import '../components/mc-welcome.js';
-import { eraserIcon, menuIcon, settingsIcon, sparkIcon } from '../components/icons.js';
+import { eraserIcon, keyboardIcon, menuIcon, settingsIcon, sparkIcon } from '../components/icons.js';
 import { emit } from '../components/events.js';
 import { deepActiveElement, focusIsLost } from '../components/focus.js';
 import type { BackupReport, McBackupPanel } from '../components/mc-backup-panel.js';
@@ -31,17 +31,6 @@ const BACKGROUND_RENDER_MS = 250;
 const TOAST_MS = 2500;
 /** A notice (an import's summary) says more than "Copied": it stays longer. */
 const NOTICE_MS = 6000;
-
-const keyboardIcon = svg`<svg
-  viewBox="0 0 24 24"
-  fill="none"
-  stroke="currentColor"
-  stroke-width="2"
-  stroke-linecap="round"
-  stroke-linejoin="round"
-  aria-hidden="true"
-  focusable="false"
-><rect x="2" y="5" width="20" height="14" rx="2" /><path d="M6 9h.01M10 9h.01M14 9h.01M18 9h.01M6 13h.01M18 13h.01M10 13h4M8 16h8" /></svg>`;
 
 const SETTINGS_UNAVAILABLE = 'Settings could not be loaded. Check your connection, then reload the page.';
 

@@ -21,6 +21,11 @@ export const pencilIcon = icon(svg`<path d="M4 20h4L19 9a2.8 2.8 0 0 0-4-4L4 16v
 export const trashIcon = icon(
   svg`<path d="M4 7h16M10 11v6M14 11v6M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4h6v3" />`,
 );
+export const keyboardIcon = icon(
+  svg`<rect x="2" y="5" width="20" height="14" rx="2" /><path d="M6 9h.01M10 9h.01M14 9h.01M18 9h.01M6 13h.01M18 13h.01M10 13h4M8 16h8" />`,
+);
+export const previousIcon = icon(svg`<path d="m15 18-6-6 6-6" />`);
+export const nextIcon = icon(svg`<path d="m9 18 6-6-6-6" />`);
 export const menuIcon = icon(svg`<path d="M4 6h16M4 12h16M4 18h16" />`);
 export const settingsIcon = icon(
   svg`<path d="M4 6h9M17 6h3M4 12h3M11 12h9M4 18h11M19 18h1" /><circle cx="15" cy="6" r="2" /><circle cx="9" cy="12" r="2" /><circle cx="17" cy="18" r="2" />`,

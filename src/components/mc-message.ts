@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Usage } from '../engines/types.js';
 import type { Alternatives } from '../state/app-state.js';
@@ -6,22 +6,9 @@ import type { MessageRecord } from '../state/types.js';
 import { buttons, fields, focusRing, rowActions, visuallyHidden } from '../styles/shared.js';
 import { emit } from './events.js';
 import { focusIsLost } from './focus.js';
-import { alertIcon, copyIcon, pencilIcon, regenerateIcon, sparkIcon } from './icons.js';
+import { alertIcon, copyIcon, nextIcon, pencilIcon, previousIcon, regenerateIcon, sparkIcon } from './icons.js';
 
 const ENGINE_NAMES = { local: 'This device', hosted: 'Hugging Face API' } as const;
-
-const chevron = (path: string) => svg`<svg
-  viewBox="0 0 24 24"
-  fill="none"
-  stroke="currentColor"
-  stroke-width="2"
-  stroke-linecap="round"
-  stroke-linejoin="round"
-  aria-hidden="true"
-  focusable="false"
-><path d=${path} /></svg>`;
-const previousIcon = chevron('m15 18-6-6 6-6');
-const nextIcon = chevron('m9 18 6-6-6-6');
 
 function describeUsage(usage: Usage): string {
   const parts = [`${usage.completionTokens} tokens`];
