@@ -502,8 +502,7 @@ export class ChatController implements ChatActions, StateSource {
   async exportConversation(id: string): Promise<void> {
     const backup = await this.#loadBackupCode();
     if (!backup) return;
-    // A conversation still reading its earlier messages finishes first: the file holds all of its branch.
-    if (this.#open?.id === id && this.#open.partial) await this.#exclusive(async () => undefined);
+    await this.#untilOpenIsWhole();
     await this.#guard(async () => {
       const conversation =
         this.getState().conversations.find((existing) => existing.id === id) ??
@@ -967,15 +966,22 @@ export class ChatController implements ChatActions, StateSource {
     this.#replying = true;
     try {
       await this.#guard(async () => {
-        // A conversation still reading its earlier messages finishes first (that read is one queued step): the
-        // engine sees the whole branch, and an edit or a regenerate finds every alternative.
-        if (this.#open?.partial) await this.#exclusive(async () => undefined);
+        await this.#untilOpenIsWhole();
         const request = await prepare();
         if (request) await this.#generate(request);
       });
     } finally {
       this.#replying = false;
     }
+  }
+
+  /**
+   * Waits until the open conversation holds all of its messages: a long one opens on its newest, and the read of
+   * the rest is one queued step. What needs the whole branch waits here: the engine's history, an edit or a
+   * regenerate that must find every alternative, a Markdown export.
+   */
+  async #untilOpenIsWhole(): Promise<void> {
+    if (this.#open?.partial) await this.#exclusive(async () => undefined);
   }
 
   /** A new reply to `userMessage`, the engine seeing the branch down to it. */
