@@ -1,6 +1,6 @@
 import { deleteDB, type IDBPDatabase } from 'idb';
 import { afterEach, vi } from 'vitest';
-import type { ConversationRecord, MessageRecord } from '../../../src/state/types.js';
+import type { ConversationRecord } from '../../../src/state/types.js';
 import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import { openDatabaseAtVersion } from '../../../src/storage/migrations.js';
 import type { ChatRepository } from '../../../src/storage/types.js';
@@ -60,20 +60,4 @@ export function conversation(id: string, updatedAt: number, title = `Conversatio
   return { id, title, createdAt: updatedAt, updatedAt };
 }
 
-export function message(
-  id: string,
-  conversationId: string,
-  createdAt: number,
-  changes: Partial<MessageRecord> = {},
-): MessageRecord {
-  return {
-    id,
-    conversationId,
-    role: 'user',
-    content: `Message ${id}`,
-    createdAt,
-    updatedAt: createdAt,
-    status: 'complete',
-    ...changes,
-  };
-}
+export { message } from '../../fixtures/records.js';

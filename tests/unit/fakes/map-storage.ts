@@ -17,3 +17,14 @@ export class MapStorage {
     return this as unknown as Storage;
   }
 }
+
+/** A Storage the browser refuses: reading throws as in a blocked context, writing as on a full disk. */
+export const refusingStorage = {
+  getItem: (): string | null => {
+    throw new DOMException('The operation is insecure.', 'SecurityError');
+  },
+  setItem: (): void => {
+    throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+  },
+  removeItem: (): void => undefined,
+} as unknown as Storage;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { localDraftStore } from '../../../src/storage/drafts.js';
-import { MapStorage } from '../fakes/map-storage.js';
+import { MapStorage, refusingStorage } from '../fakes/map-storage.js';
 import { MemoryRepository } from '../fakes/memory-repository.js';
 import { numberedAnswers, setup } from './controller-setup.js';
 
@@ -97,16 +97,7 @@ describe('localDraftStore', () => {
   });
 
   test('gives no draft, and throws nothing, where storage is full or refused', () => {
-    const refusing = {
-      getItem: () => {
-        throw new DOMException('The operation is insecure.', 'SecurityError');
-      },
-      setItem: () => {
-        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      },
-      removeItem: () => undefined,
-    } as unknown as Storage;
-    const drafts = localDraftStore(refusing);
+    const drafts = localDraftStore(refusingStorage);
     expect(() => drafts.save('c1', 'text')).not.toThrow();
     expect(drafts.load('c1')).toBe('');
   });

@@ -1,29 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationRecord, MessageRecord } from '../../../src/state/types.js';
+import type { ConversationRecord } from '../../../src/state/types.js';
 import { createBackup, parseBackup } from '../../../src/storage/backup.js';
 import { leafAfterChoosing, visiblePath } from '../../../src/storage/branches.js';
 import { MemoryRepository } from '../../../src/storage/memory-repository.js';
+import { message } from '../../fixtures/records.js';
 
 function conversation(id: string, updatedAt = 1): ConversationRecord {
   return { id, title: `Conversation ${id}`, createdAt: 1, updatedAt };
-}
-
-function message(
-  id: string,
-  conversationId: string,
-  createdAt: number,
-  changes: Partial<MessageRecord> = {},
-): MessageRecord {
-  return {
-    id,
-    conversationId,
-    role: 'user',
-    content: `Message ${id}`,
-    createdAt,
-    updatedAt: createdAt,
-    status: 'complete',
-    ...changes,
-  };
 }
 
 async function shown(repository: MemoryRepository, conversationId: string): Promise<string[]> {
