@@ -128,13 +128,13 @@ const EMPTY_SEARCH: SearchState = { query: '', results: [], pending: false };
  * A conversation with more messages than this opens on its newest ones first (more than fill a tall screen); the
  * rest are read once those are on screen. Each message shown costs its markdown and layout: fewer open sooner.
  */
-export const NEWEST_FIRST = 30;
+const NEWEST_FIRST = 30;
 
 export const BACKUP_CODE_UNAVAILABLE =
   'Export and import could not be loaded, so nothing was exported or imported. Check your connection, then reload the page.';
 
 /** Unsent text is written at most this often while typing (and at once when the page is hidden or closed). */
-export const DRAFT_SAVE_MS = 500;
+const DRAFT_SAVE_MS = 500;
 
 function nextPaint(): Promise<void> {
   return new Promise((resolve) => {
