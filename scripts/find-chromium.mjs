@@ -34,6 +34,9 @@ export const CHROMIUM_FLAGS = [
   '--no-first-run',
   '--disable-quic',
   '--enable-unsafe-webgpu',
+  // The tests assert what the software adapter offers (no shader-f16, its limits). Pinning it keeps them true on a
+  // machine with a real GPU too, where Chromium would otherwise pick the hardware adapter.
+  '--use-webgpu-adapter=swiftshader',
 ];
 
 export const MISSING_CHROMIUM_MESSAGE =
