@@ -1,5 +1,5 @@
 // Drives the app the way a user or a screen reader does: only through the roles and accessible names of
-// /work/shared/ui-contract.md (role locators pierce open shadow roots). Names match whole and ignore case.
+// docs/ui-contract.md (role locators pierce open shadow roots). Names match whole and ignore case.
 import type { Locator, Page } from 'playwright-core';
 
 /** An accessible name, whole and case-insensitive. */
