@@ -14,6 +14,10 @@ const LARGEST_PRECACHED_FILE_BYTES = 12 * 1024 * 1024;
 const LIGHT_BACKGROUND = '#ffffff';
 
 export default defineConfig({
+  // Relative URLs everywhere (scripts, styles, icons, manifest, worker chunks, service worker), so one dist/ works at
+  // a site root and in any folder under it (a GitHub Pages project site is served at /<repo>/). The app is one page:
+  // it never needs a server to rewrite other paths to index.html, which relative URLs would resolve wrongly.
+  base: './',
   build: {
     target: 'es2022',
     sourcemap: true,
@@ -64,10 +68,15 @@ export default defineConfig({
         // The first worker takes over the open tab at once, so chunks loaded later in this visit come from the
         // cache too; updates still wait for the user's "Reload" (no skipWaiting).
         clientsClaim: true,
-        // Same-origin navigations only: a worker never sees another origin's navigations, and no runtime caching
-        // is configured, so requests to Hugging Face, model hosts and user endpoints go straight to the network.
-        // Model weights live in WebLLM's own Cache Storage, never in the worker's precache.
-        navigateFallback: 'index.html',
+        // Precache URLs are relative to sw.js, so they follow the folder the app is served from. The one page is
+        // answered from the precache whatever its query string (a shared link, an install source), which is what
+        // lets it open offline. There is no navigation fallback: the app has no other paths, and index.html served
+        // for one would resolve its relative URLs against the wrong folder. The worker sees only same-origin
+        // requests and has no runtime caching, so Hugging Face, model hosts and user endpoints go straight to the
+        // network; model weights live in WebLLM's own Cache Storage, never in the precache.
+        ignoreURLParametersMatching: [/.*/],
+        // vite-plugin-pwa would otherwise default this to index.html.
+        navigateFallback: null,
         cleanupOutdatedCaches: true,
       },
     }),

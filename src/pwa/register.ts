@@ -41,6 +41,8 @@ export const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
  */
 export function registerServiceWorker(callbacks: ServiceWorkerCallbacks): void {
   if (import.meta.env.DEV || !('serviceWorker' in navigator)) return;
+  // The build's base is relative ('./'), resolved against this page, which is always the app's own folder: the
+  // worker and its scope follow the app wherever it is served.
   const base = import.meta.env.BASE_URL;
   void afterLoad()
     .then(() => import('workbox-window'))

@@ -2,65 +2,21 @@
 // and loading its lazy chunks with the network off after one visit, the "Offline" indicator, and a new version that
 // waits for the user's "Reload". Unlike the other e2e files, these sessions let the service worker run.
 import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
-import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Page, type Request } from 'playwright-core';
+import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { CHROMIUM_FLAGS, chromiumExecutable } from '../support/chromium.js';
+import { launchPersistentProfile } from '../support/browser.js';
+import { APP_DIR, builtAssets, recordFailedAppRequests, serviceWorkerInControl } from '../support/pwa.js';
 import { useAppSessions } from '../support/e2e.js';
 import { startStaticServer } from '../support/static-server.js';
 import { messageBox, named, openApp } from '../support/ui.js';
 
-// The directory the global setup serves (see global-setup.ts): read to know every chunk the build emitted.
-const APP_DIR = resolve(process.env['E2E_APP_DIR'] ?? fileURLToPath(new URL('../../dist/', import.meta.url)));
 const appUrl = inject('appUrl');
 
-/** Resolves once the app's service worker has installed (precached everything) and controls the page. */
-async function serviceWorkerInControl(page: Page): Promise<void> {
-  try {
-    await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated');
-  } catch (error) {
-    throw new Error(
-      'The service worker never took control of the page: is registerServiceWorker() called from src/main.ts?',
-      { cause: error },
-    );
-  }
-}
-
-/** Same-origin requests that fail from now on: with the network off, each one is a file missing from the cache. */
-function recordFailedAppRequests(page: Page): string[] {
-  const appOrigin = new URL(appUrl).origin;
-  const failed: string[] = [];
-  page.context().on('requestfailed', (request: Request) => {
-    if (new URL(request.url()).origin === appOrigin) {
-      failed.push(`${request.url()} (${request.failure()?.errorText ?? 'failed'})`);
-    }
-  });
-  return failed;
-}
-
-/** Every file a visit may load after the first paint: the lazy chunks of both engines, markdown, workers. */
-function builtAssets(): string[] {
-  return readdirSync(resolve(APP_DIR, 'assets'))
-    .filter((name) => /\.(?:js|css|wasm)$/.test(name))
-    .map((name) => `assets/${name}`);
-}
-
 describe('installable app', () => {
-  // Chromium never offers to install from an incognito profile, and every `browser.newContext()` is one: this
-  // verdict needs a real (throwaway) profile, with the same "only local hosts resolve" guard as the other sessions.
   it('Chromium finds the app installable once its service worker controls the page', async () => {
-    const profile = await mkdtemp(join(tmpdir(), 'mc-pwa-profile-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumExecutable(),
-      args: [...CHROMIUM_FLAGS, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'],
-      headless: true,
-    });
+    const { context, page, close } = await launchPersistentProfile();
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      page.setDefaultTimeout(20_000);
       await openApp(page, appUrl);
       await serviceWorkerInControl(page);
 
@@ -71,8 +27,7 @@ describe('installable app', () => {
       expect(manifest.errors).toEqual([]);
       expect(installabilityErrors).toEqual([]);
     } finally {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
+      await close();
     }
   });
 });
@@ -86,7 +41,7 @@ describe('offline, and only for this origin', () => {
     await serviceWorkerInControl(page);
 
     await context.setOffline(true);
-    const failed = recordFailedAppRequests(page);
+    const failed = recordFailedAppRequests(page, appUrl);
     const response = await page.reload();
 
     expect(response?.fromServiceWorker(), 'the page came from the service worker').toBe(true);
@@ -95,13 +50,13 @@ describe('offline, and only for this origin', () => {
     expect(failed).toEqual([]);
   });
 
-  it('an app route opened offline gets the app, not an error page', async () => {
+  it('the app opened offline with a query string (a shared link, an install source) gets the app', async () => {
     const { page, context } = harness.session();
     await openApp(page, appUrl);
     await serviceWorkerInControl(page);
 
     await context.setOffline(true);
-    const response = await page.goto(new URL('conversation/some-id', appUrl).href);
+    const response = await page.goto(new URL('?source=homescreen&ref=shared', appUrl).href);
 
     expect(response?.fromServiceWorker()).toBe(true);
     await messageBox(page).waitFor();
@@ -115,7 +70,7 @@ describe('offline, and only for this origin', () => {
     expect(assets.length).toBeGreaterThan(1);
 
     await context.setOffline(true);
-    const failed = recordFailedAppRequests(page);
+    const failed = recordFailedAppRequests(page, appUrl);
     const statuses = await page.evaluate(
       (paths) =>
         Promise.all(

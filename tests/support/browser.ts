@@ -4,6 +4,9 @@
 // nothing unexpected left the page. The guard is a resolver rule, not a catch-all route, because while any route is
 // installed Playwright answers every CORS preflight itself (permissively): tests against the local server would
 // never see a real preflight, and a server without CORS would look fine.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Request, type Route } from 'playwright-core';
 import { CHROMIUM_FLAGS, chromiumExecutable } from './chromium.js';
 import { sseBody } from './sse.js';
@@ -28,6 +31,36 @@ export function launchBrowser({ webgpu = true }: LaunchOptions = {}): Promise<Br
     args: [...flags, ONLY_LOCAL_HOSTS],
     headless: true,
   });
+}
+
+export interface PersistentProfile {
+  context: BrowserContext;
+  page: Page;
+  /** Closes the browser and deletes the profile. */
+  close(): Promise<void>;
+}
+
+/**
+ * Chromium on a real, throwaway profile, with the same "only local hosts resolve" guard. Chromium never offers to
+ * install from an incognito profile, and every `browser.newContext()` is one: installability needs this.
+ */
+export async function launchPersistentProfile(): Promise<PersistentProfile> {
+  const profile = await mkdtemp(join(tmpdir(), 'mc-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumExecutable(),
+    args: [...CHROMIUM_FLAGS, ONLY_LOCAL_HOSTS],
+    headless: true,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface AppSession {

@@ -1,7 +1,9 @@
-// Serves a built app (dist/) on 127.0.0.1 the way a static host would: right MIME types (a wrong one breaks
-// `WebAssembly.instantiateStreaming` and module workers), no caching (every run sees the fresh build), and an SPA
-// fallback so a reload on any app path gets index.html. A missing asset is a 404, never index.html, so a broken
-// chunk reference fails loudly instead of parsing HTML as JavaScript.
+// Serves a built app (dist/) on 127.0.0.1 the way a plain static host does (GitHub Pages, a folder on a web server):
+// right MIME types (a wrong one breaks `WebAssembly.instantiateStreaming` and module workers), no caching (every run
+// sees the fresh build), a directory's index.html for the directory, and a 404 for anything else: no rewrite to
+// index.html, which the app does not need (it has one page) and which would hide a broken chunk reference. With
+// `basePath`, the app lives under that path, as a project site does (`/<repo>/`), and every request outside it is a
+// 404 that is recorded, so a test can assert the app never reached above its own folder.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -27,21 +29,35 @@ const MIME_TYPES: Readonly<Record<string, string>> = {
 };
 
 export interface StaticServer {
-  /** e.g. `http://127.0.0.1:41234/` */
+  /** The app's address, e.g. `http://127.0.0.1:41234/` or, with a base path, `http://127.0.0.1:41234/chat/` */
   readonly url: string;
+  /** Paths requested outside the base path, in order (always empty without one). */
+  readonly outsideBase: readonly string[];
   close(): Promise<void>;
 }
 
-export async function startStaticServer(root: string): Promise<StaticServer> {
+export interface StaticServerOptions {
+  /** Where the app is served, starting and ending with `/`; `/` (the default) is the site root. */
+  basePath?: string;
+}
+
+export async function startStaticServer(
+  root: string,
+  { basePath = '/' }: StaticServerOptions = {},
+): Promise<StaticServer> {
+  if (!basePath.startsWith('/') || !basePath.endsWith('/')) throw new Error(`basePath must start and end with "/".`);
   const rootDir = resolve(root);
-  const indexHtml = join(rootDir, 'index.html');
+  const outsideBase: string[] = [];
 
   const server = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    void resolveFile(rootDir, indexHtml, req.url ?? '/').then((file) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!path.startsWith(basePath)) outsideBase.push(path);
+    const insideBase = path.startsWith(basePath) ? `/${(req.url ?? '/').slice(basePath.length)}` : null;
+    void (insideBase === null ? Promise.resolve(null) : resolveFile(rootDir, insideBase)).then((file) => {
       if (!file) {
         res
           .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
@@ -61,7 +77,8 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}${basePath}`,
+    outsideBase,
     close: () =>
       new Promise<void>((done) => {
         server.closeAllConnections();
@@ -70,11 +87,7 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
   };
 }
 
-async function resolveFile(
-  rootDir: string,
-  indexHtml: string,
-  requestUrl: string,
-): Promise<{ path: string; size: number } | null> {
+async function resolveFile(rootDir: string, requestUrl: string): Promise<{ path: string; size: number } | null> {
   let pathname: string;
   try {
     pathname = decodeURIComponent(new URL(requestUrl, 'http://localhost').pathname);
@@ -84,12 +97,7 @@ async function resolveFile(
   const candidate = normalize(join(rootDir, pathname));
   if (candidate !== rootDir && !candidate.startsWith(rootDir + sep)) return null;
 
-  const found = await fileAt(
-    candidate.endsWith(sep) || candidate === rootDir ? join(candidate, 'index.html') : candidate,
-  );
-  if (found) return found;
-  // An app route (no file extension) is the SPA's to handle; a missing asset stays missing.
-  return extname(pathname) === '' ? fileAt(indexHtml) : null;
+  return fileAt(candidate.endsWith(sep) || candidate === rootDir ? join(candidate, 'index.html') : candidate);
 }
 
 async function fileAt(path: string): Promise<{ path: string; size: number } | null> {
