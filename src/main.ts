@@ -6,7 +6,8 @@ import { installScriptUrlPolicy } from './security/trusted-types.js';
 import './app/mc-chat-app.js';
 import { recommendEngine } from './app/recommendation.js';
 import { createEngineResolver } from './engines/engine-resolver.js';
-import { LocalModelService, localAvailability } from './engines/webllm/local-model-service.js';
+import { LocalModelService } from './engines/webllm/local-model-service.js';
+import { localAvailability } from './engines/webllm/local-model-state.js';
 import { createConnectivity } from './pwa/connectivity.js';
 import { registerServiceWorker } from './pwa/register.js';
 import { ChatController } from './state/chat-controller.js';
@@ -54,7 +55,8 @@ async function boot(): Promise<void> {
   // Storage problems found while opening are shown once the controller (and with it the alert list) exists.
   const pendingAlerts: string[] = [];
   const repository = await openRepository((message) => pendingAlerts.push(message));
-  const local = new LocalModelService();
+  // A download started in Settings may fail after Settings is closed: its failure is also an alert.
+  const local = new LocalModelService({ onLoadFailed: (message) => controller.showAlert(message) });
   const controller: ChatController = new ChatController({
     repository,
     engines: createEngineResolver(local),

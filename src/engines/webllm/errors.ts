@@ -74,6 +74,24 @@ export class GpuResetError extends EngineError {
   }
 }
 
+/**
+ * `error` naming `smallerModel` (a model that fits this GPU's probed limits) where a smaller model is the way out:
+ * the GPU ran out of memory, or was reset. Any other error is returned as it is.
+ */
+export function suggestSmallerModel(error: EngineError, smallerModel: string | undefined): EngineError {
+  if (smallerModel === undefined) return error;
+  if (error instanceof GpuResetError) return error.suggesting(smallerModel);
+  if (error.kind === 'out-of-memory' && error.userMessage === MESSAGES['out-of-memory']) {
+    return new EngineError(
+      'out-of-memory',
+      `The GPU ran out of memory for this model. Choose a smaller model that fits this GPU, such as ${smallerModel}, ` +
+        `in Settings, or use ${HF_API}.`,
+      { cause: error.cause },
+    );
+  }
+  return error;
+}
+
 export function toEngineError(error: unknown): EngineError {
   if (error instanceof EngineError) return error;
   const { name, message } = describe(error);

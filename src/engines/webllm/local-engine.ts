@@ -62,6 +62,8 @@ export interface LoadOptions {
   onRetry?: (notice: RetryNotice) => void;
   /** Cancels the download or load at any point; shards already downloaded stay cached, so a new load resumes. */
   signal?: AbortSignal;
+  /** Weight bytes already on disk from an interrupted download: the time left counts only what is still to fetch. */
+  storedBytes?: number;
 }
 
 export interface PreparedContext extends ContextFit {
@@ -129,7 +131,7 @@ export class LocalEngine implements ChatEngine {
    * Downloads (or reads from the cache) and loads `modelId` onto the GPU. Rejects with an AbortError when cancelled,
    * else with an {@link EngineError}. Starting another load cancels this one.
    */
-  async load(modelId: string, { onProgress, onRetry, signal }: LoadOptions = {}): Promise<void> {
+  async load(modelId: string, { onProgress, onRetry, signal, storedBytes = 0 }: LoadOptions = {}): Promise<void> {
     this.loading?.abort();
     const controller = new AbortController();
     this.loading = controller;
@@ -145,7 +147,7 @@ export class LocalEngine implements ChatEngine {
       await this.closeEngine();
       for (let retry = 0; ; retry += 1) {
         try {
-          await this.loadOnce(modelId, onProgress, controller.signal);
+          await this.loadOnce(modelId, onProgress, controller.signal, storedBytes);
           this.loadedModelId = modelId;
           return;
         } catch (error) {
@@ -357,7 +359,12 @@ export class LocalEngine implements ChatEngine {
   }
 
   /** One attempt in a fresh worker; a failed or cancelled attempt ends its worker before rethrowing. */
-  private async loadOnce(modelId: string, onProgress: LoadOptions['onProgress'], signal: AbortSignal): Promise<void> {
+  private async loadOnce(
+    modelId: string,
+    onProgress: LoadOptions['onProgress'],
+    signal: AbortSignal,
+    storedBytes: number,
+  ): Promise<void> {
     const cancelled = new Promise<never>((_, reject) => {
       if (signal.aborted) reject(abortError());
       signal.addEventListener('abort', () => reject(abortError()), { once: true });
@@ -378,7 +385,7 @@ export class LocalEngine implements ChatEngine {
       let previous: LoadProgress | undefined;
       handle.engine.setInitProgressCallback((report) => {
         if (signal.aborted) return;
-        previous = parseProgress(report, previous);
+        previous = parseProgress(report, previous, storedBytes);
         onProgress?.(previous);
       });
       await Promise.race([handle.engine.reload(modelId), active.gone, cancelled]);

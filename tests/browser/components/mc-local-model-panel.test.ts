@@ -47,6 +47,8 @@ const NO_WEBGPU: GpuReport = { available: false, reason: 'no-webgpu', message: N
 interface Scenario {
   gpu?: GpuReport;
   onDisk?: string[];
+  /** Models partly on disk, with the weight bytes already there. */
+  partial?: Record<string, number>;
   freeBytes?: number;
   /** One script per load attempt, in order. */
   loads?: ReloadScript[];
@@ -63,12 +65,14 @@ interface Scenario {
 async function scenario({
   gpu = NO_F16_GPU,
   onDisk = [],
+  partial = {},
   freeBytes = 100 * GIB,
   loads = [],
   heldElsewhere,
   persists = true,
 }: Scenario) {
   const disk = new Set(onDisk);
+  const partDisk = new Map(Object.entries(partial));
   const cacheApi = {
     hasModelInCache: async (id: string) => disk.has(id),
     deleteModelAllInfoInCache: async (id: string) => void disk.delete(id),
@@ -91,8 +95,12 @@ async function scenario({
     listCachedModels: (options) => listCachedModels(options, cacheApi),
     deleteModel: async (id) => {
       await cacheApi.deleteModelAllInfoInCache(id);
-      return true;
+      return partDisk.delete(id) || true;
     },
+    listPartialDownloads: async (options) =>
+      options
+        .filter((option) => partDisk.has(option.id))
+        .map((option) => ({ ...option, bytes: option.downloadBytes, storedBytes: partDisk.get(option.id) ?? 0 })),
   });
 
   const panel = document.createElement('mc-local-model-panel');
@@ -301,6 +309,24 @@ describe('mc-local-model-panel', () => {
     expect(list.getByRole('listitem').elements()).toHaveLength(1);
     expect([...disk]).toEqual([Q4F32]);
     expect(events).toEqual([`mc-local-delete ${JSON.stringify({ id: LLAMA_1B })}`]);
+  });
+
+  it('lists an interrupted download with what is already here, and "Delete partial download" removes it', async () => {
+    const { events, panel } = await scenario({ onDisk: [LLAMA_1B], partial: { [Q4F32]: 1.5 * GIB } });
+    const list = page.getByRole('list', { name: 'Downloaded models' });
+    await expect
+      .element(list.getByRole('listitem').nth(1))
+      .toHaveTextContent(/download not finished.*1\.5 GB of about/);
+    const deletePartial = list.getByRole('button', { name: 'Delete partial download' });
+    await expect.element(deletePartial).toHaveAccessibleDescription(/Mistral 7B Instruct v0\.3 · q4f32_1/);
+    await expectNoAxeViolations(panel);
+
+    await userEvent.click(deletePartial);
+    await expect
+      .element(status())
+      .toHaveTextContent(/^The partial download of Mistral 7B Instruct v0\.3 · q4f32_1 was deleted\.$/);
+    expect(list.getByRole('button', { name: 'Delete partial download' }).elements()).toHaveLength(0);
+    expect(events).toEqual([`mc-local-delete ${JSON.stringify({ id: Q4F32 })}`]);
   });
 
   it('has no axe violations while asking, downloading, and in the dark theme', async () => {
