@@ -32,10 +32,26 @@ async function openRepository(onAlert: (message: string) => void): Promise<ChatR
 
 /** The "This device" panel in Settings: created on first open, fed by the local model service. */
 async function mountLocalPanel(app: McChatApp, local: LocalModelService, controller: ChatController): Promise<void> {
-  await import('./components/mc-local-model-panel.js');
+  const [, { SpeedTest }, { readModelShape }] = await Promise.all([
+    import('./components/mc-local-model-panel.js'),
+    import('./engines/webllm/speed-test.js'),
+    import('./engines/webllm/model-cache.js'),
+  ]);
   const panel = document.createElement('mc-local-model-panel');
   panel.state = local.getState();
   local.subscribe((state) => (panel.state = state));
+  const speed = new SpeedTest({
+    engine: () => local.engine(controller.getState().settings),
+    subject: () => {
+      const { selectedId, options, gpu } = local.getState();
+      const label = options.find((option) => option.id === selectedId)?.label ?? selectedId;
+      return { modelId: selectedId, modelLabel: label, adapter: gpu?.available ? gpu.adapter : null };
+    },
+    shape: (modelId) => readModelShape(modelId),
+  });
+  panel.speed = speed.getState();
+  speed.subscribe((state) => (panel.speed = state));
+  panel.addEventListener('mc-local-test-speed', () => void speed.run());
   panel.addEventListener('mc-local-select', (event) => {
     void local.selectModel(event.detail.id);
     void controller.updateSettings({ localModel: event.detail.id });

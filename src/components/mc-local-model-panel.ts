@@ -5,8 +5,10 @@ import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { LocalModelOption } from '../engines/webllm/catalog.js';
 import type { LocalModelPhase, LocalModelState } from '../engines/webllm/local-model-state.js';
+import type { SpeedTestState } from '../engines/webllm/speed-test.js';
 import { buttons, fields, focusRing } from '../styles/shared.js';
 import { emit } from './events.js';
+import './mc-speed-test.js';
 
 type LoadingPhase = Extract<LocalModelPhase, { kind: 'loading' }>;
 
@@ -52,6 +54,7 @@ function sentence(text: string): string {
  * @fires mc-local-confirm - "Start download" on the consent step.
  * @fires mc-local-cancel - "Cancel" on the consent step or during the download.
  * @fires mc-local-use-here - "Use here": take the GPU from the other tab.
+ * @fires mc-local-test-speed - "Test speed" (shown once the chosen model is on this device).
  * @fires mc-local-delete - "Delete model" or "Delete partial download" on a model stored on this device. detail: `{ id }`.
  */
 @customElement('mc-local-model-panel')
@@ -189,6 +192,8 @@ export class McLocalModelPanel extends LitElement {
   #hadFocus = false;
 
   @property({ attribute: false }) state: LocalModelState = WAITING;
+  /** The speed test's state; `null` hides it (before the app has one). */
+  @property({ attribute: false }) speed: SpeedTestState | null = null;
 
   protected override willUpdate(): void {
     this.#hadFocus = this.shadowRoot?.activeElement != null;
@@ -367,6 +372,16 @@ export class McLocalModelPanel extends LitElement {
       : nothing;
   }
 
+  #renderSpeed() {
+    const { selectedId, phase } = this.state;
+    if (!this.speed || !this.#isOnDisk(selectedId)) return nothing;
+    return html`<mc-speed-test
+      .state=${this.speed}
+      ?available=${phase.kind !== 'loading' && phase.kind !== 'consent'}
+      @mc-local-test-speed=${() => emit(this, 'mc-local-test-speed', undefined)}
+    ></mc-speed-test>`;
+  }
+
   #renderDiskEntries(
     entries: readonly { id: string; label: string; sizeText: string }[],
     kind: 'complete' | 'partial',
@@ -408,7 +423,7 @@ export class McLocalModelPanel extends LitElement {
 
   override render() {
     return html`${this.#renderGpu()} ${this.#renderSelect()} ${this.#renderStatus()} ${this.#renderPhase()}
-    ${this.#renderPersistence()} ${this.#renderDisk()}`;
+    ${this.#renderPersistence()} ${this.#renderSpeed()} ${this.#renderDisk()}`;
   }
 }
 

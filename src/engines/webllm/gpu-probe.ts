@@ -18,6 +18,8 @@ const WORKER_CHECK_TIMEOUT_MS = 3000;
 export interface GpuAdapterDescription {
   vendor: string;
   architecture: string;
+  /** `adapter.info.device`: often empty, like `description`, unless the browser chooses to name the GPU. */
+  device?: string;
   description: string;
   isFallbackAdapter: boolean;
 }
@@ -101,6 +103,7 @@ function describeAdapter(adapter: GPUAdapter): GpuAvailable {
   const description: GpuAdapterDescription = {
     vendor: info.vendor ?? '',
     architecture: info.architecture ?? '',
+    device: info.device ?? '',
     description: info.description ?? '',
     isFallbackAdapter: info.isFallbackAdapter ?? false,
   };

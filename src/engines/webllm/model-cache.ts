@@ -214,6 +214,50 @@ export async function deleteModel(
   return true;
 }
 
+/** What one generated token reads of a model on disk, for the speed test's ceiling. */
+export interface ModelShape {
+  /** Every weight shard's size, from the cached weight index. */
+  weightBytes: number;
+  /** Keys and values of one token, all layers; `undefined` when the cached chat config does not say. */
+  kvBytesPerToken: number | undefined;
+}
+
+/**
+ * The weight bytes (exact, from the weight index) and the KV cache bytes per token (from `model_config` in the cached
+ * mlc-chat-config.json: layers × KV heads × head size × 2 for keys and values, in the build's float type).
+ * `undefined` when the model is not complete on disk.
+ */
+export async function readModelShape(
+  modelId: string,
+  modelList: () => Promise<readonly ModelRecord[]> = loadPrebuiltModelList,
+  cacheStorage: CacheStorage = caches,
+): Promise<ModelShape | undefined> {
+  const record = (await modelList()).find((candidate) => candidate.model_id === modelId);
+  if (!record || !(await cacheStorage.has(MODEL_CACHE))) return undefined;
+  const modelUrl = cleanModelUrl(record.model);
+  const shards = await readShards(await cacheStorage.open(MODEL_CACHE), modelUrl);
+  if (!shards) return undefined;
+  const weightBytes = shards.reduce((sum, shard) => sum + shard.nbytes, 0);
+  const config = (await cacheStorage.has(CONFIG_CACHE))
+    ? await (await cacheStorage.open(CONFIG_CACHE)).match(new URL(CHAT_CONFIG, modelUrl).href)
+    : undefined;
+  let kvBytesPerToken: number | undefined;
+  try {
+    const { model_config: shape = {} } = ((await config?.json()) ?? {}) as { model_config?: Record<string, unknown> };
+    const number = (key: string): number | undefined => (typeof shape[key] === 'number' ? shape[key] : undefined);
+    const layers = number('num_hidden_layers');
+    const heads = number('num_attention_heads');
+    const kvHeads = number('num_key_value_heads') ?? heads;
+    const hidden = number('hidden_size');
+    const headDim = number('head_dim') ?? (hidden && heads ? hidden / heads : undefined);
+    const bytesPerValue = modelId.includes('f32') ? 4 : 2;
+    if (layers && kvHeads && headDim) kvBytesPerToken = 2 * layers * kvHeads * headDim * bytesPerValue;
+  } catch {
+    // A config that does not parse: the ceiling counts the weights only.
+  }
+  return { weightBytes, kvBytesPerToken };
+}
+
 /** The catalogue's models with files on disk that cannot load from there, with what is already downloaded. */
 export async function listPartialDownloads(
   options: readonly Pick<LocalModelOption, 'id' | 'label' | 'downloadBytes'>[],

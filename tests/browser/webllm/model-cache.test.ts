@@ -15,6 +15,7 @@ import {
   listCachedModels,
   listPartialDownloads,
   purgeModelRecordFromCache,
+  readModelShape,
   WEBLLM_CACHE_NAMES,
 } from '../../../src/engines/webllm/model-cache.js';
 
@@ -207,6 +208,33 @@ describe('what an interrupted or damaged download left', () => {
       storedBytes: 0,
       unreadable: true,
     });
+  });
+});
+
+describe('what the speed test reads of a model on disk', () => {
+  test('the exact weight bytes from the index, and the KV bytes per token from the chat config', async () => {
+    await store({ record: FAKE, shards: SHARDS });
+    const config = await caches.open('webllm/config');
+    const modelConfig = { num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, hidden_size: 4096 };
+    await config.put(
+      `${baseUrl(FAKE)}mlc-chat-config.json`,
+      new Response(JSON.stringify({ model_config: modelConfig })),
+    );
+    // Mistral 7B's shape in f16: 2 × 32 layers × 8 KV heads × 128 × 2 bytes.
+    expect(await readModelShape(FAKE.model_id, async () => [FAKE])).toEqual({
+      weightBytes: 12,
+      kvBytesPerToken: 131_072,
+    });
+  });
+
+  test('a chat config without its model_config leaves the KV cache out; no weight index, no shape', async () => {
+    await store({ record: FAKE, shards: SHARDS });
+    expect(await readModelShape(FAKE.model_id, async () => [FAKE])).toEqual({
+      weightBytes: 12,
+      kvBytesPerToken: undefined,
+    });
+    await deleteAllModels();
+    expect(await readModelShape(FAKE.model_id, async () => [FAKE])).toBeUndefined();
   });
 });
 
