@@ -6,7 +6,8 @@ import { installScriptUrlPolicy } from './security/trusted-types.js';
 import './app/mc-chat-app.js';
 import { recommendEngine } from './app/recommendation.js';
 import { createEngineResolver } from './engines/engine-resolver.js';
-import { LocalModelService, localAvailability } from './engines/webllm/local-model-service.js';
+import { LocalModelService } from './engines/webllm/local-model-service.js';
+import { localAvailability } from './engines/webllm/local-model-state.js';
 import { createConnectivity } from './pwa/connectivity.js';
 import { registerServiceWorker } from './pwa/register.js';
 import { ChatController } from './state/chat-controller.js';
@@ -31,10 +32,26 @@ async function openRepository(onAlert: (message: string) => void): Promise<ChatR
 
 /** The "This device" panel in Settings: created on first open, fed by the local model service. */
 async function mountLocalPanel(app: McChatApp, local: LocalModelService, controller: ChatController): Promise<void> {
-  await import('./components/mc-local-model-panel.js');
+  const [, { SpeedTest }, { readModelShape }] = await Promise.all([
+    import('./components/mc-local-model-panel.js'),
+    import('./engines/webllm/speed-test.js'),
+    import('./engines/webllm/model-cache.js'),
+  ]);
   const panel = document.createElement('mc-local-model-panel');
   panel.state = local.getState();
   local.subscribe((state) => (panel.state = state));
+  const speed = new SpeedTest({
+    engine: () => local.engine(controller.getState().settings),
+    subject: () => {
+      const { selectedId, options, gpu } = local.getState();
+      const label = options.find((option) => option.id === selectedId)?.label ?? selectedId;
+      return { modelId: selectedId, modelLabel: label, adapter: gpu?.available ? gpu.adapter : null };
+    },
+    shape: (modelId) => readModelShape(modelId),
+  });
+  panel.speed = speed.getState();
+  speed.subscribe((state) => (panel.speed = state));
+  panel.addEventListener('mc-local-test-speed', () => void speed.run());
   panel.addEventListener('mc-local-select', (event) => {
     void local.selectModel(event.detail.id);
     void controller.updateSettings({ localModel: event.detail.id });
@@ -54,7 +71,8 @@ async function boot(): Promise<void> {
   // Storage problems found while opening are shown once the controller (and with it the alert list) exists.
   const pendingAlerts: string[] = [];
   const repository = await openRepository((message) => pendingAlerts.push(message));
-  const local = new LocalModelService();
+  // A download started in Settings may fail after Settings is closed: its failure is also an alert.
+  const local = new LocalModelService({ onLoadFailed: (message) => controller.showAlert(message) });
   const controller: ChatController = new ChatController({
     repository,
     engines: createEngineResolver(local),

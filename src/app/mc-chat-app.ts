@@ -47,7 +47,8 @@ function describeCount(count: number): string {
 }
 
 function describeRetry(notice: RetryNotice): string {
-  return `${notice.reason} — retrying in ${Math.ceil(notice.delayMs / 1000)} s`;
+  // A retry at once (the local engine restarting its worker) has no wait to count down.
+  return notice.delayMs > 0 ? `${notice.reason} — retrying in ${Math.ceil(notice.delayMs / 1000)} s` : notice.reason;
 }
 
 /**
@@ -64,8 +65,9 @@ function describeRetry(notice: RetryNotice): string {
  *
  * While a reply streams, renders are coalesced to one per animation frame; any other change renders at once.
  *
- * The engine line is the app's only `role="status"` (the UI contract's engine status); the retry notice and the copy
- * toast are plain polite live regions, so a `getByRole('status')` query finds exactly one. The controller's notices
+ * The engine line is the app's only `role="status"` (the UI contract's engine status); the retry notice, the update
+ * prompt and the copy toast sit in plain polite live regions, none nested in another, so a `getByRole('status')`
+ * query finds exactly one. The controller's notices
  * (an import's summary) show in that toast; an Undo after a deletion shows at the foot of the sidebar.
  *
  * Settings holds the backup panel (Export, Import, storage use): it is this element's, kept as a node, and it shows
@@ -652,7 +654,7 @@ export class McChatApp extends LitElement {
     return html`<div class="notices" aria-live="polite">
       ${
         notice
-          ? html`<div class="retry" role="status">
+          ? html`<div class="retry">
               <span>${describeRetry(notice)}</span>
               <span class="attempt">Attempt ${notice.attempt} of ${notice.maxAttempts}</span>
               <button class="button ghost" @click=${() => this.actions?.stop()}>Cancel</button>
@@ -754,7 +756,7 @@ export class McChatApp extends LitElement {
           <div aria-live="polite">
             ${
               this.updateReady
-                ? html`<div class="update" role="status">
+                ? html`<div class="update">
                     <span>A new version is available.</span>
                     <button class="button" @click=${() => void this.updateReady?.()}>Reload</button>
                   </div>`

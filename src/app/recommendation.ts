@@ -2,7 +2,7 @@
  * Which engine the welcome recommends, from what the GPU probe found. Pure, so every verdict is unit-tested.
  */
 import type { EngineKind } from '../engines/types.js';
-import type { GpuSummary } from '../engines/webllm/local-model-service.js';
+import type { GpuSummary } from '../engines/webllm/local-model-state.js';
 
 export interface EngineRecommendation {
   engine: EngineKind;

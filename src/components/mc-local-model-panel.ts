@@ -4,9 +4,11 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { LocalModelOption } from '../engines/webllm/catalog.js';
-import type { LocalModelPhase, LocalModelState } from '../engines/webllm/local-model-service.js';
+import type { LocalModelPhase, LocalModelState } from '../engines/webllm/local-model-state.js';
+import type { SpeedTestState } from '../engines/webllm/speed-test.js';
 import { buttons, fields, focusRing } from '../styles/shared.js';
 import { emit } from './events.js';
+import './mc-speed-test.js';
 
 type LoadingPhase = Extract<LocalModelPhase, { kind: 'loading' }>;
 
@@ -18,6 +20,7 @@ const WAITING: LocalModelState = {
   options: [],
   selectedId: '',
   cached: [],
+  partial: [],
   phase: { kind: 'idle' },
   storagePersisted: null,
   notice: null,
@@ -38,19 +41,21 @@ function sentence(text: string): string {
 /**
  * The model on this device, for the Settings dialog: the GPU's verdict, the model chooser ("Local model"), the
  * download with its consent step and progress ("Download model", then a progressbar "Model download"), "Use here"
- * when another tab holds the GPU, and the models on disk with "Delete model". Presentational: the state comes from
- * `LocalModelService` as a property, and every request goes out as an event for the service to carry out.
+ * when another tab holds the GPU, the models on disk with "Delete model", and what an interrupted download left with
+ * "Delete partial download". Presentational: the state comes from `LocalModelService` as a property, and every
+ * request goes out as an event for the service to carry out.
  *
  * One polite `role="status"` line says where the model stands, including failures: the panel usually sits inside a
- * modal dialog, where the app's own alerts are inert, so it announces its errors itself (and the app should not
- * raise them a second time).
+ * modal dialog, where the app's own alerts are inert, so it announces its errors itself. A failed download is also
+ * raised as the app's alert, which is still there once the dialog is closed.
  *
  * @fires mc-local-select - A model was chosen. detail: `{ id }` (a WebLLM model id).
  * @fires mc-local-download - "Download model": check the disk and storage, then ask for consent (or load from disk).
  * @fires mc-local-confirm - "Start download" on the consent step.
  * @fires mc-local-cancel - "Cancel" on the consent step or during the download.
  * @fires mc-local-use-here - "Use here": take the GPU from the other tab.
- * @fires mc-local-delete - "Delete model" on a model stored on this device. detail: `{ id }`.
+ * @fires mc-local-test-speed - "Test speed" (shown once the chosen model is on this device).
+ * @fires mc-local-delete - "Delete model" or "Delete partial download" on a model stored on this device. detail: `{ id }`.
  */
 @customElement('mc-local-model-panel')
 export class McLocalModelPanel extends LitElement {
@@ -187,6 +192,8 @@ export class McLocalModelPanel extends LitElement {
   #hadFocus = false;
 
   @property({ attribute: false }) state: LocalModelState = WAITING;
+  /** The speed test's state; `null` hides it (before the app has one). */
+  @property({ attribute: false }) speed: SpeedTestState | null = null;
 
   protected override willUpdate(): void {
     this.#hadFocus = this.shadowRoot?.activeElement != null;
@@ -365,31 +372,50 @@ export class McLocalModelPanel extends LitElement {
       : nothing;
   }
 
+  #renderSpeed() {
+    const { selectedId, phase } = this.state;
+    if (!this.speed || !this.#isOnDisk(selectedId)) return nothing;
+    return html`<mc-speed-test
+      .state=${this.speed}
+      ?available=${phase.kind !== 'loading' && phase.kind !== 'consent'}
+      @mc-local-test-speed=${() => emit(this, 'mc-local-test-speed', undefined)}
+    ></mc-speed-test>`;
+  }
+
+  #renderDiskEntries(
+    entries: readonly { id: string; label: string; sizeText: string }[],
+    kind: 'complete' | 'partial',
+  ) {
+    return repeat(
+      entries,
+      (entry) => entry.id,
+      (entry, index) =>
+        html`<li>
+          <span class="name" id="${kind}-${index}">
+            ${entry.label}${kind === 'partial' ? ' (download not finished)' : ''}
+          </span>
+          <span class="size">${entry.sizeText}</span>
+          <button
+            class="button"
+            aria-describedby="${kind}-${index}"
+            @click=${() => emit(this, 'mc-local-delete', { id: entry.id })}
+          >
+            ${kind === 'partial' ? 'Delete partial download' : 'Delete model'}
+          </button>
+        </li>`,
+    );
+  }
+
   #renderDisk() {
-    const { cached, catalogue } = this.state;
+    const { cached, partial, catalogue } = this.state;
     if (catalogue !== 'ready') return nothing;
     return html`<div class="disk">
       <p id="disk-title" class="title">Downloaded models</p>
       ${
-        cached.length === 0
+        cached.length === 0 && partial.length === 0
           ? html`<p class="hint">No model is stored on this device yet.</p>`
           : html`<ul aria-labelledby="disk-title">
-              ${repeat(
-                cached,
-                (entry) => entry.id,
-                (entry, index) =>
-                  html`<li>
-                    <span class="name" id="disk-${index}">${entry.label}</span>
-                    <span class="size">${entry.sizeText}</span>
-                    <button
-                      class="button"
-                      aria-describedby="disk-${index}"
-                      @click=${() => emit(this, 'mc-local-delete', { id: entry.id })}
-                    >
-                      Delete model
-                    </button>
-                  </li>`,
-              )}
+              ${this.#renderDiskEntries(cached, 'complete')} ${this.#renderDiskEntries(partial, 'partial')}
             </ul>`
       }
     </div>`;
@@ -397,7 +423,7 @@ export class McLocalModelPanel extends LitElement {
 
   override render() {
     return html`${this.#renderGpu()} ${this.#renderSelect()} ${this.#renderStatus()} ${this.#renderPhase()}
-    ${this.#renderPersistence()} ${this.#renderDisk()}`;
+    ${this.#renderPersistence()} ${this.#renderSpeed()} ${this.#renderDisk()}`;
   }
 }
 

@@ -10,11 +10,14 @@ export interface StorageUsage {
   conversationCount: number;
   messageCount: number;
   /**
-   * What the browser counts for this site's IndexedDB (the conversations, with the database's own overheads) and
-   * Cache Storage (downloaded models: WebLLM keeps them there). Null where the browser does not break usage down
-   * (only Chromium does).
+   * What the browser counts for this site's IndexedDB (the conversations, with the database's own overheads). Null
+   * where the browser does not break usage down (only Chromium does).
    */
   indexedDbBytes: number | null;
+  /**
+   * The files in WebLLM's caches (`webllm/model`, `webllm/wasm`, `webllm/config`), by their sizes; not the service
+   * worker's copy of the app, which shares Cache Storage with them. Null where Cache Storage cannot be read.
+   */
   modelsBytes: number | null;
   /** Everything the site stores, and what the browser allows it; null where the browser does not say. */
   totalUsage: number | null;
@@ -25,10 +28,13 @@ export interface StorageUsage {
 
 /** `StorageEstimate` with Chromium's breakdown, which the DOM typings leave out. */
 interface DetailedEstimate extends StorageEstimate {
-  usageDetails?: { indexedDB?: number; caches?: number; serviceWorkerRegistrations?: number };
+  usageDetails?: { indexedDB?: number; serviceWorkerRegistrations?: number };
 }
 
 export type StorageManagerLike = Partial<Pick<StorageManager, 'estimate' | 'persisted' | 'persist'>>;
+
+/** WebLLM names its Cache Storage scopes "webllm/model", "webllm/wasm" and "webllm/config". */
+const MODEL_CACHE_PREFIX = 'webllm/';
 
 function defaultStorage(): StorageManagerLike | undefined {
   return typeof navigator === 'undefined' ? undefined : (navigator.storage as StorageManager | undefined);
@@ -43,15 +49,36 @@ async function orNull<T>(ask: (() => Promise<T>) | undefined): Promise<T | null>
   }
 }
 
+/**
+ * The bytes of every entry in WebLLM's caches. A response's Content-Length is read where it has one (the model hosts
+ * send it), so a 4 GB model is measured from its headers, not read; an entry without one is measured by its body.
+ */
+export async function measureModelCaches(cacheStorage: CacheStorage): Promise<number> {
+  const names = (await cacheStorage.keys()).filter((name) => name.startsWith(MODEL_CACHE_PREFIX));
+  let total = 0;
+  for (const name of names) {
+    const cache = await cacheStorage.open(name);
+    for (const request of await cache.keys()) {
+      const response = await cache.match(request);
+      if (!response) continue;
+      const length = Number(response.headers.get('content-length'));
+      total += Number.isFinite(length) && length > 0 ? length : (await response.blob()).size;
+    }
+  }
+  return total;
+}
+
 /** Never rejects for the browser's part (what it will not say is null); rejects only if the repository does. */
 export async function estimateUsage(
   repository: Pick<ChatRepository, 'measureConversations'>,
   storage: StorageManagerLike | undefined = defaultStorage(),
+  cacheStorage: CacheStorage | undefined = typeof caches === 'undefined' ? undefined : caches,
 ): Promise<StorageUsage> {
-  const [size, estimate, persisted] = await Promise.all([
+  const [size, estimate, persisted, modelsBytes] = await Promise.all([
     repository.measureConversations(),
     orNull<DetailedEstimate>(storage?.estimate?.bind(storage)),
     orNull(storage?.persisted?.bind(storage)),
+    orNull(cacheStorage ? () => measureModelCaches(cacheStorage) : undefined),
   ]);
   const details = estimate?.usageDetails;
   return {
@@ -60,7 +87,7 @@ export async function estimateUsage(
     messageCount: size.messages,
     // Chromium leaves out a kind of storage the site does not use at all.
     indexedDbBytes: details ? (details.indexedDB ?? 0) : null,
-    modelsBytes: details ? (details.caches ?? 0) : null,
+    modelsBytes,
     totalUsage: estimate?.usage ?? null,
     quota: estimate?.quota ?? null,
     persisted,

@@ -137,7 +137,7 @@ describe('offline, and only for this origin', () => {
         navigator.serviceWorker.getRegistration().then((registration) => registration?.update()),
       );
 
-      const prompt = page.getByRole('status').filter({ hasText: /a new version is available/i });
+      const prompt = page.getByText(/a new version is available/i);
       await prompt.waitFor();
       expect(await page.evaluate(() => 'mcOpenedBeforeUpdate' in window), 'the page was not reloaded').toBe(true);
       expect(

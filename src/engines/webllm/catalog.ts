@@ -109,6 +109,15 @@ export function resolveLocalModel(
  * Loads WebLLM's model list on demand (the settings panel, the first local load): a small JSON chunk extracted from
  * the installed package at build time (scripts/vite-plugin-webllm-models.ts), not the 2 MB package itself.
  */
+/** The largest model this device can run that needs less GPU memory than `modelId`: what to try after running out. */
+export function smallerModelThan(options: readonly LocalModelOption[], modelId: string): LocalModelOption | undefined {
+  const current = options.find((option) => option.id === modelId);
+  if (!current) return undefined;
+  return options
+    .filter((option) => option.disabledReason === undefined && option.vramRequiredMB < current.vramRequiredMB)
+    .sort((a, b) => b.vramRequiredMB - a.vramRequiredMB)[0];
+}
+
 export async function loadPrebuiltModelList(): Promise<ModelRecord[]> {
   const { default: modelList } = await import('virtual:webllm-model-list');
   return modelList;

@@ -71,3 +71,23 @@ export function fitToContextWindow(turns: readonly ChatTurn[], options: ContextF
   }
   return { turns: [...system, ...rest.slice(start)], omittedCount: start, tooLong: false };
 }
+
+/** WebLLM's `ContextWindowSizeExceededError` text: "…number of prompt tokens: 5120; context window size: 4096…". */
+const OVERFLOW_COUNT = /number of prompt tokens: (\d+)/;
+
+/** The prompt's real length in tokens, as WebLLM counted it when it refused the prompt; `undefined` if not said. */
+export function promptTokensOfOverflow(error: unknown): number | undefined {
+  const text = typeof error === 'string' ? error : error instanceof Error ? error.message : '';
+  const match = OVERFLOW_COUNT.exec(text);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/**
+ * An estimate corrected by what the tokenizer really counted for `sent`: `countedTokens` over what
+ * {@link estimateTokens} made of the same turns, with a little room, since the older turns may run denser still.
+ */
+export function scaledEstimate(sent: readonly ChatTurn[], countedTokens: number): (text: string) => number {
+  const estimated = sent.reduce((sum, turn) => sum + estimateTokens(turn.content) + TOKENS_PER_TURN, 0);
+  const factor = Math.max(1, countedTokens / Math.max(1, estimated)) * 1.1;
+  return (text) => Math.ceil(estimateTokens(text) * factor);
+}

@@ -1,7 +1,7 @@
-import type { ChatChunk, ChatRequest } from '../types.js';
+import type { ChatChunk, ChatRequest, EngineError } from '../types.js';
 import { localEngineError } from './errors.js';
 import type { LocalEngine, LoadOptions } from './local-engine.js';
-import type { LocalEngineLike } from './local-model-service.js';
+import type { LocalEngineLike } from './local-model-deps.js';
 
 /**
  * The local engine, its code (worker client, context fitting, progress parsing) loaded with the first model load
@@ -32,8 +32,8 @@ export class DeferredLocalEngine implements LocalEngineLike {
     await engine.load(modelId, options);
   }
 
-  async unload(): Promise<void> {
-    await this.#engine?.unload();
+  async unload(reason?: EngineError): Promise<void> {
+    await this.#engine?.unload(reason);
   }
 
   async *chat(request: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatChunk> {

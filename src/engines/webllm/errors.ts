@@ -6,6 +6,7 @@
 
 import { EngineError } from '../types.js';
 import type { EngineErrorKind } from '../types.js';
+import type { DeviceLoss } from './device-loss.js';
 
 const HF_API = 'the Hugging Face API';
 
@@ -17,9 +18,6 @@ const MESSAGES: Partial<Record<EngineErrorKind, string>> = {
   'shader-f16-unsupported':
     'This GPU lacks 16-bit float shaders, which the q4f16_1 build needs. Choose the q4f32_1 build in Settings, or use ' +
     `${HF_API}.`,
-  'device-lost':
-    'The GPU stopped responding, most often because it ran out of memory, and the model was unloaded. Reload the ' +
-    `page and try again, choose a smaller model, or use ${HF_API}.`,
   'out-of-memory': `The GPU ran out of memory for this model. Choose a smaller model in Settings, or use ${HF_API}.`,
   'model-library':
     "The model's program could not be loaded or started in this browser. Reload the page to try again, or use " +
@@ -49,10 +47,56 @@ interface Described {
   message: string;
 }
 
+/**
+ * The GPU ran out of memory or was reset, and the model went with it. `loss` is what the browser said when the device
+ * went away, when the worker saw it; `smallerModel` names a model that fits this GPU's probed limits.
+ */
+export class GpuResetError extends EngineError {
+  readonly loss: DeviceLoss | undefined;
+
+  constructor(loss: DeviceLoss | undefined, smallerModel?: string, options: { cause?: unknown } = {}) {
+    const said = loss ? ` (the browser said: ${[loss.reason, loss.message].filter(Boolean).join(', ')})` : '';
+    const instead = smallerModel
+      ? `choose a smaller model that fits this GPU, such as ${smallerModel}, in Settings`
+      : 'choose a smaller model in Settings';
+    super(
+      'device-lost',
+      `The GPU ran out of memory or was reset${said}, and the model was unloaded. Send again to load it afresh, or ` +
+        `${instead}.`,
+      options,
+    );
+    this.loss = loss;
+  }
+
+  /** The same failure, naming a smaller model the user can switch to. */
+  suggesting(smallerModel: string): GpuResetError {
+    return new GpuResetError(this.loss, smallerModel, { cause: this.cause });
+  }
+}
+
+/**
+ * `error` naming `smallerModel` (a model that fits this GPU's probed limits) where a smaller model is the way out:
+ * the GPU ran out of memory, or was reset. Any other error is returned as it is.
+ */
+export function suggestSmallerModel(error: EngineError, smallerModel: string | undefined): EngineError {
+  if (smallerModel === undefined) return error;
+  if (error instanceof GpuResetError) return error.suggesting(smallerModel);
+  if (error.kind === 'out-of-memory' && error.userMessage === MESSAGES['out-of-memory']) {
+    return new EngineError(
+      'out-of-memory',
+      `The GPU ran out of memory for this model. Choose a smaller model that fits this GPU, such as ${smallerModel}, ` +
+        `in Settings, or use ${HF_API}.`,
+      { cause: error.cause },
+    );
+  }
+  return error;
+}
+
 export function toEngineError(error: unknown): EngineError {
   if (error instanceof EngineError) return error;
   const { name, message } = describe(error);
   const kind = classify(name, message);
+  if (kind === 'device-lost') return new GpuResetError(undefined, undefined, { cause: error });
   const userMessage =
     kind === 'out-of-memory' && /Cannot initialize runtime because of requested/i.test(message)
       ? LIMITS_MESSAGE

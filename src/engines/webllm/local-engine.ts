@@ -4,12 +4,7 @@
  * for it on this device.
  */
 
-import type {
-  ChatCompletionChunk,
-  ChatCompletionMessageParam,
-  ChatCompletionRequestStreaming,
-  CompletionUsage,
-} from '@mlc-ai/web-llm';
+import type { ChatCompletionChunk } from '@mlc-ai/web-llm';
 import { normalizeHistory } from '../normalize-history.js';
 import { EngineError } from '../types.js';
 import type {
@@ -22,12 +17,16 @@ import type {
   SamplingParams,
   Usage,
 } from '../types.js';
-import { fitToContextWindow } from './context-window.js';
+import { fitToContextWindow, promptTokensOfOverflow, scaledEstimate } from './context-window.js';
 import type { ContextFit } from './context-window.js';
-import { localEngineError, toEngineError, WORKER_ERROR_NAME } from './errors.js';
+import type { DeviceLoss } from './device-loss.js';
+import { GpuResetError, localEngineError, toEngineError, WORKER_ERROR_NAME } from './errors.js';
 import { parseProgress } from './progress.js';
 import type { LoadProgress } from './progress.js';
-import { WorkerEngineClient } from './worker-client.js';
+import { separateSystemPrompt, toFinishReason, toUsage, toWebLlmRequest } from './webllm-request.js';
+import { createWorkerEngine } from './worker-engine.js';
+import { activate, drain, ENGINE_CLOSED } from './active-engine.js';
+import type { ActiveEngine } from './active-engine.js';
 import type { WebLlmEngineLike } from './worker-protocol.js';
 
 /** What LocalEngine uses of a WebLLM engine (the worker client); a test passes a fake that replays WebLLM's shapes. */
@@ -37,6 +36,8 @@ export interface EngineHandle {
   engine: WebLlmEngineLike;
   /** Rejects if the worker dies (its script failed to load, it crashed); WebLLM itself would wait forever. */
   failed?: Promise<never>;
+  /** The GPU device loss the worker reported, if any: after one, WebLLM's own errors no longer name the cause. */
+  deviceLoss?: () => DeviceLoss | undefined;
   /** Ends the worker: frees the GPU device and everything the model held. */
   terminate(): void;
 }
@@ -48,6 +49,11 @@ export interface LocalEngineOptions {
   retryDelayMs?: (retry: number) => number;
   /** Every prebuilt model this app offers runs with a 4,096-token window. */
   contextWindow?: number;
+  /**
+   * How long a new reply waits for a stopped one to end before the worker is ended and the model loaded again:
+   * WebLLM cannot interrupt a prefill, which on a slow GPU can take minutes.
+   */
+  stopTimeoutMs?: number;
 }
 
 export interface LoadOptions {
@@ -56,6 +62,8 @@ export interface LoadOptions {
   onRetry?: (notice: RetryNotice) => void;
   /** Cancels the download or load at any point; shards already downloaded stay cached, so a new load resumes. */
   signal?: AbortSignal;
+  /** Weight bytes already on disk from an interrupted download: the time left counts only what is still to fetch. */
+  storedBytes?: number;
 }
 
 export interface PreparedContext extends ContextFit {
@@ -65,18 +73,15 @@ export interface PreparedContext extends ContextFit {
 
 export const MAX_DOWNLOAD_RETRIES = 3;
 export const DEFAULT_CONTEXT_WINDOW = 4096;
+export const STOP_TIMEOUT_MS = 10_000;
+
+export const RESTART_REASON =
+  'The previous reply did not stop in time, so the local model is being restarted to answer this one.';
 
 const ABORTED: ChatChunk = { finishReason: 'abort' };
 const STOPPED = Symbol('stopped');
-
-interface ActiveEngine {
-  handle: EngineHandle;
-  /** Rejects with {@link ENGINE_CLOSED} when we end the worker, or with the worker's error when it dies. */
-  gone: Promise<never>;
-  close(): void;
-}
-
-const ENGINE_CLOSED = new Error('The local engine was closed');
+const ENDED = Symbol('ended');
+const TIMED_OUT = Symbol('timed out');
 
 /**
  * Loads a model on request and streams replies from it. One model at a time: loading another one replaces the
@@ -98,6 +103,7 @@ export class LocalEngine implements ChatEngine {
   private readonly maxDownloadRetries: number;
   private readonly retryDelayMs: (retry: number) => number;
   private readonly contextWindow: number;
+  private readonly stopTimeoutMs: number;
   private active: ActiveEngine | undefined;
   private loadedModelId: string | undefined;
   private loading: AbortController | undefined;
@@ -109,6 +115,7 @@ export class LocalEngine implements ChatEngine {
     this.maxDownloadRetries = options.maxDownloadRetries ?? MAX_DOWNLOAD_RETRIES;
     this.retryDelayMs = options.retryDelayMs ?? ((retry) => 2000 * 2 ** (retry - 1));
     this.contextWindow = options.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+    this.stopTimeoutMs = options.stopTimeoutMs ?? STOP_TIMEOUT_MS;
   }
 
   /** The loaded model's id; empty while none is loaded. */
@@ -124,7 +131,7 @@ export class LocalEngine implements ChatEngine {
    * Downloads (or reads from the cache) and loads `modelId` onto the GPU. Rejects with an AbortError when cancelled,
    * else with an {@link EngineError}. Starting another load cancels this one.
    */
-  async load(modelId: string, { onProgress, onRetry, signal }: LoadOptions = {}): Promise<void> {
+  async load(modelId: string, { onProgress, onRetry, signal, storedBytes = 0 }: LoadOptions = {}): Promise<void> {
     this.loading?.abort();
     const controller = new AbortController();
     this.loading = controller;
@@ -140,7 +147,7 @@ export class LocalEngine implements ChatEngine {
       await this.closeEngine();
       for (let retry = 0; ; retry += 1) {
         try {
-          await this.loadOnce(modelId, onProgress, controller.signal);
+          await this.loadOnce(modelId, onProgress, controller.signal, storedBytes);
           this.loadedModelId = modelId;
           return;
         } catch (error) {
@@ -163,35 +170,38 @@ export class LocalEngine implements ChatEngine {
     }
   }
 
-  /** Cancels any load, unloads the model and ends the worker, giving the GPU back. */
-  async unload(): Promise<void> {
+  /**
+   * Cancels any load, unloads the model and ends the worker, giving the GPU back. A reply still streaming ends as
+   * stopped, or fails with `reason` when one is given (e.g. another tab took the GPU).
+   */
+  async unload(reason?: EngineError): Promise<void> {
     this.loading?.abort();
-    await this.closeEngine();
+    await this.closeEngine(reason);
   }
 
   /**
    * What {@link chat} will send for `request`: the latest turns that fit the context window beside the reply, and
    * how many older turns were left out, so the UI can mark them.
    */
-  prepareContext(request: ChatRequest): PreparedContext {
+  prepareContext(request: ChatRequest, estimateTokens?: (text: string) => number): PreparedContext {
     const fit = fitToContextWindow(request.messages, {
       contextWindow: this.contextWindow,
       maxNewTokens: request.params.maxNewTokens,
+      ...(estimateTokens ? { estimateTokens } : {}),
     });
-    return { ...fit, messages: normalizeHistory(fit.turns, '') };
+    return { ...fit, messages: normalizeHistory(fit.turns, '').map(separateSystemPrompt) };
   }
 
+  /**
+   * Streams the reply. A prompt WebLLM finds longer than the window (the estimate undercounts digits, code and CJK
+   * text) is trimmed again with the estimate scaled by WebLLM's own token count, and sent once more.
+   */
   async *chat(request: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatChunk> {
     const active = this.active;
-    if (!active || this.loadedModelId === undefined) throw localEngineError('model-not-loaded');
-    const context = this.prepareContext(request);
-    if (context.tooLong) {
-      throw new EngineError(
-        'context-window',
-        `Your message is too long for the local model's ${this.contextWindow.toLocaleString('en-US')}-token context. ` +
-          'Shorten it, or use the Hugging Face API.',
-      );
-    }
+    const modelId = this.loadedModelId;
+    if (!active || modelId === undefined) throw localEngineError('model-not-loaded');
+    let context = this.prepareContext(request);
+    if (context.tooLong) throw this.tooLongError();
     if (!context.messages.some((turn) => turn.role === 'user')) {
       throw new EngineError('bad-request', 'There is no message to answer. Type a message, then send it.');
     }
@@ -199,33 +209,113 @@ export class LocalEngine implements ChatEngine {
       yield ABORTED;
       return;
     }
-    await Promise.race([this.draining, active.gone]).catch(() => undefined);
-    if (signal.aborted) {
-      yield ABORTED;
-      return;
+    const stop = watchAbort(signal);
+    try {
+      const ready = await this.afterPreviousReply(active, modelId, stop.stopped, request);
+      if (ready === STOPPED) {
+        yield ABORTED;
+        return;
+      }
+      for (let attempt = 0; ; attempt += 1) {
+        let started = false;
+        try {
+          for await (const chunk of this.stream(ready, context, request.params, signal, stop.stopped)) {
+            started = true;
+            yield chunk;
+          }
+          return;
+        } catch (error) {
+          const retry = attempt === 0 && !started ? this.refitAfterOverflow(error, request, context) : undefined;
+          if (!retry) throw error;
+          context = retry;
+        }
+      }
+    } finally {
+      stop.dispose();
     }
+  }
 
-    if (context.omittedCount > 0) yield { omittedTurns: context.omittedCount };
+  /**
+   * Waits for the remains of a stopped reply to be read (WebLLM answers one request at a time), for no longer than
+   * the stop timeout: then the worker is ended and the model loaded again. Resolves with the engine to use, or
+   * {@link STOPPED} when this reply is stopped first.
+   */
+  private async afterPreviousReply(
+    active: ActiveEngine,
+    modelId: string,
+    stopped: Promise<typeof STOPPED>,
+    request: ChatRequest,
+  ): Promise<ActiveEngine | typeof STOPPED> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), this.stopTimeoutMs);
+    });
+    const ended = Promise.race([this.draining, active.gone]).then(
+      () => ENDED,
+      () => ENDED,
+    );
+    const outcome = await Promise.race([ended, stopped, timedOut]);
+    clearTimeout(timer);
+    if (outcome === STOPPED) return STOPPED;
+    if (outcome === ENDED) return active;
+    request.onRetry?.({ attempt: 1, maxAttempts: 1, delayMs: 0, reason: RESTART_REASON });
+    // Not cancelled by this reply's Stop: the model must be back either way.
+    const restarting = this.restart(modelId);
+    restarting.catch(() => undefined);
+    return Promise.race([restarting, stopped]);
+  }
 
+  private async restart(modelId: string): Promise<ActiveEngine> {
+    this.draining = Promise.resolve();
+    await this.unload();
+    await this.load(modelId);
+    if (!this.active) throw localEngineError('model-not-loaded');
+    return this.active;
+  }
+
+  /** The context to send again after WebLLM refused `context` as too long; `undefined` when that cannot help. */
+  private refitAfterOverflow(
+    error: unknown,
+    request: ChatRequest,
+    context: PreparedContext,
+  ): PreparedContext | undefined {
+    if (!(error instanceof EngineError) || error.kind !== 'context-window') return undefined;
+    const counted = promptTokensOfOverflow(error.cause);
+    if (counted === undefined) return undefined;
+    const refit = this.prepareContext(request, scaledEstimate(context.messages, counted));
+    if (refit.tooLong) throw this.tooLongError();
+    return refit.messages.length < context.messages.length ? refit : undefined;
+  }
+
+  private tooLongError(): EngineError {
+    return new EngineError(
+      'context-window',
+      `Your message is too long for the local model's ${this.contextWindow.toLocaleString('en-US')}-token context. ` +
+        'Shorten it, or use the Hugging Face API.',
+    );
+  }
+
+  private async *stream(
+    active: ActiveEngine,
+    context: PreparedContext,
+    params: SamplingParams,
+    signal: AbortSignal,
+    stopped: Promise<typeof STOPPED>,
+  ): AsyncGenerator<ChatChunk> {
     const { engine } = active.handle;
-    const created = engine.chat.completions.create(toWebLlmRequest(context.messages, request.params));
+    const created = engine.chat.completions.create(toWebLlmRequest(context.messages, params));
     let iterator: AsyncIterator<ChatCompletionChunk> | undefined;
     const pull = async (): Promise<IteratorResult<ChatCompletionChunk>> => {
       iterator ??= (await created)[Symbol.asyncIterator]();
       return iterator.next();
     };
-    let stopListening = (): void => undefined;
-    const stopped = new Promise<typeof STOPPED>((resolve) => {
-      const onAbort = (): void => resolve(STOPPED);
-      if (signal.aborted) onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      stopListening = () => signal.removeEventListener('abort', onAbort);
-    });
 
     let pending = pull();
     let finished = false;
     let finishReason: FinishReason = null;
     let usage: Usage | undefined;
+    // Said with the first text, so that a prompt WebLLM refuses, trimmed again, says only its final count.
+    let omitted = context.omittedCount > 0 ? context.omittedCount : undefined;
     try {
       for (;;) {
         const outcome = await Promise.race([pending, active.gone, stopped]);
@@ -240,17 +330,21 @@ export class LocalEngine implements ChatEngine {
         if (chunk.usage) usage = toUsage(chunk.usage);
         pending = pull();
         const delta = choice?.delta.content;
-        if (delta && !signal.aborted) yield { delta };
+        if (delta && !signal.aborted) {
+          if (omitted !== undefined) yield { omittedTurns: omitted };
+          omitted = undefined;
+          yield { delta };
+        }
       }
     } catch (error) {
       finished = true;
-      if (error === ENGINE_CLOSED) {
+      if (error === ENGINE_CLOSED || active.closing) {
+        if (active.closing instanceof EngineError) throw active.closing;
         yield ABORTED;
         return;
       }
-      throw this.fail(error);
+      throw this.fail(error, active);
     } finally {
-      stopListening();
       if (!finished) {
         engine.interruptGenerate();
         this.draining = drain(pending, pull, engine, active.gone);
@@ -260,11 +354,17 @@ export class LocalEngine implements ChatEngine {
       yield ABORTED;
       return;
     }
+    if (omitted !== undefined) yield { omittedTurns: omitted };
     yield usage === undefined ? { finishReason } : { finishReason, usage };
   }
 
   /** One attempt in a fresh worker; a failed or cancelled attempt ends its worker before rethrowing. */
-  private async loadOnce(modelId: string, onProgress: LoadOptions['onProgress'], signal: AbortSignal): Promise<void> {
+  private async loadOnce(
+    modelId: string,
+    onProgress: LoadOptions['onProgress'],
+    signal: AbortSignal,
+    storedBytes: number,
+  ): Promise<void> {
     const cancelled = new Promise<never>((_, reject) => {
       if (signal.aborted) reject(abortError());
       signal.addEventListener('abort', () => reject(abortError()), { once: true });
@@ -285,36 +385,45 @@ export class LocalEngine implements ChatEngine {
       let previous: LoadProgress | undefined;
       handle.engine.setInitProgressCallback((report) => {
         if (signal.aborted) return;
-        previous = parseProgress(report, previous);
+        previous = parseProgress(report, previous, storedBytes);
         onProgress?.(previous);
       });
       await Promise.race([handle.engine.reload(modelId), active.gone, cancelled]);
       // WebLLM's reload() resolves quietly when it is unloaded half-way.
       if (signal.aborted) throw abortError();
     } catch (error) {
+      const loss = handle.deviceLoss?.();
       active.close();
       if (this.active === active) this.active = undefined;
-      throw error;
+      // After a lost device, WebLLM's error is about its disposed runtime ("Object has already been disposed").
+      throw loss && !signal.aborted ? new GpuResetError(loss, undefined, { cause: error }) : error;
     }
   }
 
-  private fail(error: unknown): EngineError {
-    const engineError = toEngineError(error);
-    if (error instanceof Error && error.name === WORKER_ERROR_NAME) {
-      // The worker is gone, and the model with it.
-      void this.closeEngine();
-    } else if (engineError.kind === 'device-lost' || engineError.kind === 'model-not-loaded') {
-      // A lost device makes WebLLM unload the model by itself: the next reply needs a new load.
+  private fail(error: unknown, active: ActiveEngine): EngineError {
+    const loss = active.handle.deviceLoss?.();
+    const engineError = loss ? new GpuResetError(loss, undefined, { cause: error }) : toEngineError(error);
+    const workerDied = error instanceof Error && error.name === WORKER_ERROR_NAME;
+    if (workerDied || engineError.kind === 'device-lost') {
+      // The worker, or the GPU device in it, is gone with the model: the next load starts a fresh worker.
+      if (this.active === active) {
+        this.active = undefined;
+        this.loadedModelId = undefined;
+      }
+      active.close();
+    } else if (engineError.kind === 'model-not-loaded') {
+      // WebLLM unloaded the model by itself: the next reply needs a new load.
       this.loadedModelId = undefined;
     }
     return engineError;
   }
 
-  private async closeEngine(): Promise<void> {
+  private async closeEngine(reason?: EngineError): Promise<void> {
     const active = this.active;
     this.active = undefined;
     this.loadedModelId = undefined;
     if (!active) return;
+    active.closing = reason ?? true;
     try {
       active.handle.engine.interruptGenerate();
       await Promise.race([active.handle.engine.unload(), active.gone]);
@@ -326,99 +435,16 @@ export class LocalEngine implements ChatEngine {
   }
 }
 
-/** The default factory: the worker, and WebLLM inside it, are fetched on the first load only. */
-export async function createWorkerEngine(): Promise<EngineHandle> {
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-  const engine = new WorkerEngineClient(worker);
-  const failed = new Promise<never>((_, reject) => {
-    const fail = (detail: string): void => {
-      const error = new Error(`The model worker stopped: ${detail}`);
-      error.name = WORKER_ERROR_NAME;
-      engine.close(error);
-      reject(error);
-    };
-    worker.addEventListener('error', (event) => fail(event.message || 'its script failed to load'));
-    worker.addEventListener('messageerror', () => fail('a message could not be read'));
+/** A reply's Stop as a promise to race against, and its listener's removal. */
+function watchAbort(signal: AbortSignal): { stopped: Promise<typeof STOPPED>; dispose: () => void } {
+  let dispose = (): void => undefined;
+  const stopped = new Promise<typeof STOPPED>((resolve) => {
+    const onAbort = (): void => resolve(STOPPED);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    dispose = () => signal.removeEventListener('abort', onAbort);
   });
-  failed.catch(() => undefined);
-  const terminate = (): void => {
-    worker.terminate();
-    engine.close(new DOMException('The model worker was ended.', 'AbortError'));
-  };
-  return { engine, failed, terminate };
-}
-
-/** WebLLM's request, with settings a form may leave out of range pulled back into what WebLLM accepts. */
-export function toWebLlmRequest(messages: readonly ChatTurn[], params: SamplingParams): ChatCompletionRequestStreaming {
-  const request: ChatCompletionRequestStreaming = {
-    messages: messages.map((turn): ChatCompletionMessageParam => ({ role: turn.role, content: turn.content })),
-    stream: true,
-    stream_options: { include_usage: true },
-    temperature: Math.max(0, params.temperature),
-    top_p: params.topP > 0 && params.topP <= 1 ? params.topP : 1,
-    max_tokens: Math.max(1, Math.floor(params.maxNewTokens)),
-    repetition_penalty: params.repetitionPenalty > 0 ? params.repetitionPenalty : 1,
-  };
-  // WebLLM rejects a seed that is not an integer (SeedTypeError).
-  if (params.seed !== null && Number.isInteger(params.seed)) request.seed = params.seed;
-  return request;
-}
-
-function toFinishReason(reason: string): FinishReason {
-  if (reason === 'length' || reason === 'abort') return reason;
-  return 'stop';
-}
-
-function toUsage(usage: CompletionUsage): Usage {
-  const result: Usage = { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens };
-  const extra = usage.extra as Partial<CompletionUsage['extra']> | undefined;
-  if (typeof extra?.time_to_first_token_s === 'number') {
-    result.timeToFirstTokenMs = Math.round(extra.time_to_first_token_s * 1000);
-  }
-  if (typeof extra?.prefill_tokens_per_s === 'number') result.prefillTokensPerSecond = extra.prefill_tokens_per_s;
-  if (typeof extra?.decode_tokens_per_s === 'number') result.decodeTokensPerSecond = extra.decode_tokens_per_s;
-  return result;
-}
-
-function activate(handle: EngineHandle): ActiveEngine {
-  let reject = (_reason: unknown): void => undefined;
-  const gone = new Promise<never>((_, rejectGone) => {
-    reject = rejectGone;
-    handle.failed?.catch(rejectGone);
-  });
-  gone.catch(() => undefined);
-  let closed = false;
-  return {
-    handle,
-    gone,
-    close: () => {
-      if (closed) return;
-      closed = true;
-      reject(ENGINE_CLOSED);
-      handle.terminate();
-    },
-  };
-}
-
-/**
- * Reads a stopped reply to its end. An interrupt that reaches WebLLM before its prefill starts is reset by it, so the
- * interrupt is repeated with every chunk until the stream ends.
- */
-async function drain(
-  pending: Promise<IteratorResult<ChatCompletionChunk>>,
-  pull: () => Promise<IteratorResult<ChatCompletionChunk>>,
-  engine: WebLlmEngineLike,
-  gone: Promise<never>,
-): Promise<void> {
-  try {
-    let result = await Promise.race([pending, gone]);
-    while (!result.done) {
-      engine.interruptGenerate();
-      result = await Promise.race([pull(), gone]);
-    }
-  } catch {
-    // A failing or closed stream holds nothing more.
-  }
+  return { stopped, dispose };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -9,136 +9,36 @@
  */
 
 import type { ModelRecord } from '@mlc-ai/web-llm';
-import type { LocalEngineAccess } from '../engine-resolver.js';
 import type { EngineStatus } from '../../state/app-state.js';
 import { DEFAULT_LOCAL_MODEL, type Settings } from '../../state/types.js';
+import type { LocalEngineAccess } from '../engine-resolver.js';
 import { EngineError } from '../types.js';
-import type { ChatChunk, ChatEngine, ChatRequest, EngineErrorKind, RetryNotice } from '../types.js';
-import { listLocalModels, loadPrebuiltModelList, resolveLocalModel, type LocalModelOption } from './catalog.js';
-import { isBrokenModelLibrary, toEngineError } from './errors.js';
-import { formatBytes, formatDuration } from './format.js';
-import { acquireGpu, takeOverGpu, type GpuLockResult, type HeldGpu } from './gpu-lock.js';
-import { probeGpu, type GpuReport } from './gpu-probe.js';
-import { DeferredLocalEngine } from './deferred-local-engine.js';
-import type { LoadOptions } from './local-engine.js';
-import { deleteModel, deleteModelLibrary, isModelCached, listCachedModels, type CachedModel } from './model-cache.js';
+import type { ChatChunk, ChatEngine, ChatRequest, EngineErrorKind } from '../types.js';
+import { listLocalModels, resolveLocalModel, smallerModelThan, type LocalModelOption } from './catalog.js';
+import { isBrokenModelLibrary, suggestSmallerModel, toEngineError } from './errors.js';
+import { formatBytes } from './format.js';
+import type { HeldGpu } from './gpu-lock.js';
+import { withBrowserDefaults, type LocalEngineLike, type LocalModelServiceDeps } from './local-model-deps.js';
+import {
+  CATALOGUE_FAILED,
+  DELETE_FAILED,
+  describeLocalEngine,
+  DOWNLOAD_CANCELLED_NOTICE,
+  IN_USE_ERROR,
+  LOAD_CANCELLED_ERROR,
+  LOAD_CANCELLED_NOTICE,
+  notDownloaded,
+  NOTHING_FITS,
+  partialSizeText,
+  retryText,
+  statusFor,
+  summarize,
+  TAKEN_OVER,
+  withSizeText,
+  type LocalModelPhase,
+  type LocalModelState,
+} from './local-model-state.js';
 import type { LoadProgress } from './progress.js';
-import { checkQuota, requestPersistence, type QuotaCheck } from './storage-quota.js';
-
-/** What the service needs of the local engine (`LocalEngine`, loaded on first use); a test passes a fake. */
-export interface LocalEngineLike extends ChatEngine {
-  readonly isLoaded: boolean;
-  load(modelId: string, options?: LoadOptions): Promise<void>;
-  unload(): Promise<void>;
-}
-
-export interface LocalModelServiceDeps {
-  probeGpu: () => Promise<GpuReport>;
-  /** WebLLM's `prebuiltAppConfig.model_list`, imported lazily. */
-  loadModelList: () => Promise<readonly ModelRecord[]>;
-  engine: LocalEngineLike;
-  checkQuota: (bytesNeeded: number) => Promise<QuotaCheck>;
-  requestPersistence: () => Promise<boolean>;
-  acquireGpu: (options: { onStolen: () => void }) => Promise<GpuLockResult>;
-  takeOverGpu: (options: { onStolen: () => void }) => Promise<HeldGpu>;
-  isModelCached: (modelId: string) => Promise<boolean>;
-  listCachedModels: (options: readonly LocalModelOption[]) => Promise<CachedModel[]>;
-  deleteModel: (modelId: string) => Promise<boolean>;
-  /**
-   * Drops a model library the browser could not compile, so the next load fetches it again. Optional: Cache Storage
-   * by default, and a fake engine never produces such a library.
-   */
-  deleteModelLibrary?: (modelId: string) => Promise<void>;
-}
-
-/** A model fully on disk: it loads without the network ("ready offline"). */
-export interface CachedModelEntry extends CachedModel {
-  /** e.g. "4.5 GB" */
-  sizeText: string;
-}
-
-/**
- * Where the selected model stands. Every phase but `idle` names the model it is about, which is the selected one
- * except briefly while a selection changes.
- */
-export type LocalModelPhase =
-  /** Nothing under way: the panel offers "Download model" (or loading from disk, when the model is cached). */
-  | { kind: 'idle' }
-  /** The download is described and waits for "Start download"; nothing has been fetched. */
-  | {
-      kind: 'consent';
-      modelId: string;
-      /** e.g. "about 4.5 GB" */
-      sizeText: string;
-      /** What the browser lets the app still store, e.g. "120.3 GB"; `null` when the browser does not say. */
-      freeText: string | null;
-    }
-  /** Downloading (or reading from disk) and putting the model on the GPU. */
-  | {
-      kind: 'loading';
-      modelId: string;
-      /** True when the model was on disk: nothing is downloaded. */
-      fromDisk: boolean;
-      /** The last progress report; `null` until WebLLM sends one (while the GPU and storage are being asked). */
-      progress: LoadProgress | null;
-      /** Said while an interrupted download waits to resume; `null` otherwise. */
-      retryText: string | null;
-    }
-  /** Loaded on this GPU; replies can start at once. */
-  | { kind: 'ready'; modelId: string }
-  /** Another tab of this app holds the GPU; "Use here" takes it over. */
-  | { kind: 'in-use-elsewhere'; modelId: string }
-  /** The last action failed; `message` says what happened and what to do next. */
-  | { kind: 'error'; modelId: string | null; error: EngineErrorKind; message: string };
-
-export interface GpuSummary {
-  /** `unavailable`: no model can run here; `slow`: a software renderer (works, far too slowly); `ok`: a real GPU. */
-  level: 'unavailable' | 'slow' | 'ok';
-  message: string;
-}
-
-export interface LocalModelState {
-  /** What this device's WebGPU can do; `null` until the probe started by `prepare()` finishes. */
-  gpu: GpuReport | null;
-  /** The probe's verdict in one sentence, for the panel; `null` while probing. */
-  gpuSummary: GpuSummary | null;
-  /** WebLLM's model list: not asked for before `prepare()`, then loading, ready, or failed (see `phase`). */
-  catalogue: 'idle' | 'loading' | 'ready' | 'failed';
-  /** The models offered on this device, Mistral 7B first; those that cannot run here carry `disabledReason`. */
-  options: LocalModelOption[];
-  /**
-   * The model "Download model" acts on: the saved choice when it can run here, else the best that can (the q4f32_1
-   * build of Mistral 7B on a GPU without shader-f16). Empty before the catalogue loads, or when nothing can run.
-   */
-  selectedId: string;
-  /** Models fully on this device, with their (estimated) sizes. */
-  cached: CachedModelEntry[];
-  /** What is happening to the selected model. */
-  phase: LocalModelPhase;
-  /** Whether the browser promised to keep the download; `null` until the first download asks. */
-  storagePersisted: boolean | null;
-  /** A one-off outcome (a cancelled download, a deleted model); cleared by the next change of phase. */
-  notice: string | null;
-  /** One line for a polite live region: it changes with the phase, not with every percent. */
-  status: string;
-}
-
-export const DOWNLOAD_CANCELLED_NOTICE =
-  'Download cancelled. The parts already downloaded are kept, so choosing Download model again resumes where it ' +
-  'stopped.';
-export const LOAD_CANCELLED_NOTICE = 'Loading cancelled. The model stays on this device.';
-
-const IN_USE_MESSAGE = 'The model is in use in another tab.';
-const IN_USE_ERROR =
-  'The model is in use in another tab of this app. Open Settings and choose Use here to move it to this tab, or use ' +
-  'the Hugging Face API.';
-const CATALOGUE_FAILED =
-  'The list of local models could not be loaded. Check your connection and reopen Settings, or use the Hugging Face ' +
-  'API.';
-const NOTHING_FITS = 'None of the local models can run on this GPU. Use the Hugging Face API instead.';
-const LOAD_CANCELLED_ERROR =
-  'Loading the model was cancelled. Open Settings and choose Download model to load it, or use the Hugging Face API.';
-const DELETE_FAILED = 'The model could not be deleted from this device. Reload the page and try again.';
 
 const IDLE: LocalModelPhase = { kind: 'idle' };
 
@@ -154,6 +54,8 @@ interface LoadPlan {
   takeOver?: boolean;
   /** Runs after the phase turns to loading and before the GPU is taken (asking for persistent storage). */
   before?: () => Promise<void>;
+  /** Started from Settings: a failure is also raised as an alert, which outlives the dialog. */
+  fromSettings?: boolean;
 }
 
 /**
@@ -173,6 +75,7 @@ export class LocalModelService implements LocalEngineAccess {
     options: [],
     selectedId: '',
     cached: [],
+    partial: [],
     phase: IDLE,
     storagePersisted: null,
     notice: null,
@@ -188,20 +91,7 @@ export class LocalModelService implements LocalEngineAccess {
   readonly #consented = new Set<string>();
 
   constructor(deps: Partial<LocalModelServiceDeps> = {}) {
-    this.#deps = {
-      probeGpu: () => probeGpu(),
-      loadModelList: loadPrebuiltModelList,
-      checkQuota: (bytes) => checkQuota(bytes),
-      requestPersistence: () => requestPersistence(),
-      acquireGpu,
-      takeOverGpu,
-      isModelCached: (modelId) => isModelCached(modelId),
-      listCachedModels: (options) => listCachedModels(options),
-      deleteModel: (modelId) => deleteModel(modelId),
-      deleteModelLibrary: (modelId) => deleteModelLibrary(modelId),
-      ...deps,
-      engine: deps.engine ?? new DeferredLocalEngine(),
-    };
+    this.#deps = withBrowserDefaults(deps);
     this.#engine = this.#deps.engine;
   }
 
@@ -257,6 +147,7 @@ export class LocalModelService implements LocalEngineAccess {
     this.#consented.add(phase.modelId);
     await this.#startLoad(phase.modelId, {
       fromDisk: false,
+      fromSettings: true,
       before: async () => {
         const persisted = await this.#deps.requestPersistence();
         this.#set({ storagePersisted: persisted });
@@ -290,38 +181,43 @@ export class LocalModelService implements LocalEngineAccess {
       await this.requestDownload();
       return;
     }
-    await this.#startLoad(phase.modelId, { fromDisk: cached, takeOver: true });
+    await this.#startLoad(phase.modelId, { fromDisk: cached, takeOver: true, fromSettings: true });
   }
 
-  /** Removes a model from disk, unloading it first if it is the one in use. */
+  /** Removes a model from disk, complete or partial, unloading it first if it is the one in use. */
   async deleteModel(modelId: string): Promise<void> {
     const inUse = this.#loading?.modelId === modelId || (this.#engine.isLoaded && this.#engine.model === modelId);
     const { phase } = this.#state;
     if (inUse || (phase.kind !== 'idle' && phase.modelId === modelId)) this.#set({ phase: IDLE });
     if (inUse) await this.#unload();
     const label = this.#labelOf(modelId);
+    const partial = this.#state.partial.some((entry) => entry.id === modelId);
     try {
       await this.#deps.deleteModel(modelId);
     } catch (error) {
-      this.#set({ phase: { kind: 'error', modelId, error: toEngineError(error).kind, message: DELETE_FAILED } });
+      this.#setError(modelId, toEngineError(error).kind, DELETE_FAILED);
       return;
     }
     await this.refreshCache();
-    this.#set({ notice: `${label} was deleted from this device.` });
+    this.#set({
+      notice: partial ? `The partial download of ${label} was deleted.` : `${label} was deleted from this device.`,
+    });
   }
 
   /** Re-reads which models are on disk. */
   async refreshCache(): Promise<void> {
     const { options } = this.#state;
     if (options.length === 0) return;
-    let cached: CachedModel[];
-    try {
-      cached = await this.#deps.listCachedModels(options);
-    } catch {
-      // No Cache Storage here (an insecure origin, storage blocked): nothing can be on disk.
-      cached = [];
-    }
-    this.#set({ cached: cached.map(withSizeText) });
+    // No Cache Storage here (an insecure origin, storage blocked): nothing can be on disk.
+    const nothing = (): [] => [];
+    const [cached, partial] = await Promise.all([
+      this.#deps.listCachedModels(options).catch(nothing),
+      this.#deps.listPartialDownloads(options).catch(nothing),
+    ]);
+    this.#set({
+      cached: cached.map(withSizeText),
+      partial: partial.map((entry) => ({ ...entry, sizeText: partialSizeText(entry) })),
+    });
   }
 
   /**
@@ -349,23 +245,7 @@ export class LocalModelService implements LocalEngineAccess {
   describe(settings: Settings): EngineStatus {
     const option = this.#resolve(settings.localModel);
     const model = option?.id ?? settings.localModel;
-    const status: EngineStatus = {
-      engine: 'local',
-      label: `This device · ${shortModelName(model)}`,
-      model,
-      available: true,
-    };
-    const { gpu } = this.#state;
-    if (!gpu) return { ...status, detail: 'checking this device…' };
-    if (!gpu.available) return { ...status, available: false, detail: 'no WebGPU in this browser' };
-    if (!gpu.meetsLimits) return { ...status, available: false, detail: 'this GPU is not supported' };
-    if (this.#state.catalogue === 'failed') return { ...status, available: false, detail: 'model list not loaded' };
-    if (this.#state.catalogue === 'ready' && !option) {
-      return { ...status, available: false, detail: 'no model fits this GPU' };
-    }
-    const [available, detail] = this.#readiness(model);
-    const parts = [detail, gpu.software ? 'software GPU — very slow' : undefined].filter(Boolean);
-    return { ...status, available, ...(parts.length > 0 ? { detail: parts.join(' · ') } : {}) };
+    return describeLocalEngine(this.#state, { model, known: option !== undefined, loaded: this.#isLoaded(model) });
   }
 
   async #prepareOnce(): Promise<void> {
@@ -402,20 +282,27 @@ export class LocalModelService implements LocalEngineAccess {
     if (!option || phase.kind === 'consent') return;
     if ((phase.kind === 'loading' || phase.kind === 'ready') && phase.modelId === option.id) return;
     if (await this.#isCached(option.id)) {
-      if (this.#state.selectedId === option.id) await this.#startLoad(option.id, { fromDisk: true });
+      if (this.#state.selectedId === option.id)
+        await this.#startLoad(option.id, { fromDisk: true, fromSettings: true });
       return;
     }
-    const quota = await this.#deps.checkQuota(option.downloadBytes);
+    // What an interrupted download left is not fetched again.
+    await this.refreshCache();
+    const stored = this.#storedBytes(option.id);
+    const quota = await this.#deps.checkQuota(Math.max(0, option.downloadBytes - stored));
     if (this.#state.selectedId !== option.id) return;
     if (!quota.ok) {
-      this.#set({ phase: { kind: 'error', modelId: option.id, error: 'quota', message: quota.message } });
+      this.#setError(option.id, 'quota', quota.message);
       return;
     }
     this.#set({
       phase: {
         kind: 'consent',
         modelId: option.id,
-        sizeText: `about ${formatBytes(option.downloadBytes)}`,
+        sizeText:
+          stored > 0
+            ? `about ${formatBytes(option.downloadBytes - stored)} left of ${formatBytes(option.downloadBytes)}`
+            : `about ${formatBytes(option.downloadBytes)}`,
         freeText: quota.free === undefined ? null : formatBytes(quota.free),
       },
     });
@@ -452,6 +339,7 @@ export class LocalModelService implements LocalEngineAccess {
       }
       await this.#engine.load(modelId, {
         signal,
+        storedBytes: this.#storedBytes(modelId),
         onProgress: (progress) => {
           if (!signal.aborted) this.#updateLoading(modelId, { progress, retryText: null });
         },
@@ -467,8 +355,10 @@ export class LocalModelService implements LocalEngineAccess {
       this.#releaseGpu();
       // WebLLM reads its cached library back on every load: one it cannot compile would make trying again useless.
       if (isBrokenModelLibrary(error)) await this.#deps.deleteModelLibrary(modelId).catch(() => undefined);
-      const engineError = toEngineError(error);
-      this.#set({ phase: { kind: 'error', modelId, error: engineError.kind, message: engineError.userMessage } });
+      const engineError = this.#explain(error, modelId);
+      this.#setError(modelId, engineError.kind, engineError.userMessage);
+      if (plan.fromSettings) this.#deps.onLoadFailed(engineError.userMessage);
+      await this.refreshCache();
     }
   }
 
@@ -484,17 +374,23 @@ export class LocalModelService implements LocalEngineAccess {
 
   async #onStolen(): Promise<void> {
     const modelId = this.#loading?.modelId ?? (this.#engine.isLoaded ? this.#engine.model : this.#state.selectedId);
+    const stolen = this.#lock;
     this.#lock = undefined;
     this.#set({ phase: { kind: 'in-use-elsewhere', modelId } });
-    await this.#unload();
+    try {
+      await this.#unload(new EngineError('model-in-use', TAKEN_OVER));
+    } finally {
+      // The worker has ended and its GPU memory is free: the tab that took over may load now.
+      stolen?.release();
+    }
   }
 
   /** Stops any load, unloads the model and gives the GPU back; the caller has set the phase. */
-  async #unload(): Promise<void> {
+  async #unload(reason?: EngineError): Promise<void> {
     this.#loading?.controller.abort();
     this.#loading = undefined;
     try {
-      await this.#engine.unload();
+      await this.#engine.unload(reason);
     } finally {
       this.#releaseGpu();
     }
@@ -518,14 +414,14 @@ export class LocalModelService implements LocalEngineAccess {
     try {
       yield* this.#engine.chat(request, signal);
     } catch (error) {
+      const engineError = this.#explain(error, modelId);
       // A lost GPU device or a dead worker takes the model with it: the panel must offer to load it again.
       const { phase } = this.#state;
       if (!this.#engine.isLoaded && phase.kind === 'ready' && phase.modelId === modelId) {
-        const engineError = toEngineError(error);
         this.#releaseGpu();
-        this.#set({ phase: { kind: 'error', modelId, error: engineError.kind, message: engineError.userMessage } });
+        this.#setError(modelId, engineError.kind, engineError.userMessage);
       }
-      throw error;
+      throw engineError;
     }
   }
 
@@ -537,18 +433,17 @@ export class LocalModelService implements LocalEngineAccess {
     return notDownloaded(option);
   }
 
-  /** Whether `modelId` can answer now, and a few words on where it stands (for the engine status line). */
-  #readiness(modelId: string): [boolean, string | undefined] {
-    const { phase, cached, catalogue } = this.#state;
-    const about = phase.kind !== 'idle' && phase.modelId === modelId ? phase : IDLE;
-    if (about.kind === 'loading') return [true, loadingDetail(about)];
-    if (about.kind === 'in-use-elsewhere') return [false, 'in use in another tab'];
-    if (about.kind === 'error') return [false, about.error === 'quota' ? 'not enough storage' : 'failed to load'];
-    if (this.#isLoaded(modelId)) return [true, 'loaded'];
-    if (cached.some((entry) => entry.id === modelId)) return [true, 'ready offline'];
-    // Before the catalogue is read, whether the model is on disk is unknown.
-    if (catalogue !== 'ready') return [true, undefined];
-    return [false, 'not downloaded'];
+  /** The engine's error, naming a smaller model that fits this GPU where that is the way out. */
+  #explain(error: unknown, modelId: string): EngineError {
+    return suggestSmallerModel(toEngineError(error), smallerModelThan(this.#state.options, modelId)?.label);
+  }
+
+  #setError(modelId: string, error: EngineErrorKind, message: string): void {
+    this.#set({ phase: { kind: 'error', modelId, error, message } });
+  }
+
+  #storedBytes(modelId: string): number {
+    return this.#state.partial.find((entry) => entry.id === modelId)?.storedBytes ?? 0;
   }
 
   #isLoaded(modelId: string): boolean {
@@ -587,116 +482,5 @@ export class LocalModelService implements LocalEngineAccess {
     next.status = statusFor(next, (id) => this.#labelOf(id));
     this.#state = next;
     for (const listener of this.#listeners) listener(next);
-  }
-}
-
-/**
- * Whether the "This device" engine can be offered, for the engine choice in Settings. Unknown (not probed yet)
- * counts as available.
- */
-export function localAvailability(state: LocalModelState): { available: boolean; reason: string } {
-  const { gpu, catalogue, options } = state;
-  if (gpu && (!gpu.available || !gpu.meetsLimits)) return { available: false, reason: gpu.message };
-  if (catalogue === 'ready' && !options.some((option) => option.disabledReason === undefined)) {
-    return { available: false, reason: NOTHING_FITS };
-  }
-  return { available: true, reason: '' };
-}
-
-/** "Mistral-7B-Instruct-v0.3-q4f16_1-MLC" → "Mistral 7B"; "Llama-3.2-1B-Instruct-q4f32_1-MLC" → "Llama 3.2 1B". */
-export function shortModelName(modelId: string): string {
-  return modelId
-    .replace(/-MLC.*$/, '')
-    .replace(/-q\d+f\d+(?:_\d+)?$/, '')
-    .replace(/-Instruct.*$/i, '')
-    .replace(/-/g, ' ');
-}
-
-function notDownloaded(option: LocalModelOption): EngineError {
-  return new EngineError(
-    'model-not-loaded',
-    `The model is not on this device yet. Open Settings and choose Download model (about ${formatBytes(
-      option.downloadBytes,
-    )}), or switch to the Hugging Face API.`,
-  );
-}
-
-function summarize(gpu: GpuReport): GpuSummary {
-  if (!gpu.available || !gpu.meetsLimits) return { level: 'unavailable', message: gpu.message };
-  return { level: gpu.software ? 'slow' : 'ok', message: gpu.message };
-}
-
-function withSizeText(model: CachedModel): CachedModelEntry {
-  return { ...model, sizeText: formatBytes(model.bytes) };
-}
-
-function retryText(notice: RetryNotice): string {
-  return (
-    `${notice.reason} Retry ${notice.attempt} of ${notice.maxAttempts} in ` +
-    `${formatDuration(notice.delayMs / 1000)}.`
-  );
-}
-
-function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function percent(progress: LoadProgress | null): string {
-  return progress ? `${Math.floor(progress.fraction * 100)}%` : '';
-}
-
-function loadingDetail(phase: Extract<LocalModelPhase, { kind: 'loading' }>): string {
-  const { progress } = phase;
-  if (!progress) return 'starting…';
-  switch (progress.phase) {
-    case 'download':
-      return `downloading ${percent(progress)}`;
-    case 'shaders':
-    case 'finishing':
-      return `preparing the GPU ${percent(progress)}`;
-    default:
-      return `loading ${percent(progress)}`;
-  }
-}
-
-function statusFor(state: LocalModelState, labelOf: (modelId: string) => string): string {
-  const { phase } = state;
-  switch (phase.kind) {
-    case 'error':
-      return phase.message;
-    case 'consent':
-      return (
-        `${sentence(phase.sizeText)} to download` +
-        (phase.freeText ? `; ${phase.freeText} free for this site. ` : '. ') +
-        'Nothing is downloaded until you choose Start download.'
-      );
-    case 'loading':
-      return loadingStatus(phase, labelOf(phase.modelId));
-    case 'ready':
-      return `${labelOf(phase.modelId)} is loaded and ready on this device.`;
-    case 'in-use-elsewhere':
-      return IN_USE_MESSAGE;
-    case 'idle':
-      break;
-  }
-  if (state.notice) return state.notice;
-  if (state.catalogue === 'loading') return 'Checking this device and the models it can run…';
-  if (!state.selectedId) return '';
-  const label = labelOf(state.selectedId);
-  return state.cached.some((entry) => entry.id === state.selectedId)
-    ? `${label} is on this device, ready offline.`
-    : `${label} is not downloaded yet.`;
-}
-
-function loadingStatus(phase: Extract<LocalModelPhase, { kind: 'loading' }>, label: string): string {
-  if (phase.retryText) return phase.retryText;
-  switch (phase.progress?.phase) {
-    case 'cache':
-      return `Loading ${label} onto the GPU…`;
-    case 'shaders':
-    case 'finishing':
-      return `Preparing the GPU shaders for ${label}…`;
-    default:
-      return phase.fromDisk ? `Loading ${label} from this device…` : `Downloading ${label}…`;
   }
 }

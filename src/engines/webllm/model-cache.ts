@@ -26,6 +26,26 @@ export interface CachedModel {
   bytes: number;
 }
 
+/** A model with some files on disk that cannot load from there: an interrupted download, or a damaged one. */
+export interface PartialDownload extends CachedModel {
+  /** Weight bytes already downloaded, from the sizes the cached weight index gives its shards. */
+  storedBytes: number;
+}
+
+/** What WebLLM has stored of one model. */
+export interface ModelOnDisk {
+  /** The weight index parses and every shard it lists is cached: WebLLM's `hasModelInCache`. */
+  complete: boolean;
+  /** Any file of the model is stored (weights, index, tokenizer, config or library). */
+  present: boolean;
+  storedBytes: number;
+  /**
+   * A stored JSON file (weight index, chat config, tokenizer) does not parse: a captive portal's HTML page, say.
+   * WebLLM reads these from the cache before the network, so such a file blocks every later load or resume.
+   */
+  unreadable: boolean;
+}
+
 /** Where a model's files come from: what the cache functions need of its record. */
 export type ModelFiles = Pick<ModelRecord, 'model' | 'model_lib' | 'model_manifest'>;
 
@@ -67,6 +87,56 @@ export async function hasModelRecordInCache(
   // WebLLM compares the cached keys' URLs (`ArtifactCache.hasAllKeys`), not `match()`, which would weigh Vary headers.
   const keys = new Set((await cache.keys()).map((request) => request.url));
   return shards.every((url) => keys.has(url));
+}
+
+/**
+ * What is stored of the model, read from Cache Storage only. For a model not complete, its JSON files are parsed
+ * too, so that one that is not JSON shows as damaged rather than as a download to resume.
+ */
+export async function inspectRecordInCache(
+  record: Pick<ModelRecord, 'model' | 'model_lib'>,
+  cacheStorage: CacheStorage = caches,
+): Promise<ModelOnDisk> {
+  const modelUrl = cleanModelUrl(record.model);
+  const modelCache = (await cacheStorage.has(MODEL_CACHE)) ? await cacheStorage.open(MODEL_CACHE) : undefined;
+  const configCache = (await cacheStorage.has(CONFIG_CACHE)) ? await cacheStorage.open(CONFIG_CACHE) : undefined;
+  const wasmCache = (await cacheStorage.has(WASM_CACHE)) ? await cacheStorage.open(WASM_CACHE) : undefined;
+  const stored = new Set((modelCache ? await modelCache.keys() : []).map((request) => request.url));
+  const configs = (configCache ? await configCache.keys() : []).filter((request) => request.url.startsWith(modelUrl));
+  const hasLibrary = wasmCache !== undefined && (await wasmCache.match(record.model_lib)) !== undefined;
+  const present = [...stored].some((url) => url.startsWith(modelUrl)) || configs.length > 0 || hasLibrary;
+  if (!present || !modelCache) return { complete: false, present, storedBytes: 0, unreadable: false };
+
+  const shards = await readShards(modelCache, modelUrl);
+  const storedBytes = (shards ?? []).reduce((sum, shard) => sum + (stored.has(shard.url) ? shard.nbytes : 0), 0);
+  if (shards && shards.every((shard) => stored.has(shard.url))) {
+    return { complete: true, present, storedBytes, unreadable: false };
+  }
+  const jsonFiles = [
+    ...[TENSOR_CACHE_INDEX, 'tokenizer.json'].map((file) => ({ cache: modelCache, url: new URL(file, modelUrl).href })),
+    ...(configCache ? configs.map((request) => ({ cache: configCache, url: request.url })) : []),
+  ];
+  const readable = await Promise.all(jsonFiles.map(({ cache, url }) => parsesAsJson(cache, url)));
+  return { complete: false, present, storedBytes, unreadable: readable.includes(false) };
+}
+
+/**
+ * Everything of the model in WebLLM's caches, whatever state it is in: every file under its URL (weights, weight
+ * index, tokenizer, and any file that does not parse), its chat config and its library. Where
+ * {@link deleteModelRecordFromCache} follows WebLLM, this also frees what an interrupted or damaged download left.
+ */
+export async function purgeModelRecordFromCache(
+  record: Pick<ModelRecord, 'model' | 'model_lib'>,
+  cacheStorage: CacheStorage = caches,
+): Promise<void> {
+  const modelUrl = cleanModelUrl(record.model);
+  const underModel = async (cache: Cache): Promise<void> => {
+    const keys = (await cache.keys()).filter((request) => request.url.startsWith(modelUrl));
+    await Promise.all(keys.map((request) => cache.delete(request)));
+  };
+  await deleteFrom(cacheStorage, MODEL_CACHE, underModel);
+  await deleteFrom(cacheStorage, CONFIG_CACHE, underModel);
+  await deleteFrom(cacheStorage, WASM_CACHE, (cache) => cache.delete(record.model_lib));
 }
 
 /**
@@ -130,13 +200,81 @@ export async function isModelCached(modelId: string, api: WebLlmCacheApi = defau
 }
 
 /**
- * Deletes a fully downloaded model: weights, tokenizer, model library and config. Returns false, deleting nothing,
- * when it was not fully on disk. A partial download is removed with {@link deleteAllModels}.
+ * Deletes everything stored of a model, complete or not (see {@link purgeModelRecordFromCache}). Returns false,
+ * deleting nothing, when nothing of it was on disk or the model is not in the list.
  */
-export async function deleteModel(modelId: string, api: WebLlmCacheApi = defaultApi()): Promise<boolean> {
-  if (!(await api.hasModelInCache(modelId))) return false;
-  await api.deleteModelAllInfoInCache(modelId);
+export async function deleteModel(
+  modelId: string,
+  modelList: () => Promise<readonly ModelRecord[]> = loadPrebuiltModelList,
+  cacheStorage: CacheStorage = caches,
+): Promise<boolean> {
+  const record = (await modelList()).find((candidate) => candidate.model_id === modelId);
+  if (!record || !(await inspectRecordInCache(record, cacheStorage)).present) return false;
+  await purgeModelRecordFromCache(record, cacheStorage);
   return true;
+}
+
+/** What one generated token reads of a model on disk, for the speed test's ceiling. */
+export interface ModelShape {
+  /** Every weight shard's size, from the cached weight index. */
+  weightBytes: number;
+  /** Keys and values of one token, all layers; `undefined` when the cached chat config does not say. */
+  kvBytesPerToken: number | undefined;
+}
+
+/**
+ * The weight bytes (exact, from the weight index) and the KV cache bytes per token (from `model_config` in the cached
+ * mlc-chat-config.json: layers × KV heads × head size × 2 for keys and values, in the build's float type).
+ * `undefined` when the model is not complete on disk.
+ */
+export async function readModelShape(
+  modelId: string,
+  modelList: () => Promise<readonly ModelRecord[]> = loadPrebuiltModelList,
+  cacheStorage: CacheStorage = caches,
+): Promise<ModelShape | undefined> {
+  const record = (await modelList()).find((candidate) => candidate.model_id === modelId);
+  if (!record || !(await cacheStorage.has(MODEL_CACHE))) return undefined;
+  const modelUrl = cleanModelUrl(record.model);
+  const shards = await readShards(await cacheStorage.open(MODEL_CACHE), modelUrl);
+  if (!shards) return undefined;
+  const weightBytes = shards.reduce((sum, shard) => sum + shard.nbytes, 0);
+  const config = (await cacheStorage.has(CONFIG_CACHE))
+    ? await (await cacheStorage.open(CONFIG_CACHE)).match(new URL(CHAT_CONFIG, modelUrl).href)
+    : undefined;
+  let kvBytesPerToken: number | undefined;
+  try {
+    const { model_config: shape = {} } = ((await config?.json()) ?? {}) as { model_config?: Record<string, unknown> };
+    const number = (key: string): number | undefined => (typeof shape[key] === 'number' ? shape[key] : undefined);
+    const layers = number('num_hidden_layers');
+    const heads = number('num_attention_heads');
+    const kvHeads = number('num_key_value_heads') ?? heads;
+    const hidden = number('hidden_size');
+    const headDim = number('head_dim') ?? (hidden && heads ? hidden / heads : undefined);
+    const bytesPerValue = modelId.includes('f32') ? 4 : 2;
+    if (layers && kvHeads && headDim) kvBytesPerToken = 2 * layers * kvHeads * headDim * bytesPerValue;
+  } catch {
+    // A config that does not parse: the ceiling counts the weights only.
+  }
+  return { weightBytes, kvBytesPerToken };
+}
+
+/** The catalogue's models with files on disk that cannot load from there, with what is already downloaded. */
+export async function listPartialDownloads(
+  options: readonly Pick<LocalModelOption, 'id' | 'label' | 'downloadBytes'>[],
+  modelList: () => Promise<readonly ModelRecord[]> = loadPrebuiltModelList,
+  cacheStorage: CacheStorage = caches,
+): Promise<PartialDownload[]> {
+  const records = new Map((await modelList()).map((record) => [record.model_id, record]));
+  const found = await Promise.all(
+    options.map(async (option) => {
+      const record = records.get(option.id);
+      const onDisk = record ? await inspectRecordInCache(record, cacheStorage) : undefined;
+      return onDisk?.present && (!onDisk.complete || onDisk.unreadable)
+        ? { id: option.id, label: option.label, bytes: option.downloadBytes, storedBytes: onDisk.storedBytes }
+        : undefined;
+    }),
+  );
+  return found.filter((entry): entry is PartialDownload => entry !== undefined);
 }
 
 /** The catalogue's models that are fully on disk, with their estimated sizes. */
@@ -177,15 +315,35 @@ function defaultApi(): WebLlmCacheApi {
 
 /** The URLs of the shards the cached weight index lists; `undefined` when the index is not cached or unreadable. */
 async function readShardUrls(cache: Cache, modelUrl: string): Promise<string[] | undefined> {
+  return (await readShards(cache, modelUrl))?.map((shard) => shard.url);
+}
+
+/** The shards the cached weight index lists, with their sizes; `undefined` when the index is missing or unreadable. */
+async function readShards(cache: Cache, modelUrl: string): Promise<{ url: string; nbytes: number }[] | undefined> {
   const index = await cache.match(new URL(TENSOR_CACHE_INDEX, modelUrl).href);
   if (!index) return undefined;
   try {
     const { records } = (await index.json()) as { records?: unknown };
     if (!Array.isArray(records)) return undefined;
-    return records.map((shard: { dataPath?: unknown }) => new URL(String(shard.dataPath), modelUrl).href);
+    return records.map((shard: { dataPath?: unknown; nbytes?: unknown }) => ({
+      url: new URL(String(shard.dataPath), modelUrl).href,
+      nbytes: typeof shard.nbytes === 'number' && shard.nbytes > 0 ? shard.nbytes : 0,
+    }));
   } catch {
     // A truncated or corrupt index: the model cannot load from disk either.
     return undefined;
+  }
+}
+
+/** True when the cached file is absent (nothing to block a load) or parses as JSON. */
+async function parsesAsJson(cache: Cache, url: string): Promise<boolean> {
+  const response = await cache.match(url);
+  if (!response) return true;
+  try {
+    JSON.parse(await response.text());
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -34,11 +34,16 @@ export interface LoadProgress {
   label: string;
 }
 
+const MIB = 1024 * 1024;
 const SHARDED = /^(Fetching param cache|Loading model from cache)\[(\d+)\/(\d+)\]: (\d+)MB (?:fetched|loaded)\./;
 const SHADERS = /^Loading GPU shader modules\[(\d+)\/(\d+)\]/;
 const FINISHED = /^Finish loading on (.*)$/s;
 
-export function parseProgress(report: InitProgress, previous?: LoadProgress): LoadProgress {
+/**
+ * `storedBytes`: weights already on disk when the load began (an interrupted download). WebLLM counts those shards
+ * as fetched in no time, so the time left is estimated from the bytes this load really fetched.
+ */
+export function parseProgress(report: InitProgress, previous?: LoadProgress, storedBytes = 0): LoadProgress {
   const fraction = clamp(report.progress);
   const text = report.text.trim();
 
@@ -59,8 +64,9 @@ export function parseProgress(report: InitProgress, previous?: LoadProgress): Lo
       label: '',
     };
     if (fraction > 0) progress.mbTotal = Math.max(mbDone, Math.round(mbDone / fraction));
-    if (download && fraction > 0 && fraction < 1 && report.timeElapsed > 0) {
-      progress.etaSeconds = Math.round((report.timeElapsed * (1 - fraction)) / fraction);
+    const fetchedMb = mbDone - storedBytes / MIB;
+    if (download && progress.mbTotal !== undefined && fraction < 1 && fetchedMb > 0 && report.timeElapsed > 0) {
+      progress.etaSeconds = Math.round((report.timeElapsed * (progress.mbTotal - mbDone)) / fetchedMb);
     }
     progress.label = download ? downloadLabel(progress) : `Loading the model from this device: ${percent(fraction)}`;
     return progress;

@@ -5,6 +5,7 @@
  */
 
 import type { ChatCompletionChunk, ChatCompletionRequestStreaming, InitProgressReport } from '@mlc-ai/web-llm';
+import type { DeviceLoss } from './device-loss.js';
 import { decodeError } from './worker-protocol.js';
 import type { MessageEndpoint, WebLlmEngineLike, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
@@ -30,10 +31,16 @@ export class WorkerEngineClient implements WebLlmEngineLike {
   private nextId = 1;
   private progressCallback: ((report: InitProgressReport) => void) | undefined;
   private closedBy: Error | undefined;
+  private lostDevice: DeviceLoss | undefined;
 
   constructor(endpoint: MessageEndpoint<WorkerRequest>) {
     this.endpoint = endpoint;
     endpoint.addEventListener('message', (event) => this.receive(event.data as WorkerResponse));
+  }
+
+  /** The first GPU device loss the worker reported; after it, WebLLM's own errors no longer tell the cause. */
+  get deviceLoss(): DeviceLoss | undefined {
+    return this.lostDevice;
   }
 
   setInitProgressCallback(callback: (report: InitProgressReport) => void): void {
@@ -86,6 +93,10 @@ export class WorkerEngineClient implements WebLlmEngineLike {
   }
 
   private receive(response: WorkerResponse): void {
+    if (response.type === 'device-lost') {
+      this.lostDevice ??= response.loss;
+      return;
+    }
     if (response.type === 'progress') {
       this.progressCallback?.(response.report);
       return;

@@ -12,6 +12,7 @@
  */
 
 import type { ChatCompletionChunk, ChatCompletionRequestStreaming, InitProgressReport } from '@mlc-ai/web-llm';
+import type { DeviceLoss, DeviceLossSource } from './device-loss.js';
 
 /** What LocalEngine uses of a WebLLM engine: WebLLM's `MLCEngine` in the worker, the worker client in the page. */
 export interface WebLlmEngineLike {
@@ -44,7 +45,9 @@ export type WorkerResponse =
   | { id: number; type: 'progress'; report: InitProgressReport }
   | { id: number; type: 'chunk'; chunk: ChatCompletionChunk }
   | { id: number; type: 'done' }
-  | { id: number; type: 'error'; error: WorkerErrorData };
+  | { id: number; type: 'error'; error: WorkerErrorData }
+  /** The GPU device went away outside an unload: every later call into WebLLM fails, whatever it says. */
+  | { type: 'device-lost'; loss: DeviceLoss };
 
 /** One end of the channel: the worker's global scope, a `Worker`, or a `MessagePort` in tests. */
 export interface MessageEndpoint<Outgoing> {
@@ -79,12 +82,22 @@ export function decodeError({ name, message }: WorkerErrorData): Error {
 /**
  * The worker's side: answers requests from `endpoint` with `engine` (WebLLM's MLCEngine in worker.ts, a fake in
  * tests). Requests run as they arrive: an `interrupt` or `unload` is not queued behind a reply being generated.
+ * `devices` reports lost GPU devices; a loss after an unload was asked for is WebLLM freeing its own, and not said.
  */
-export function serveEngine(engine: WebLlmEngineLike, endpoint: MessageEndpoint<WorkerResponse>): void {
+export function serveEngine(
+  engine: WebLlmEngineLike,
+  endpoint: MessageEndpoint<WorkerResponse>,
+  devices?: DeviceLossSource,
+): void {
   const post = (response: WorkerResponse): void => endpoint.postMessage(response);
   /** The replies being generated, and whether each was asked to stop. */
   const streams = new Set<{ interrupted: boolean }>();
   let reloadId: number | undefined;
+  let unloading = false;
+
+  devices?.onLost((loss) => {
+    if (!unloading) post({ type: 'device-lost', loss });
+  });
 
   engine.setInitProgressCallback((report) => {
     if (reloadId !== undefined) post({ id: reloadId, type: 'progress', report });
@@ -127,12 +140,14 @@ export function serveEngine(engine: WebLlmEngineLike, endpoint: MessageEndpoint<
     const request = event.data as WorkerRequest;
     switch (request.type) {
       case 'reload':
+        unloading = false;
         reloadId = request.id;
         void answer(request.id, () => engine.reload(request.modelId)).finally(() => {
           if (reloadId === request.id) reloadId = undefined;
         });
         return;
       case 'unload':
+        unloading = true;
         void answer(request.id, () => engine.unload());
         return;
       case 'chat':

@@ -5,8 +5,12 @@
  */
 
 import { MLCEngine, prebuiltAppConfig } from '@mlc-ai/web-llm';
+import { watchDeviceLoss } from './device-loss.js';
 import { serveEngine } from './worker-protocol.js';
 import type { MessageEndpoint, WorkerResponse } from './worker-protocol.js';
+
+// Before WebLLM asks for a device: it is created on the first reload.
+const devices = watchDeviceLoss(typeof GPUAdapter === 'undefined' ? undefined : GPUAdapter.prototype);
 
 // The page tells which models are on disk by reading Cache Storage itself (model-cache.ts): pin WebLLM to the Cache
 // API backend that it re-implements, whatever WebLLM's default becomes.
@@ -14,4 +18,4 @@ const engine = new MLCEngine({ appConfig: { ...prebuiltAppConfig, cacheBackend: 
 
 // The global scope is the worker's own here; typing it through the DOM lib keeps worker globals
 // (DedicatedWorkerGlobalScope) out of the page's types, and both scopes post and deliver MessageEvents alike.
-serveEngine(engine, globalThis as unknown as MessageEndpoint<WorkerResponse>);
+serveEngine(engine, globalThis as unknown as MessageEndpoint<WorkerResponse>, devices);

@@ -132,10 +132,19 @@ describe('mc-chat-app', () => {
     });
     await expect.element(page.getByRole('alert')).toHaveTextContent('Hugging Face is busy. Try again in a minute.');
     await expect.element(page.getByText('Model loading — retrying in 4 s')).toBeVisible();
+    // The notice's own polite region speaks for it: no status nested in another live region.
+    expect(page.getByRole('status').elements()).toHaveLength(1);
     await userEvent.click(page.getByRole('button', { name: 'Dismiss' }));
     await userEvent.click(page.getByRole('button', { name: 'Cancel' }));
     expect(actions.dismissAlert).toHaveBeenCalledExactlyOnceWith(7);
     expect(actions.stop).toHaveBeenCalledOnce();
+  });
+
+  it('a retry that starts at once (the local engine restarting) shows its reason without a countdown', async () => {
+    const { source } = await app();
+    source.set({ retryNotice: { attempt: 1, maxAttempts: 1, delayMs: 0, reason: 'The local model is restarting.' } });
+    await expect.element(page.getByText('The local model is restarting.', { exact: true })).toBeVisible();
+    expect(page.getByText(/retrying in/).elements()).toHaveLength(0);
   });
 
   it('confirms a copy with a short notice', async () => {

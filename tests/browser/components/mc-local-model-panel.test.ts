@@ -1,6 +1,6 @@
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import axe from 'axe-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../../src/components/mc-local-model-panel.js';
 import type { McLocalModelPanel } from '../../../src/components/mc-local-model-panel.js';
@@ -10,7 +10,9 @@ import type { GpuAvailable, GpuReport } from '../../../src/engines/webllm/gpu-pr
 import { LocalEngine } from '../../../src/engines/webllm/local-engine.js';
 import { LocalModelService } from '../../../src/engines/webllm/local-model-service.js';
 import { listCachedModels } from '../../../src/engines/webllm/model-cache.js';
+import { SpeedTest } from '../../../src/engines/webllm/speed-test.js';
 import { checkQuota } from '../../../src/engines/webllm/storage-quota.js';
+import { DEFAULT_SETTINGS } from '../../../src/state/types.js';
 import { FakeWebLlmEngine, fakeFactory } from '../../unit/webllm/fake-webllm.js';
 import type { ReloadScript } from '../../unit/webllm/fake-webllm.js';
 import { ERRORS, PROGRESS } from '../../unit/webllm/fixtures.js';
@@ -47,6 +49,8 @@ const NO_WEBGPU: GpuReport = { available: false, reason: 'no-webgpu', message: N
 interface Scenario {
   gpu?: GpuReport;
   onDisk?: string[];
+  /** Models partly on disk, with the weight bytes already there. */
+  partial?: Record<string, number>;
   freeBytes?: number;
   /** One script per load attempt, in order. */
   loads?: ReloadScript[];
@@ -63,12 +67,14 @@ interface Scenario {
 async function scenario({
   gpu = NO_F16_GPU,
   onDisk = [],
+  partial = {},
   freeBytes = 100 * GIB,
   loads = [],
   heldElsewhere,
   persists = true,
 }: Scenario) {
   const disk = new Set(onDisk);
+  const partDisk = new Map(Object.entries(partial));
   const cacheApi = {
     hasModelInCache: async (id: string) => disk.has(id),
     deleteModelAllInfoInCache: async (id: string) => void disk.delete(id),
@@ -91,8 +97,12 @@ async function scenario({
     listCachedModels: (options) => listCachedModels(options, cacheApi),
     deleteModel: async (id) => {
       await cacheApi.deleteModelAllInfoInCache(id);
-      return true;
+      return partDisk.delete(id) || true;
     },
+    listPartialDownloads: async (options) =>
+      options
+        .filter((option) => partDisk.has(option.id))
+        .map((option) => ({ ...option, bytes: option.downloadBytes, storedBytes: partDisk.get(option.id) ?? 0 })),
   });
 
   const panel = document.createElement('mc-local-model-panel');
@@ -127,6 +137,31 @@ async function scenario({
   await service.prepare(Q4F16);
   await panel.updateComplete;
   return { panel, service, events, factory, disk };
+}
+
+/** The panel with the speed test wired as main.ts wires it, against the fake engine. */
+async function withSpeedTest(setup: Scenario) {
+  const wired = await scenario(setup);
+  const items = new Map<string, string>();
+  const speed = new SpeedTest({
+    engine: () => wired.service.engine({ ...DEFAULT_SETTINGS, engine: 'local', localModel: Q4F32 }),
+    subject: () => ({
+      modelId: Q4F32,
+      modelLabel: 'Mistral 7B Instruct v0.3 · q4f32_1',
+      adapter: { ...NO_F16_GPU.adapter, description: 'NVIDIA GeForce RTX 4070 Laptop GPU' },
+    }),
+    shape: async () => ({ weightBytes: 4.5e9, kvBytesPerToken: 262_144 }),
+    store: {
+      load: () => JSON.parse(items.get('results') ?? '[]'),
+      save: (results) => void items.set('results', JSON.stringify(results)),
+    },
+    browser: 'Chrome 131 on Linux',
+  });
+  wired.panel.speed = speed.getState();
+  speed.subscribe((state) => (wired.panel.speed = state));
+  wired.panel.addEventListener('mc-local-test-speed', () => void speed.run());
+  await wired.panel.updateComplete;
+  return { ...wired, speed };
 }
 
 async function expectNoAxeViolations(panel: McLocalModelPanel): Promise<void> {
@@ -301,6 +336,59 @@ describe('mc-local-model-panel', () => {
     expect(list.getByRole('listitem').elements()).toHaveLength(1);
     expect([...disk]).toEqual([Q4F32]);
     expect(events).toEqual([`mc-local-delete ${JSON.stringify({ id: LLAMA_1B })}`]);
+  });
+
+  it('lists an interrupted download with what is already here, and "Delete partial download" removes it', async () => {
+    const { events, panel } = await scenario({ onDisk: [LLAMA_1B], partial: { [Q4F32]: 1.5 * GIB } });
+    const list = page.getByRole('list', { name: 'Downloaded models' });
+    await expect
+      .element(list.getByRole('listitem').nth(1))
+      .toHaveTextContent(/download not finished.*1\.5 GB of about/);
+    const deletePartial = list.getByRole('button', { name: 'Delete partial download' });
+    await expect.element(deletePartial).toHaveAccessibleDescription(/Mistral 7B Instruct v0\.3 · q4f32_1/);
+    await expectNoAxeViolations(panel);
+
+    await userEvent.click(deletePartial);
+    await expect
+      .element(status())
+      .toHaveTextContent(/^The partial download of Mistral 7B Instruct v0\.3 · q4f32_1 was deleted\.$/);
+    expect(list.getByRole('button', { name: 'Delete partial download' }).elements()).toHaveLength(0);
+    expect(events).toEqual([`mc-local-delete ${JSON.stringify({ id: Q4F32 })}`]);
+  });
+
+  it('"Test speed" appears once the model is on disk, runs the fixed prompt and shows each run beside the earlier ones', async () => {
+    const { panel } = await withSpeedTest({
+      onDisk: [Q4F32],
+      loads: [{ outcome: 'ok' }],
+    });
+    const testSpeed = page.getByRole('button', { name: 'Test speed' });
+    await expect.element(testSpeed).toBeEnabled();
+    expect(page.getByRole('button', { name: 'Copy results' }).elements()).toHaveLength(0);
+
+    await userEvent.click(testSpeed);
+    const table = page.getByRole('table', { name: 'Speed test results, newest first' });
+    await expect.element(table).toBeVisible();
+    await expect
+      .element(table.getByRole('row').nth(1))
+      .toHaveTextContent(/Mistral 7B Instruct v0\.3 · q4f32_1.*0\.38 s.*512\.5.*24\.3.*% reached/);
+    await userEvent.click(testSpeed);
+    await expect.poll(() => table.getByRole('row').elements().length).toBe(3);
+    await expectNoAxeViolations(panel);
+
+    const writeText = vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue();
+    await userEvent.click(page.getByRole('button', { name: 'Copy results' }));
+    expect(writeText).toHaveBeenCalledOnce();
+    expect(writeText.mock.calls[0]?.[0]).toMatch(
+      /Run 1 \(latest\)[\s\S]*GPU: NVIDIA GeForce RTX 4070 Laptop GPU[\s\S]*Run 2/,
+    );
+    await expect.element(page.getByText('The results are on the clipboard.')).toBeVisible();
+    writeText.mockRestore();
+  });
+
+  it('no "Test speed" while the chosen model is not on this device', async () => {
+    await withSpeedTest({});
+    await expect.element(downloadButton()).toBeVisible();
+    expect(page.getByRole('button', { name: 'Test speed' }).elements()).toHaveLength(0);
   });
 
   it('has no axe violations while asking, downloading, and in the dark theme', async () => {

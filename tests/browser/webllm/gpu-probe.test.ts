@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { defaultLocalModel, listLocalModels, loadPrebuiltModelList } from '../../../src/engines/webllm/catalog.js';
-import { probeGpu } from '../../../src/engines/webllm/gpu-probe.js';
+import { checkWebGpuInWorker, probeGpu } from '../../../src/engines/webllm/gpu-probe.js';
 
 // Chromium here runs with --enable-unsafe-webgpu and no GPU: WebGPU is real, backed by SwiftShader.
 describe('probeGpu on this browser’s real WebGPU', () => {
@@ -14,6 +14,10 @@ describe('probeGpu on this browser’s real WebGPU', () => {
     expect(report.features).not.toContain('shader-f16');
     expect(report.meetsLimits).toBe(true);
     expect(report.maxBufferSize).toBeGreaterThanOrEqual(256 * 1024 * 1024);
+  });
+
+  test('a dedicated worker, where WebLLM runs, has WebGPU too', async () => {
+    expect(await checkWebGpuInWorker()).toBe(true);
   });
 
   test('says the software adapter is far too slow and recommends the Hugging Face API', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { createWorkerEngine, LocalEngine } from '../../../src/engines/webllm/local-engine.js';
+import { LocalEngine } from '../../../src/engines/webllm/local-engine.js';
+import { createWorkerEngine } from '../../../src/engines/webllm/worker-engine.js';
 import type { EngineError } from '../../../src/engines/types.js';
 
 /** Every cache WebLLM keeps, with its entries: WebLLM opens one of them before anything it fetches. */

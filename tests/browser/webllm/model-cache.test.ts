@@ -10,8 +10,12 @@ import {
   deleteModel,
   deleteModelRecordFromCache,
   hasModelRecordInCache,
+  inspectRecordInCache,
   isModelCached,
   listCachedModels,
+  listPartialDownloads,
+  purgeModelRecordFromCache,
+  readModelShape,
   WEBLLM_CACHE_NAMES,
 } from '../../../src/engines/webllm/model-cache.js';
 
@@ -162,6 +166,78 @@ describe('our Cache Storage reading agrees with WebLLM’s own functions', () =>
   });
 });
 
+describe('what an interrupted or damaged download left', () => {
+  test('nothing stored: not present, nothing to delete', async () => {
+    expect(await inspectRecordInCache(FAKE)).toEqual({
+      complete: false,
+      present: false,
+      storedBytes: 0,
+      unreadable: false,
+    });
+  });
+
+  test('a chat config that is a captive portal’s HTML page marks the download as damaged; purging removes it', async () => {
+    await store({ record: OTHER, shards: SHARDS });
+    await store({ record: FAKE, shards: SHARDS, missing: ['params_shard_1.bin'] });
+    const config = await caches.open('webllm/config');
+    await config.put(`${baseUrl(FAKE)}mlc-chat-config.json`, new Response('<!doctype html><title>Sign in</title>'));
+    expect(await inspectRecordInCache(FAKE)).toEqual({
+      complete: false,
+      present: true,
+      storedBytes: 8,
+      unreadable: true,
+    });
+
+    await purgeModelRecordFromCache(FAKE);
+    const left = await snapshot();
+    expect(
+      Object.values(left)
+        .flat()
+        .filter((url) => url.startsWith(baseUrl(FAKE))),
+    ).toEqual([]);
+    expect(left['webllm/wasm']).toEqual([OTHER.model_lib]);
+    expect(await hasModelRecordInCache(OTHER)).toBe(true);
+  });
+
+  test('an unreadable weight index: present, nothing counted as stored', async () => {
+    await store({ record: FAKE, shards: SHARDS, withoutIndex: true });
+    await (await caches.open('webllm/model')).put(`${baseUrl(FAKE)}tensor-cache.json`, new Response('<html>'));
+    expect(await inspectRecordInCache(FAKE)).toMatchObject({
+      complete: false,
+      present: true,
+      storedBytes: 0,
+      unreadable: true,
+    });
+  });
+});
+
+describe('what the speed test reads of a model on disk', () => {
+  test('the exact weight bytes from the index, and the KV bytes per token from the chat config', async () => {
+    await store({ record: FAKE, shards: SHARDS });
+    const config = await caches.open('webllm/config');
+    const modelConfig = { num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, hidden_size: 4096 };
+    await config.put(
+      `${baseUrl(FAKE)}mlc-chat-config.json`,
+      new Response(JSON.stringify({ model_config: modelConfig })),
+    );
+    // Mistral 7B's shape in f16: 2 × 32 layers × 8 KV heads × 128 × 2 bytes.
+    expect(await readModelShape(FAKE.model_id, async () => [FAKE])).toEqual({
+      weightBytes: 12,
+      kvBytesPerToken: 131_072,
+    });
+  });
+
+  test('a chat config without its model_config leaves the KV cache out; no weight index, no shape', async () => {
+    await store({ record: FAKE, shards: SHARDS });
+    expect(await readModelShape(FAKE.model_id, async () => [FAKE])).toEqual({
+      weightBytes: 12,
+      kvBytesPerToken: undefined,
+    });
+    await deleteAllModels();
+    expect(await readModelShape(FAKE.model_id, async () => [FAKE])).toBeUndefined();
+  });
+});
+
 describe('models on disk, by id, through WebLLM’s prebuilt list', () => {
   const MODEL_ID = 'SmolLM2-360M-Instruct-q4f32_1-MLC';
   const record = prebuiltAppConfig.model_list.find((model) => model.model_id === MODEL_ID)!;
@@ -172,7 +248,7 @@ describe('models on disk, by id, through WebLLM’s prebuilt list', () => {
     expect(await isModelCached('No-Such-Model-MLC')).toBe(false);
   });
 
-  test('a complete download is listed with its size, and deleting it frees its space', async () => {
+  test('a complete download is listed with its size, and deleting it frees all of its space', async () => {
     await store({ record, shards: SHARDS.slice(0, 2) });
     expect(await isModelCached(MODEL_ID)).toBe(true);
 
@@ -185,11 +261,18 @@ describe('models on disk, by id, through WebLLM’s prebuilt list', () => {
 
     expect(await deleteModel(MODEL_ID)).toBe(true);
     expect(await isModelCached(MODEL_ID)).toBe(false);
-    expect(await snapshot()).toEqual({
-      'webllm/model': [`${baseUrl(record)}tensor-cache.json`],
-      'webllm/config': [],
-      'webllm/wasm': [],
-    });
+    expect(await snapshot()).toEqual({ 'webllm/model': [], 'webllm/config': [], 'webllm/wasm': [] });
+  });
+
+  test('an interrupted download is listed as partial, with the bytes already here, and deleting it frees them', async () => {
+    await store({ record, shards: SHARDS, missing: ['params_shard_2.bin'] });
+    const options = listLocalModels(await probeGpu(), prebuiltAppConfig.model_list);
+    expect(await listCachedModels(options)).toEqual([]);
+    expect(await listPartialDownloads(options)).toEqual([expect.objectContaining({ id: MODEL_ID, storedBytes: 8 })]);
+
+    expect(await deleteModel(MODEL_ID)).toBe(true);
+    expect(await listPartialDownloads(options)).toEqual([]);
+    expect(await snapshot()).toEqual({ 'webllm/model': [], 'webllm/config': [], 'webllm/wasm': [] });
   });
 
   test('an interrupted download is not "cached", and deleting everything clears it', async () => {

@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { isBrokenModelLibrary, localEngineError, toEngineError } from '../../../src/engines/webllm/errors.js';
+import {
+  GpuResetError,
+  isBrokenModelLibrary,
+  localEngineError,
+  toEngineError,
+} from '../../../src/engines/webllm/errors.js';
 import { EngineError } from '../../../src/engines/types.js';
 import type { EngineErrorKind } from '../../../src/engines/types.js';
 import { ERRORS } from './fixtures.js';
@@ -48,9 +53,20 @@ describe('toEngineError', () => {
   });
 
   test('failures that a smaller model or the hosted API can avoid say so', () => {
-    expect(toEngineError(ERRORS.deviceLost).userMessage).toMatch(/Reload.*smaller model.*Hugging Face API/);
+    expect(toEngineError(ERRORS.deviceLost).userMessage).toMatch(/ran out of memory or was reset.*Send again.*smaller/);
+    expect(toEngineError(ERRORS.deviceLost).userMessage).not.toMatch(/Reload the page/);
     expect(toEngineError(ERRORS.wasmCompile).userMessage).toMatch(/Hugging Face API/);
     expect(toEngineError(ERRORS.shaderF16).userMessage).toMatch(/q4f32_1/);
+  });
+
+  test('a GPU reset names what the browser said and, once known, a smaller model that fits', () => {
+    const reset = new GpuResetError({ reason: 'destroyed', message: 'Device was destroyed.' });
+    expect(reset.kind).toBe('device-lost');
+    expect(reset.userMessage).toContain('(the browser said: destroyed, Device was destroyed.)');
+    const suggested = reset.suggesting('Llama 3.2 3B Instruct · q4f16_1');
+    expect(suggested.userMessage).toMatch(/such as Llama 3\.2 3B Instruct · q4f16_1, in Settings\.$/);
+    expect(suggested.loss).toEqual(reset.loss);
+    expect(suggested.userMessage.split(/(?<=\.)\s+(?=[A-Z])/)).toHaveLength(2);
   });
 
   test('buffer limits get their own message', () => {

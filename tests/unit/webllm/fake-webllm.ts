@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk, ChatCompletionRequestStreaming, InitProgressReport } from '@mlc-ai/web-llm';
+import type { DeviceLoss, DeviceLossSource } from '../../../src/engines/webllm/device-loss.js';
 import type { EngineHandle, WebLlmEngineLike } from '../../../src/engines/webllm/local-engine.js';
 import { WorkerEngineClient } from '../../../src/engines/webllm/worker-client.js';
 import { serveEngine } from '../../../src/engines/webllm/worker-protocol.js';
@@ -14,6 +15,8 @@ export type WebLlmFailure = string | Error;
 /** How one `reload()` behaves: progress reports, then success, an error, or waiting forever. */
 export interface ReloadScript {
   progress?: InitProgressReport[];
+  /** The GPU device is lost after the progress reports (tvmjs destroys it when an allocation fails). */
+  loseDevice?: DeviceLoss;
   outcome: 'ok' | 'hang' | { error: WebLlmFailure };
 }
 
@@ -26,6 +29,10 @@ export interface ReplyScript {
   stallAfter?: number;
   /** Throw this error instead of the token with this index. */
   errorAt?: { index: number; error: WebLlmFailure };
+  /** Lose the GPU device just before the error of `errorAt`. */
+  loseDevice?: DeviceLoss;
+  /** Ignore interrupts for this long after the stream starts, as WebLLM does during a prefill. */
+  prefillMs?: number;
 }
 
 /**
@@ -34,7 +41,7 @@ export interface ReplyScript {
  * `makeStreamUsageChunk`. Like WebLLM, a stream resets the interrupt flag when it starts generating, and an
  * interrupted stream ends with finish_reason "abort" and a usage chunk.
  */
-export class FakeWebLlmEngine implements WebLlmEngineLike {
+export class FakeWebLlmEngine implements WebLlmEngineLike, DeviceLossSource {
   readonly reloads: string[] = [];
   readonly requests: ChatCompletionRequestStreaming[] = [];
   interruptCalls = 0;
@@ -44,6 +51,9 @@ export class FakeWebLlmEngine implements WebLlmEngineLike {
   private interrupted = false;
   private progressCallback: ((report: InitProgressReport) => void) | undefined;
   private wakeStalled: (() => void) | undefined;
+  private readonly lossListeners: ((loss: DeviceLoss) => void)[] = [];
+  /** The device loss this engine went through, as the worker would have seen it. */
+  lostDevice: DeviceLoss | undefined;
 
   constructor(
     private readonly reloadScript: ReloadScript,
@@ -54,12 +64,22 @@ export class FakeWebLlmEngine implements WebLlmEngineLike {
     this.progressCallback = callback;
   }
 
+  onLost(listener: (loss: DeviceLoss) => void): void {
+    this.lossListeners.push(listener);
+  }
+
+  loseDevice(loss: DeviceLoss): void {
+    this.lostDevice = loss;
+    for (const listener of this.lossListeners) listener(loss);
+  }
+
   async reload(modelId: string): Promise<void> {
     this.reloads.push(modelId);
     for (const report of this.reloadScript.progress ?? []) {
       await Promise.resolve();
       this.progressCallback?.(report);
     }
+    if (this.reloadScript.loseDevice) this.loseDevice(this.reloadScript.loseDevice);
     const { outcome } = this.reloadScript;
     if (outcome === 'hang') return new Promise<void>(() => undefined);
     if (outcome !== 'ok') return Promise.reject(outcome.error);
@@ -90,6 +110,10 @@ export class FakeWebLlmEngine implements WebLlmEngineLike {
     // sent before that is lost.
     await new Promise((resolve) => setTimeout(resolve, 0));
     this.interrupted = false;
+    if (script.prefillMs !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, script.prefillMs));
+      this.interrupted = false;
+    }
     let emitted = 0;
     let reason: 'stop' | 'abort' = 'stop';
     for (const [index, token] of script.tokens.entries()) {
@@ -105,7 +129,10 @@ export class FakeWebLlmEngine implements WebLlmEngineLike {
         reason = 'abort';
         break;
       }
-      if (script.errorAt?.index === index) throw script.errorAt.error;
+      if (script.errorAt?.index === index) {
+        if (script.loseDevice) this.loseDevice(script.loseDevice);
+        throw script.errorAt.error;
+      }
       await Promise.resolve();
       emitted += 1;
       yield deltaChunk(token);
@@ -125,7 +152,7 @@ export interface FakeFactory {
 
 /** Hands out one scripted engine per worker, as LocalEngine starts a fresh worker for every load attempt. */
 export function fakeFactory(...engines: FakeWebLlmEngine[]): FakeFactory {
-  return scriptedFactory(engines, (engine) => ({ engine, end: () => undefined }));
+  return scriptedFactory(engines, (engine) => ({ engine, end: () => undefined, deviceLoss: () => engine.lostDevice }));
 }
 
 /**
@@ -136,10 +163,11 @@ export function fakeFactory(...engines: FakeWebLlmEngine[]): FakeFactory {
 export function workerProtocolFactory(...engines: FakeWebLlmEngine[]): FakeFactory {
   return scriptedFactory(engines, (engine) => {
     const channel = fakeMessageChannel<WorkerRequest, WorkerResponse>();
-    serveEngine(engine, channel.worker);
+    serveEngine(engine, channel.worker, engine);
     const client = new WorkerEngineClient(channel.page);
     return {
       engine: client,
+      deviceLoss: () => client.deviceLoss,
       end: (reason) => {
         channel.close();
         client.close(reason);
@@ -191,7 +219,11 @@ export function fakeMessageChannel<Request, Response>(): FakeMessageChannel<Requ
 
 function scriptedFactory(
   engines: FakeWebLlmEngine[],
-  connect: (engine: FakeWebLlmEngine) => { engine: WebLlmEngineLike; end: (reason: Error) => void },
+  connect: (engine: FakeWebLlmEngine) => {
+    engine: WebLlmEngineLike;
+    end: (reason: Error) => void;
+    deviceLoss: () => DeviceLoss | undefined;
+  },
 ): FakeFactory {
   const created: FakeWebLlmEngine[] = [];
   const terminated: number[] = [];
@@ -216,6 +248,7 @@ function scriptedFactory(
       return {
         engine: connection.engine,
         failed,
+        deviceLoss: connection.deviceLoss,
         terminate: () => {
           terminated.push(index);
           connection.end(new DOMException('The model worker was ended.', 'AbortError'));

@@ -90,10 +90,15 @@ export const ERRORS = {
   firefoxNetwork: 'TypeError: NetworkError when attempting to fetch resource.',
   safariNetwork: 'TypeError: Load failed',
   quota: 'QuotaExceededError: Quota exceeded.',
+  /** tvmjs `getHandle()` once the runtime was disposed by its device-lost handler (index.js:7396). */
+  disposed: 'Error: Object has already been disposed',
   arrayBufferOom: 'RangeError: Array buffer allocation failed',
   wasmMemoryOom: 'RangeError: WebAssembly.Memory.grow(): Maximum memory size exceeded',
   gpuOom: 'Error: GPUOutOfMemoryError: Out of memory',
 } as const;
+
+/** A device lost to `destroy()`, as tvmjs's `tryCreateBuffer` does after a failed allocation (the message is the browser's). */
+export const DEVICE_DESTROYED = { reason: 'destroyed', message: 'Device was destroyed.' } as const;
 
 export const MISTRAL = 'Mistral-7B-Instruct-v0.3-q4f16_1-MLC';
 

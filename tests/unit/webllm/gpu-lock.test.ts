@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
 import { acquireGpu, GPU_LOCK_NAME, takeOverGpu } from '../../../src/engines/webllm/gpu-lock.js';
-import type { LockManagerLike } from '../../../src/engines/webllm/gpu-lock.js';
+import type { ChannelLike, LockManagerLike } from '../../../src/engines/webllm/gpu-lock.js';
 
 /**
  * The Web Locks semantics the GPU lock relies on, for one exclusive lock name shared by every "tab" that uses this
@@ -10,6 +10,10 @@ import type { LockManagerLike } from '../../../src/engines/webllm/gpu-lock.js';
 class FakeLocks implements LockManagerLike {
   readonly names: string[] = [];
   private holder: { reject: (error: unknown) => void } | undefined;
+
+  query(): Promise<LockManagerSnapshot> {
+    return Promise.resolve({ held: this.holder ? [{ name: GPU_LOCK_NAME, mode: 'exclusive' }] : [], pending: [] });
+  }
 
   request(name: string, ...args: unknown[]): Promise<unknown> {
     this.names.push(name);
@@ -33,6 +37,25 @@ class FakeLocks implements LockManagerLike {
   }
 }
 
+/** BroadcastChannels of one name between "tabs": a message reaches every other open channel, later. */
+function channelHub(): () => ChannelLike {
+  const open = new Set<EventTarget>();
+  return () => {
+    const target = new EventTarget();
+    open.add(target);
+    return {
+      postMessage: (data: unknown) => {
+        for (const other of open) {
+          if (other !== target) setTimeout(() => other.dispatchEvent(new MessageEvent('message', { data })), 0);
+        }
+      },
+      addEventListener: target.addEventListener.bind(target),
+      removeEventListener: target.removeEventListener.bind(target),
+      close: () => open.delete(target),
+    } as ChannelLike;
+  };
+}
+
 describe('GPU lock', () => {
   test('the first tab gets the GPU, a second is told it is taken, and can have it after release', async () => {
     const locks = new FakeLocks();
@@ -51,10 +74,47 @@ describe('GPU lock', () => {
     const first = await acquireGpu({ locks, onStolen });
     expect(first.held).toBe(true);
 
-    const second = await takeOverGpu({ locks });
+    const second = await takeOverGpu({ locks, openChannel: channelHub(), releaseTimeoutMs: 10 });
     expect(second.held).toBe(true);
     await vi.waitFor(() => expect(onStolen).toHaveBeenCalledOnce());
     expect(await acquireGpu({ locks })).toEqual({ held: false });
+  });
+
+  test('"Use here" resolves only once the other tab has unloaded and said so', async () => {
+    const locks = new FakeLocks();
+    const openChannel = channelHub();
+    let first: Awaited<ReturnType<typeof acquireGpu>> = { held: false };
+    let unloaded = false;
+    first = await acquireGpu({
+      locks,
+      openChannel,
+      onStolen: () => {
+        // The worker takes a while to end and free its GPU memory.
+        setTimeout(() => {
+          unloaded = true;
+          if (first.held) first.release();
+        }, 30);
+      },
+    });
+
+    await takeOverGpu({ locks, openChannel, releaseTimeoutMs: 5_000 });
+    expect(unloaded).toBe(true);
+  });
+
+  test('"Use here" stops waiting for a tab that never says it released', async () => {
+    const locks = new FakeLocks();
+    const openChannel = channelHub();
+    await acquireGpu({ locks, openChannel, onStolen: () => undefined });
+    const started = Date.now();
+    const taken = await takeOverGpu({ locks, openChannel, releaseTimeoutMs: 40 });
+    expect(taken.held).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(35);
+  });
+
+  test('"Use here" with no other holder does not wait', async () => {
+    const started = Date.now();
+    await takeOverGpu({ locks: new FakeLocks(), openChannel: channelHub(), releaseTimeoutMs: 5_000 });
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   test('releasing on purpose is not a theft', async () => {
@@ -65,7 +125,7 @@ describe('GPU lock', () => {
       lease.release();
       lease.release();
     }
-    await takeOverGpu({ locks });
+    await takeOverGpu({ locks, openChannel: channelHub(), releaseTimeoutMs: 10 });
     expect(onStolen).not.toHaveBeenCalled();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { NO_WEBGPU_MESSAGE, probeGpu } from '../../../src/engines/webllm/gpu-probe.js';
+import { NO_WEBGPU_IN_WORKER_MESSAGE, NO_WEBGPU_MESSAGE, probeGpu } from '../../../src/engines/webllm/gpu-probe.js';
 
 const MIB = 1024 * 1024;
 
@@ -7,6 +7,8 @@ interface FakeAdapterOptions {
   features?: string[];
   maxBufferSize?: number;
   maxStorageBufferBindingSize?: number;
+  maxComputeWorkgroupStorageSize?: number;
+  maxStorageBuffersPerShaderStage?: number;
   info?: Partial<GPUAdapterInfo>;
 }
 
@@ -19,6 +21,9 @@ function fakeGpu(adapter: FakeAdapterOptions | null | Error): GPU {
       limits: {
         maxBufferSize: adapter.maxBufferSize ?? 2048 * MIB,
         maxStorageBufferBindingSize: adapter.maxStorageBufferBindingSize ?? 1024 * MIB,
+        // The WebGPU defaults are 16 KiB and 8; desktop GPUs offer 32 KiB and 10 or more.
+        maxComputeWorkgroupStorageSize: adapter.maxComputeWorkgroupStorageSize ?? 32 * 1024,
+        maxStorageBuffersPerShaderStage: adapter.maxStorageBuffersPerShaderStage ?? 10,
       },
       info: adapter.info,
     } as unknown as GPUAdapter;
@@ -84,6 +89,19 @@ describe('probeGpu', () => {
     expect(report).toMatchObject({ available: true, meetsLimits: false });
     expect(report.message).toMatch(/only 128 MB.*256 MB.*Hugging Face API/);
     expect(await probeGpu(fakeGpu({ maxStorageBufferBindingSize: 64 * MIB }))).toMatchObject({ meetsLimits: false });
+  });
+
+  test('shader limits below WebLLM’s (32 KiB workgroup storage, 10 storage buffers) mean no model can run', async () => {
+    for (const limits of [{ maxComputeWorkgroupStorageSize: 16 * 1024 }, { maxStorageBuffersPerShaderStage: 8 }]) {
+      const report = await probeGpu(fakeGpu({ ...limits, info: NVIDIA }));
+      expect(report).toMatchObject({ available: true, meetsLimits: false });
+      expect(report.message).toMatch(/32 KB of workgroup storage and 10 storage buffers.*Hugging Face API/);
+    }
+  });
+
+  test('WebGPU in the page but not in a worker, where WebLLM runs: unavailable, before any download', async () => {
+    const report = await probeGpu(fakeGpu({ info: NVIDIA }), async () => false);
+    expect(report).toEqual({ available: false, reason: 'no-webgpu-in-worker', message: NO_WEBGPU_IN_WORKER_MESSAGE });
   });
 
   test('an adapter without `info` (older browsers) still gets a report', async () => {

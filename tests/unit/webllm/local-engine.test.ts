@@ -1,6 +1,7 @@
 import type { ChatCompletionChunk } from '@mlc-ai/web-llm';
 import { describe, expect, test, vi } from 'vitest';
-import { LocalEngine, toWebLlmRequest } from '../../../src/engines/webllm/local-engine.js';
+import { LocalEngine } from '../../../src/engines/webllm/local-engine.js';
+import { toWebLlmRequest } from '../../../src/engines/webllm/webllm-request.js';
 import { WorkerEngineClient } from '../../../src/engines/webllm/worker-client.js';
 import { serveEngine } from '../../../src/engines/webllm/worker-protocol.js';
 import type { WorkerRequest, WorkerResponse } from '../../../src/engines/webllm/worker-protocol.js';
@@ -382,7 +383,7 @@ describe('LocalEngine.chat', () => {
     const chunks = await collect(local.chat(history, new AbortController().signal));
     expect(chunks[0]).toEqual({ omittedTurns: 2 });
     expect(engine.requests[0]?.messages).toEqual([
-      { role: 'system', content: 'Answer in French.' },
+      { role: 'system', content: 'Answer in French.\n\n' },
       { role: 'user', content: 'And now?' },
     ]);
   });

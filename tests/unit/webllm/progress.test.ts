@@ -21,6 +21,14 @@ describe('parseProgress over WebLLM 0.2.86 texts', () => {
     expect(progress.label).toBe('Downloading the model: 973 of 3,892 MB (25 %), about 2 min left');
   });
 
+  test('a resumed download counts only what this load fetched: WebLLM reports the cached shards as fetched at once', () => {
+    const progress = parseProgress(PROGRESS.fetchQuarter, undefined, 800 * 1024 * 1024);
+    // 173 MB fetched in 40 s, 2,919 MB still to come.
+    expect(progress.etaSeconds).toBe(Math.round((40 * (3892 - 973)) / 173));
+    expect(progress.label).toMatch(/about 11 min left$/);
+    expect(parseProgress(PROGRESS.fetchFirst, undefined, 800 * 1024 * 1024).etaSeconds).toBeUndefined();
+  });
+
   test('the end of the download has no time left to show', () => {
     const progress = parseProgress(PROGRESS.fetchDone);
     expect(progress).toMatchObject({ phase: 'download', fraction: 1, mbDone: 3891, mbTotal: 3891 });
