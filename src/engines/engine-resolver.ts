@@ -6,6 +6,7 @@
 import type { EngineResolver } from '../state/chat-controller.js';
 import type { EngineStatus } from '../state/app-state.js';
 import { DEFAULT_HF_MODEL, type Settings } from '../state/types.js';
+import { chosenModel } from './hf/providers.js';
 import { EngineError, type ChatEngine } from './types.js';
 
 /** What the resolver needs from the local engine's service; it lives behind its own lazily loaded module. */
@@ -18,7 +19,7 @@ export interface LocalEngineAccess {
 export const HOSTED_ENGINE_LABEL = 'Hugging Face API';
 
 export function describeHosted(settings: Settings): EngineStatus {
-  const model = settings.hfModel.trim() || DEFAULT_HF_MODEL;
+  const model = chosenModel(settings) || DEFAULT_HF_MODEL;
   return {
     engine: 'hosted',
     label: `${HOSTED_ENGINE_LABEL} · ${model}`,
@@ -53,9 +54,10 @@ export function createEngineResolver(local: LocalEngineAccess | undefined): Engi
       const { createHostedEngine } = await import('./hf/hosted-engine.js');
       return createHostedEngine({
         hfToken: settings.hfToken,
-        model: settings.hfModel,
+        model: chosenModel(settings),
         endpointUrl: settings.endpointUrl,
-        endpointApiKey: settings.endpointApiKey,
+        provider: settings.provider,
+        endpointKeys: settings.endpointKeys,
       });
     },
     describe(settings) {
