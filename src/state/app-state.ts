@@ -9,10 +9,20 @@ export type { StorageUsage } from '../storage/health.js';
 export type { SearchMatch, SearchResult } from '../storage/types.js';
 export type { CatalogueModel, ModelResolution, ProviderOffer } from '../engines/hf/catalogue.js';
 
+/**
+ * What an alert offers besides Dismiss:
+ * - `use-model`: a button "Use <model>" that switches to that model and asks for the failed reply again;
+ * - `link`: a link, e.g. to a gated model's page to accept its licence.
+ */
+export type AlertAction =
+  | { kind: 'use-model'; model: string; /** The failed reply to regenerate. */ messageId: string }
+  | { kind: 'link'; label: string; href: string };
+
 /** A failure shown to the user as role=alert: what happened and what to do next. */
 export interface AppAlert {
   id: number;
   message: string;
+  action?: AlertAction;
 }
 
 /** The hosted model list as Settings shows it, for the provider chosen now. */
@@ -228,6 +238,11 @@ export interface ChatActions {
   /** Shows a message in the alert list (role=alert): something failed and the user should know what to do. */
   showAlert(message: string): void;
   dismissAlert(id: number): void;
+  /**
+   * Does what the alert offers: for "Use <model>", switches to that model and regenerates the failed reply. Links
+   * need nothing from here.
+   */
+  runAlertAction(id: number): Promise<void>;
   /** Clears `notice` if it is still this one. */
   dismissNotice(id: number): void;
 }

@@ -12,6 +12,7 @@
 import { EngineError, isAbortError, type ChatEngine, type ChatTurn, type Usage } from '../engines/types.js';
 import { leafAfterChoosing, visiblePath } from '../storage/branches.js';
 import { estimateUsage, requestPersistentStorage, type StorageUsage } from '../storage/health.js';
+import { modelChange } from '../engines/hf/providers.js';
 import { applySettingsChanges, settingsChanges } from '../storage/settings.js';
 import type { StreamingWriter, TimerHandle } from '../storage/streaming-writer.js';
 import { localDraftStore, type DraftStore } from '../storage/drafts.js';
@@ -39,6 +40,7 @@ import {
   upsertConversation,
   upsertMessage,
 } from './reducers.js';
+import { recoveryAction, type AlternativeModel } from './model-recovery.js';
 import { downloadFile } from './save-file.js';
 import { Store } from './store.js';
 import {
@@ -90,6 +92,8 @@ export interface ChatControllerDeps {
   unsavedReplies?: UnsavedReplyStore;
   /** Where unsent text is kept, per conversation. Default: localStorage. */
   drafts?: DraftStore;
+  /** A served model to offer when a reply fails because its model is not served. Default: none offered. */
+  alternativeModel?: AlternativeModel;
   now?: () => number;
   newId?: () => string;
 }
@@ -162,6 +166,7 @@ export class ChatController implements ChatActions, StateSource {
   readonly #clearTimer: (handle: TimerHandle) => void;
   readonly #unsavedReplies: UnsavedReplyStore;
   readonly #drafts: DraftStore;
+  readonly #alternativeModel: AlternativeModel | undefined;
   /** The conversation whose draft `#draftText` is (null: a new chat), and whether it changed since it was saved. */
   #draftFor: string | null = null;
   #draftText: string;
@@ -203,6 +208,7 @@ export class ChatController implements ChatActions, StateSource {
     this.#clearTimer = deps.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
     this.#unsavedReplies = deps.unsavedReplies ?? localUnsavedReplyStore();
     this.#drafts = deps.drafts ?? localDraftStore();
+    this.#alternativeModel = deps.alternativeModel;
     this.#draftText = this.#drafts.load(null);
     this.#now = deps.now ?? Date.now;
     this.#newId = deps.newId ?? (() => crypto.randomUUID());
@@ -588,6 +594,28 @@ export class ChatController implements ChatActions, StateSource {
 
   dismissAlert(id: number): void {
     this.#store.update((state) => ({ ...state, alerts: dismissAlert(state.alerts, id) }));
+  }
+
+  async runAlertAction(id: number): Promise<void> {
+    const action = this.getState().alerts.find((alert) => alert.id === id)?.action;
+    if (action?.kind !== 'use-model') return;
+    this.dismissAlert(id);
+    await this.updateSettings(modelChange(this.getState().settings.endpointUrl, action.model));
+    await this.regenerate(action.messageId);
+  }
+
+  /** Shows a failed reply's alert now, and the action it offers (which may need a catalogue look-up) once known. */
+  #alertFailure(error: unknown, message: string, reply: MessageRecord, settings: Settings): void {
+    const id = this.#nextAlertId;
+    this.showAlert(message);
+    const failed = { settings, model: reply.model ?? '', messageId: reply.id };
+    void recoveryAction(error, failed, this.#alternativeModel).then((action) => {
+      if (!action) return;
+      this.#store.update((state) => ({
+        ...state,
+        alerts: state.alerts.map((alert) => (alert.id === id ? { ...alert, action } : alert)),
+      }));
+    });
   }
 
   dismissNotice(id: number): void {
@@ -1066,7 +1094,7 @@ export class ChatController implements ChatActions, StateSource {
       } else {
         const message = errorMessage(error);
         await finish({ status: 'error', error: message });
-        this.showAlert(message);
+        this.#alertFailure(error, message, reply, settings);
       }
     } finally {
       if (this.#stream === stream) this.#stream = null;
