@@ -3,6 +3,7 @@
  * does not serve (one click switches and asks again), or the model's page, for a gated model whose licence the user
  * has not accepted yet.
  */
+import { splitSuffix } from '../engines/hf/providers.js';
 import { EngineError } from '../engines/types.js';
 import type { AlertAction } from './app-state.js';
 import type { Settings } from './types.js';
@@ -18,13 +19,9 @@ export interface FailedReply {
   messageId: string;
 }
 
-function baseModelId(model: string): string {
-  return model.split(':')[0] ?? model;
-}
-
 /** The model's page on the Hub, each path segment encoded: an id is text the user typed. */
 export function modelPage(model: string): string {
-  return `https://huggingface.co/${baseModelId(model).split('/').map(encodeURIComponent).join('/')}`;
+  return `https://huggingface.co/${splitSuffix(model).id.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /**
@@ -38,7 +35,11 @@ export async function recoveryAction(
 ): Promise<AlertAction | undefined> {
   if (!(error instanceof EngineError)) return undefined;
   if (error.kind === 'gated') {
-    return { kind: 'link', label: `Open ${baseModelId(failed.model)} on Hugging Face`, href: modelPage(failed.model) };
+    return {
+      kind: 'link',
+      label: `Open ${splitSuffix(failed.model).id} on Hugging Face`,
+      href: modelPage(failed.model),
+    };
   }
   if ((error.kind === 'model-unsupported' || error.kind === 'not-found') && alternativeModel) {
     const model = await alternativeModel(failed.settings, failed.model).catch(() => undefined);

@@ -225,3 +225,9 @@ export function modelChange(
   const origin = endpointUrl.trim() === '' ? undefined : endpointOrigin(endpointUrl);
   return origin === undefined ? { hfModel: model } : { endpointModels: { [origin]: model } };
 }
+
+/** A model id and its router suffix: `org/name:together` → `org/name` and `together` (also `fastest`, `cheapest`). */
+export function splitSuffix(model: string): { id: string; suffix?: string } {
+  const colon = model.indexOf(':');
+  return colon === -1 ? { id: model } : { id: model.slice(0, colon), suffix: model.slice(colon + 1) };
+}
