@@ -16,6 +16,7 @@ import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../state/
 import { buttons, fieldRows, fields, focusRing } from '../styles/shared.js';
 import { emit } from './events.js';
 import { eyeIcon } from './icons.js';
+import './mc-model-picker.js';
 
 /** Text fields typed character by character are applied this long after the last keystroke, or on change/close. */
 export const TEXT_DEBOUNCE_MS = 300;
@@ -291,18 +292,15 @@ export class McHostedSettings extends LitElement {
     const servedBy =
       resolution.kind === 'served' && resolution.provider ? `Answered by ${resolution.provider.provider}.` : '';
     return html`<div class="field-row">
-        <label for="model">Hugging Face model</label>
-        <input
-          class="field"
-          id="model"
-          autocomplete="off"
-          spellcheck="false"
-          placeholder=${onEndpoint ? 'The model name this server expects' : DEFAULT_SETTINGS.hfModel}
-          aria-invalid=${this.modelError ? 'true' : 'false'}
+        <mc-model-picker
+          label="Hugging Face model"
           .value=${chosenModel(this.settings) || DEFAULT_SETTINGS.hfModel}
-          @change=${(event: Event) => this.#chooseModel((event.target as HTMLInputElement).value)}
-        />
-        ${catalogue.asOf ? html`<p class="hint">${catalogue.asOf}</p>` : nothing}
+          .models=${catalogue.models}
+          .placeholder=${onEndpoint ? 'The model name this server expects' : DEFAULT_SETTINGS.hfModel}
+          .asOf=${catalogue.asOf}
+          ?invalid=${this.modelError !== ''}
+          @mc-model-change=${(event: HTMLElementEventMap['mc-model-change']) => this.#chooseModel(event.detail.value)}
+        ></mc-model-picker>
         ${catalogue.loading ? html`<p class="hint">Looking up the models served now…</p>` : nothing}
         ${servedBy ? html`<p class="hint">${servedBy}</p>` : nothing}
         ${this.modelError ? html`<p class="error">${this.modelError}</p>` : nothing}

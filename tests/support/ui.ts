@@ -145,8 +145,7 @@ export async function fillSettings(page: Page, input: SettingsInput): Promise<vo
 
 /** The editable model combobox in the open Settings dialog (a typed id is allowed). */
 export function modelPicker(dialog: Locator): Locator {
-  const name = named('Hugging Face model');
-  return dialog.getByRole('combobox', { name }).or(dialog.getByRole('textbox', { name }));
+  return dialog.getByRole('combobox', { name: named('Hugging Face model') });
 }
 
 /** Settings → the dialog "Settings", open. */

@@ -94,15 +94,26 @@ describe('mc-hosted-settings', () => {
     expect(patches).toEqual([{ hfModel: 'meta-llama/Llama-3.1-8B-Instruct' }]);
   });
 
+  it('lists the live catalogue in the model combobox; an option chosen becomes the model', async () => {
+    const { patches } = await hostedSettings(HOSTED_SETTINGS, {
+      models: [LLAMA],
+      loading: false,
+      resolution: { kind: 'not-served', id: 'mistralai/Mistral-7B-Instruct-v0.3', suggestion: LLAMA },
+    });
+    const model = page.getByRole('combobox', { name: 'Hugging Face model' });
+    await userEvent.click(model);
+    await userEvent.keyboard('{ArrowDown}');
+    await userEvent.click(page.getByRole('option', { name: /meta-llama\/Llama-3\.1-8B-Instruct/ }));
+    expect(patches).toEqual([{ hfModel: 'meta-llama/Llama-3.1-8B-Instruct' }]);
+  });
+
   it('remembers the model chosen for an endpoint under its origin', async () => {
     const { patches } = await hostedSettings({
       ...HOSTED_SETTINGS,
       provider: 'ollama',
       endpointUrl: 'http://localhost:11434/v1',
     });
-    const model = page
-      .getByRole('textbox', { name: 'Hugging Face model' })
-      .or(page.getByRole('combobox', { name: 'Hugging Face model' }));
+    const model = page.getByRole('combobox', { name: 'Hugging Face model' });
     await userEvent.fill(model, 'mistral:7b-instruct-v0.3-q4_K_M');
     await userEvent.tab();
     expect(patches).toEqual([{ endpointModels: { 'http://localhost:11434': 'mistral:7b-instruct-v0.3-q4_K_M' } }]);

@@ -81,6 +81,14 @@ describe('mc-settings-dialog', () => {
     expect(patches).toEqual([{ hfToken: 'hf_typed' }]);
   });
 
+  it('applies a model id typed in the combobox when the dialog closes', async () => {
+    const { dialog, patches } = await openDialog();
+    await userEvent.fill(dialog.getByRole('combobox', { name: 'Hugging Face model' }), ' my/model:together ');
+    await userEvent.keyboard('{Escape}');
+    await expect.element(dialog).not.toBeInTheDocument();
+    expect(patches).toEqual([{ hfModel: 'my/model:together' }]);
+  });
+
   it('applies text on its own after typing pauses', async () => {
     const { dialog, patches } = await openDialog();
     await userEvent.fill(dialog.getByRole('textbox', { name: 'System prompt' }), 'Be brief.');
