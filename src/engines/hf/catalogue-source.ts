@@ -227,28 +227,19 @@ async function loadHubModels(options: LoadOptions): Promise<CatalogueModel[]> {
 /** The router's `/v1/models`, else the Hub API, else the cache. Public: no token is needed, so none is sent. */
 export async function loadHuggingFaceCatalogue(options: LoadOptions): Promise<CatalogueOutcome> {
   const now = options.now ?? Date.now;
+  const keep = (source: 'router' | 'hub', url: string, models: CatalogueModel[]): Promise<CatalogueOutcome> =>
+    fresh(options.cache, HUGGING_FACE_CACHE_KEY, { source, origin: new URL(url).origin, fetchedAt: now(), models });
   let routerReason: string;
   try {
     const { json } = await getJson(ROUTER_MODELS_URL, 'Hugging Face’s model list', {}, options);
-    const models = parseRouterModels(json);
-    return await fresh(options.cache, HUGGING_FACE_CACHE_KEY, {
-      source: 'router',
-      origin: new URL(ROUTER_MODELS_URL).origin,
-      fetchedAt: now(),
-      models,
-    });
+    return await keep('router', ROUTER_MODELS_URL, parseRouterModels(json));
   } catch (error) {
     routerReason = messageOf(error);
   }
   try {
-    const models = await loadHubModels(options);
-    return await fresh(options.cache, HUGGING_FACE_CACHE_KEY, {
-      source: 'hub',
-      origin: new URL(HUB_MODELS_URL).origin,
-      fetchedAt: now(),
-      models,
-    });
+    return await keep('hub', HUB_MODELS_URL, await loadHubModels(options));
   } catch (error) {
+    // Only to let an abort or an unexpected error through: the Hub's own reason is not shown (see below).
     messageOf(error);
   }
   // The router is the source of truth; the Hub is only its stand-in, so the router's reason is the one shown.
