@@ -40,6 +40,7 @@ import {
   upsertConversation,
   upsertMessage,
 } from './reducers.js';
+import { answeredBy, restoreChanges } from './conversation-engine.js';
 import { recoveryAction, type AlternativeModel } from './model-recovery.js';
 import { downloadFile } from './save-file.js';
 import { Store } from './store.js';
@@ -371,6 +372,8 @@ export class ChatController implements ChatActions, StateSource {
   }
 
   async openConversation(id: string, messageId?: string): Promise<void> {
+    // Opened by the user (not reopened at start): the next reply goes where this conversation's last one went.
+    const restore = this.getState().ready && this.#open?.id !== id;
     if (this.#stream && this.#stream.conversationId !== id) this.stop();
     await this.#guard(() =>
       this.#exclusive(async () => {
@@ -411,6 +414,9 @@ export class ChatController implements ChatActions, StateSource {
         this.#setOpen(open, { focusedMessageId });
       }),
     );
+    const changes =
+      restore && this.#open?.id === id ? restoreChanges(this.getState().settings, viewOf(this.#open).messages) : null;
+    if (changes) await this.updateSettings(changes);
   }
 
   async renameConversation(id: string, title: string): Promise<void> {
@@ -955,8 +961,7 @@ export class ChatController implements ChatActions, StateSource {
     return {
       ...this.#newMessage(conversationId, 'assistant', '', 'streaming'),
       parentId,
-      engine: settings.engine,
-      model: this.#engines.describe(settings).model,
+      ...answeredBy(settings, this.#engines.describe(settings).model),
     };
   }
 

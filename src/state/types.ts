@@ -23,6 +23,9 @@ export interface MessageRecord {
   /** Which engine and model produced an assistant reply. */
   engine?: EngineKind;
   model?: string;
+  /** A hosted reply's provider preset, and the Endpoint URL it was sent to (absent: the Hugging Face router). */
+  provider?: ProviderId;
+  endpointUrl?: string;
   error?: string;
   usage?: Usage;
   /** The oldest turns the engine left out to fit its context window when it wrote this reply. */
