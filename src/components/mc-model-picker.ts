@@ -112,6 +112,9 @@ export class McModelPicker extends LitElement {
         list-style: none;
       }
       [role='option'] {
+        /* Only the options in view are laid out: a keystroke re-renders up to a hundred. */
+        content-visibility: auto;
+        contain-intrinsic-size: auto 3.25rem;
         display: grid;
         gap: 2px;
         padding: var(--mc-space-2) var(--mc-space-3);
