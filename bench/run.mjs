@@ -19,6 +19,7 @@ import { join, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { runnerImport } from 'vite';
+import { measurePickerRows } from './model-picker.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // BENCH_APP_DIR measures another build (e.g. a stand-in page that checks the bench itself); normally dist/.
@@ -47,7 +48,7 @@ const log = (message) => process.stderr.write(`${message}\n`);
  * @property {unknown} [detail] kept in latest.json only
  */
 
-const MEASUREMENTS = [measureBundles, measureStreaming, measureScaleRows, measureLighthouseScores];
+const MEASUREMENTS = [measureBundles, measureStreaming, measureScaleRows, measurePickerRows, measureLighthouseScores];
 
 async function main() {
   if (!existsSync(join(DIST, 'index.html'))) {

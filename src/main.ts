@@ -10,6 +10,7 @@ import { LocalModelService } from './engines/webllm/local-model-service.js';
 import { localAvailability } from './engines/webllm/local-model-state.js';
 import { createConnectivity } from './pwa/connectivity.js';
 import { registerServiceWorker } from './pwa/register.js';
+import { CatalogueService } from './state/catalogue-service.js';
 import { ChatController } from './state/chat-controller.js';
 import { openChatRepository } from './storage/idb-repository.js';
 import { MemoryRepository } from './storage/memory-repository.js';
@@ -73,9 +74,14 @@ async function boot(): Promise<void> {
   const repository = await openRepository((message) => pendingAlerts.push(message));
   // A download started in Settings may fail after Settings is closed: its failure is also an alert.
   const local = new LocalModelService({ onLoadFailed: (message) => controller.showAlert(message) });
+  const catalogues = new CatalogueService({
+    loadAccess: () =>
+      import('./state/catalogue-access.js').then(({ createCatalogueAccess }) => createCatalogueAccess()),
+  });
   const controller: ChatController = new ChatController({
     repository,
-    engines: createEngineResolver(local),
+    engines: createEngineResolver(local, catalogues),
+    alternativeModel: (settings, failedModel) => catalogues.alternativeTo(settings, failedModel),
     createStreamingWriter: (save) =>
       createStreamingWriter(save, { onError: (error) => controller.showAlert(userMessageOf(error)) }),
   });
@@ -107,6 +113,7 @@ async function boot(): Promise<void> {
     void local.prepare(controller.getState().settings.localModel);
   };
   app.addEventListener('mc-settings-open', prepareLocal);
+  watchCatalogue(app, catalogues, controller);
 
   // A closing or hidden tab may never run another task: write the streaming reply now.
   const flush = () => void controller.flushPending();
@@ -118,6 +125,33 @@ async function boot(): Promise<void> {
   await controller.start();
   for (const message of pendingAlerts.splice(0)) controller.showAlert(message);
   if (controller.getState().settings.engine === 'local') await startLocal(local, controller, prepareLocal);
+}
+
+/**
+ * The hosted model list in Settings and in the engine line. It is looked up when Settings opens and when the
+ * hosted provider changes (at most hourly per list), never in local mode.
+ */
+function watchCatalogue(app: McChatApp, catalogues: CatalogueService, controller: ChatController): void {
+  const show = () => (app.catalogue = catalogues.view(controller.getState().settings));
+  catalogues.subscribe(() => {
+    show();
+    controller.refreshEngineStatus();
+  });
+  let shown = controller.getState().settings;
+  controller.subscribe((state) => {
+    show();
+    const { settings } = state;
+    // The settings read at start are not a change: nothing is looked up before Settings opens.
+    if (!state.ready) shown = settings;
+    if (settings === shown) return;
+    const switched =
+      settings.engine !== shown.engine ||
+      settings.endpointUrl !== shown.endpointUrl ||
+      settings.provider !== shown.provider;
+    shown = settings;
+    if (switched) void catalogues.refresh(settings);
+  });
+  app.addEventListener('mc-settings-open', () => void catalogues.refresh(controller.getState().settings));
 }
 
 /**

@@ -15,7 +15,7 @@ import type { McComposer } from '../components/mc-composer.js';
 import type { McConversationList } from '../components/mc-conversation-list.js';
 import type { McHelpDialog } from '../components/mc-help-dialog.js';
 import type { McSettingsDialog } from '../components/mc-settings-dialog.js';
-import type { AppNotice, AppState, ChatActions, StateSource } from '../state/app-state.js';
+import type { AppNotice, AppState, CatalogueView, ChatActions, StateSource } from '../state/app-state.js';
 import { whenIdle } from '../state/idle.js';
 import type { RetryNotice } from '../engines/types.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
@@ -338,6 +338,8 @@ export class McChatApp extends LitElement {
   @property({ attribute: false }) source: StateSource | undefined;
   /** What the UI's requests are sent to. */
   @property({ attribute: false }) actions: ChatActions | undefined;
+  /** The hosted models for the provider chosen, shown in Settings; undefined until looked up (never in local mode). */
+  @property({ attribute: false }) catalogue: CatalogueView | undefined;
   /** Whether this device can run the local model; shown on the "This device" choice in Settings. */
   @property({ attribute: false }) localAvailable = true;
   /** Why it cannot, in one sentence. */
@@ -769,6 +771,8 @@ export class McChatApp extends LitElement {
                   .alerts=${state.alerts}
                   @mc-dismiss-alert=${(event: HTMLElementEventMap['mc-dismiss-alert']) =>
                     this.actions?.dismissAlert(event.detail.id)}
+                  @mc-alert-action=${(event: HTMLElementEventMap['mc-alert-action']) =>
+                    void this.actions?.runAlertAction(event.detail.id)}
                 ></mc-alert-list>`
               : nothing
           }
@@ -811,6 +815,7 @@ export class McChatApp extends LitElement {
       </div>
       <mc-settings-dialog
         .settings=${state.settings}
+        .catalogue=${this.catalogue}
         .localAvailable=${this.localAvailable}
         .localUnavailableReason=${this.localUnavailableReason}
         .localPanel=${this.localPanel}

@@ -14,6 +14,16 @@ export function focusIsLost(): boolean {
   return active === null || active === document.body;
 }
 
+/** Whether `node` is `container` or inside it, through the shadow roots of elements nested in it. */
+function containsComposed(container: Node, node: Node | null): boolean {
+  for (let current = node; current !== null;) {
+    if (container.contains(current)) return true;
+    const root = current.getRootNode();
+    current = root instanceof ShadowRoot ? root.host : null;
+  }
+  return false;
+}
+
 /**
  * Focus for a modal dialog: remembers where it was when the dialog opened and gives it back when the dialog closes,
  * unless the user has already moved it on.
@@ -30,7 +40,7 @@ export class ReturnFocus {
   restore(dialog: HTMLElement): void {
     const target = this.#target;
     this.#target = null;
-    const stranded = focusIsLost() || dialog.contains(deepActiveElement());
+    const stranded = focusIsLost() || containsComposed(dialog, deepActiveElement());
     if (target?.isConnected && stranded) target.focus();
   }
 }

@@ -1,15 +1,17 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { AppAlert } from '../state/app-state.js';
+import type { AlertAction, AppAlert } from '../state/app-state.js';
 import { buttons, focusRing } from '../styles/shared.js';
 import { emit } from './events.js';
 import { alertIcon, closeIcon } from './icons.js';
 
 /**
- * Failures the user should know about, each a `role="alert"` (read out as it appears) with a "Dismiss" button.
+ * Failures the user should know about, each a `role="alert"` (read out as it appears) with a "Dismiss" button, and
+ * what it offers to do about it: a button (e.g. "Use <model>") or a link (a gated model's page).
  *
  * @fires mc-dismiss-alert - "Dismiss" was pressed. detail: `{ id }`.
+ * @fires mc-alert-action - The alert's button was pressed. detail: `{ id }`.
  */
 @customElement('mc-alert-list')
 export class McAlertList extends LitElement {
@@ -43,10 +45,21 @@ export class McAlertList extends LitElement {
         height: 1.25rem;
         margin-top: 0.1rem;
       }
-      p {
+      .body {
+        display: flex;
         flex: 1;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--mc-space-2) var(--mc-space-3);
+      }
+      p {
+        flex: 1 1 16rem;
         margin: 0;
         color: var(--mc-color-text);
+      }
+      a {
+        color: var(--mc-color-accent);
+        font-weight: var(--mc-font-weight-medium);
       }
       .icon-button {
         width: 2rem;
@@ -62,6 +75,18 @@ export class McAlertList extends LitElement {
 
   @property({ attribute: false }) alerts: readonly AppAlert[] = [];
 
+  #renderAction(id: number, action: AlertAction | undefined) {
+    if (action?.kind === 'use-model') {
+      return html`<button class="button primary" @click=${() => emit(this, 'mc-alert-action', { id })}>
+        Use ${action.model}
+      </button>`;
+    }
+    if (action?.kind === 'link') {
+      return html`<a href=${action.href} target="_blank" rel="noopener noreferrer">${action.label}</a>`;
+    }
+    return nothing;
+  }
+
   override render() {
     return repeat(
       this.alerts,
@@ -69,7 +94,10 @@ export class McAlertList extends LitElement {
       (alert) =>
         html`<div role="alert">
           ${alertIcon}
-          <p>${alert.message}</p>
+          <div class="body">
+            <p>${alert.message}</p>
+            ${this.#renderAction(alert.id, alert.action)}
+          </div>
           <button
             class="icon-button ghost"
             aria-label="Dismiss"
@@ -89,5 +117,6 @@ declare global {
   }
   interface HTMLElementEventMap {
     'mc-dismiss-alert': CustomEvent<{ id: number }>;
+    'mc-alert-action': CustomEvent<{ id: number }>;
   }
 }

@@ -7,6 +7,7 @@ import { buttons, fields, focusRing, rowActions, visuallyHidden } from '../style
 import { emit } from './events.js';
 import { focusIsLost } from './focus.js';
 import { alertIcon, copyIcon, nextIcon, pencilIcon, previousIcon, regenerateIcon, sparkIcon } from './icons.js';
+import { providerPreset } from '../engines/hf/providers.js';
 
 const ENGINE_NAMES = { local: 'This device', hosted: 'Hugging Face API' } as const;
 
@@ -426,7 +427,7 @@ export class McMessage extends LitElement {
   }
 
   override render() {
-    const { role, engine, model, content } = this.message;
+    const { role, engine, model, provider, content } = this.message;
     if (role === 'user') {
       return html`<article
         class="user ${this.focused ? 'focused' : ''}"
@@ -446,7 +447,7 @@ export class McMessage extends LitElement {
     >
       <div class="avatar">${sparkIcon}</div>
       <div class="content">
-        ${model ? html`<p class="model">${model}</p>` : nothing}
+        ${model ? html`<p class="model">${model}${provider && provider !== 'huggingface' ? ` · ${providerPreset(provider).label}` : ''}</p>` : nothing}
         ${
           waiting
             ? html`<div class="typing" aria-hidden="true"><span></span><span></span><span></span></div>`

@@ -1,97 +1,33 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { EngineKind, SamplingParams } from '../engines/types.js';
-import { DEFAULT_SETTINGS, type Settings } from '../state/types.js';
-import { buttons, dialogs, fields, focusRing, visuallyHidden } from '../styles/shared.js';
+import type { CatalogueView } from '../state/app-state.js';
+import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../state/types.js';
+import { buttons, dialogs, fieldRows, fields, focusRing, visuallyHidden } from '../styles/shared.js';
 import { THEME_PREFERENCES, type ThemePreference } from '../styles/theme.js';
 import { emit } from './events.js';
 import { ReturnFocus } from './focus.js';
-import { closeIcon, eyeIcon } from './icons.js';
+import { closeIcon } from './icons.js';
+import { TEXT_DEBOUNCE_MS, type McHostedSettings } from './mc-hosted-settings.js';
+import './mc-hosted-settings.js';
+import { NUMBER_FIELDS, NUMBER_KEYS, numberError, parseNumber, type NumberKey } from './sampling-fields.js';
 
-type TextKey = 'hfToken' | 'hfModel' | 'endpointUrl' | 'endpointApiKey' | 'systemPrompt';
-type NumberKey = keyof SamplingParams;
-type FieldKey = 'engine' | TextKey | NumberKey;
-
-interface NumberSpec {
-  label: string;
-  min: number;
-  max: number;
-  step: number;
-  integer: boolean;
-  /** Empty is allowed and means `null`. */
-  optional?: boolean;
-  hint?: string;
-}
-
-const NUMBER_FIELDS: Record<NumberKey, NumberSpec> = {
-  temperature: { label: 'Temperature', min: 0, max: 2, step: 0.05, integer: false, hint: 'Higher is more varied.' },
-  topP: { label: 'Top-p', min: 0, max: 1, step: 0.01, integer: false },
-  maxNewTokens: { label: 'Max new tokens', min: 1, max: 4096, step: 1, integer: true },
-  repetitionPenalty: {
-    label: 'Repetition penalty',
-    min: 1,
-    max: 2,
-    step: 0.05,
-    integer: false,
-    hint: 'Applied on this device and by custom endpoints that accept it.',
-  },
-  seed: {
-    label: 'Seed',
-    min: 0,
-    max: 2 ** 32 - 1,
-    step: 1,
-    integer: true,
-    optional: true,
-    hint: 'Empty = random.',
-  },
-};
-
-const NUMBER_KEYS = Object.keys(NUMBER_FIELDS) as NumberKey[];
+type FieldKey = 'engine' | 'systemPrompt' | NumberKey;
 
 const THEME_NAMES: Record<ThemePreference, string> = { system: 'System', light: 'Light', dark: 'Dark' };
-
-/** Text fields typed character by character are applied this long after the last keystroke, or on change/close. */
-const TEXT_DEBOUNCE_MS = 300;
 
 function isNumberKey(key: FieldKey): key is NumberKey {
   return key in NUMBER_FIELDS;
 }
 
-/** `null` for an empty optional field; `undefined` when the text is not a usable number. */
-function parseNumber(spec: NumberSpec, raw: string): number | null | undefined {
-  if (raw.trim() === '') return spec.optional ? null : undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < spec.min || value > spec.max) return undefined;
-  if (spec.integer && !Number.isInteger(value)) return undefined;
-  return value;
-}
-
-function numberError(spec: NumberSpec, raw: string): string | null {
-  if (parseNumber(spec, raw) !== undefined) return null;
-  const kind = spec.integer ? 'a whole number' : 'a number';
-  return `${spec.label} must be ${kind} from ${spec.min} to ${spec.max}.`;
-}
-
-function textError(key: TextKey, raw: string): string | null {
-  const value = raw.trim();
-  if (key === 'hfModel' && value === '') return 'Enter a model id, e.g. mistralai/Mistral-7B-Instruct-v0.3.';
-  if (key === 'endpointUrl' && value !== '') {
-    const url = URL.canParse(value) ? new URL(value) : null;
-    if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
-      return 'Enter a full URL starting with https:// (or http:// for a server on this computer).';
-    }
-  }
-  return null;
-}
-
 function fieldError(key: FieldKey, raw: string): string | null {
-  if (key === 'engine') return null;
-  return isNumberKey(key) ? numberError(NUMBER_FIELDS[key], raw) : textError(key, raw);
+  return isNumberKey(key) ? numberError(NUMBER_FIELDS[key], raw) : null;
 }
 
 /**
  * The Settings dialog (a native modal `<dialog>` named "Settings"): the engine (a radiogroup "Engine" of "This device"
- * and "Hugging Face API"), the hosted API's token, model and endpoint, the system prompt and sampling.
+ * and "Hugging Face API"), the hosted engine's provider, token, endpoint, key and model (`<mc-hosted-settings>`), the
+ * system prompt and sampling.
  *
  * Every change is validated in place; only valid values leave, as a `Partial<Settings>` patch. Text is applied
  * 300 ms after the last keystroke, on change, and at the latest when the dialog closes.
@@ -103,7 +39,8 @@ function fieldError(key: FieldKey, raw: string): string | null {
  * The theme (a radiogroup "Theme": System, Light, Dark) is not a chat setting: it is kept apart, in localStorage, so
  * it can be applied before the first render. It changes at once.
  *
- * @fires mc-settings-change - detail: a `Partial<Settings>` with the fields that changed (`sampling` whole).
+ * @fires mc-settings-change - detail: the `SettingsChanges` made (`sampling` whole; endpoint keys and models by
+ *   origin).
  * @fires mc-theme-change - A theme was chosen. detail: `{ theme }`.
  */
 @customElement('mc-settings-dialog')
@@ -112,6 +49,7 @@ export class McSettingsDialog extends LitElement {
     buttons,
     dialogs,
     fields,
+    fieldRows,
     focusRing,
     visuallyHidden,
     css`
@@ -194,39 +132,6 @@ export class McSettingsDialog extends LitElement {
       .choice p.unavailable {
         color: var(--mc-color-warning);
       }
-      .notice {
-        margin: 0;
-        padding: var(--mc-space-3) var(--mc-space-4);
-        border-radius: var(--mc-radius-md);
-        background: var(--mc-color-warning-soft);
-        color: var(--mc-color-warning);
-      }
-      .field-row {
-        display: flex;
-        flex-direction: column;
-        gap: var(--mc-space-1);
-      }
-      .field-row > label {
-        font-weight: var(--mc-font-weight-medium);
-      }
-      .with-toggle {
-        display: flex;
-        gap: var(--mc-space-2);
-      }
-      .with-toggle .button[aria-pressed='true'] {
-        background: var(--mc-color-selected);
-      }
-      .hint {
-        margin: 0;
-        color: var(--mc-color-text-muted);
-        font-size: var(--mc-font-size-xs);
-      }
-      .error {
-        margin: 0;
-        color: var(--mc-color-danger);
-        font-size: var(--mc-font-size-xs);
-        font-weight: var(--mc-font-weight-medium);
-      }
       textarea.field {
         min-height: 5rem;
         resize: vertical;
@@ -291,11 +196,10 @@ export class McSettingsDialog extends LitElement {
   readonly #returnFocus = new ReturnFocus();
 
   @query('dialog') private dialog!: HTMLDialogElement;
+  @query('mc-hosted-settings') private hosted!: McHostedSettings | null;
 
   /** The fields are rendered only while the dialog is open: nothing to build at start-up, no token in a closed DOM. */
   @state() private isOpen = false;
-  @state() private tokenVisible = false;
-  @state() private keyVisible = false;
 
   @property({ attribute: false }) settings: Settings = DEFAULT_SETTINGS;
   /** Whether this device can run the model (WebGPU and enough memory). */
@@ -306,6 +210,8 @@ export class McSettingsDialog extends LitElement {
   @property({ attribute: false }) localPanel: Node | null = null;
   /** Export, Import and what the conversations and models take. */
   @property({ attribute: false }) backupPanel: Node | null = null;
+  /** The hosted models for the provider chosen, and whether the model chosen is served. */
+  @property({ attribute: false }) catalogue: CatalogueView | undefined;
   @property({ attribute: false }) theme: ThemePreference = 'system';
 
   override disconnectedCallback(): void {
@@ -316,7 +222,7 @@ export class McSettingsDialog extends LitElement {
   #stored(key: FieldKey): string {
     if (key === 'engine') return this.settings.engine;
     if (isNumberKey(key)) return String(this.settings.sampling[key] ?? '');
-    return this.settings[key];
+    return this.settings.systemPrompt;
   }
 
   #value(key: FieldKey): string {
@@ -335,13 +241,14 @@ export class McSettingsDialog extends LitElement {
   /** Sends every valid pending edit as one patch; invalid ones stay on screen with their message. */
   #flush(): void {
     clearTimeout(this.#debounce);
-    const patch: Partial<Settings> = {};
+    this.hosted?.flush();
+    const patch: SettingsChanges = {};
     for (const key of this.#pending) {
       const raw = this.#drafts.get(key) ?? '';
       if (fieldError(key, raw) !== null || raw === this.#stored(key)) continue;
       if (key === 'engine') patch.engine = raw as EngineKind;
       else if (isNumberKey(key)) patch.sampling = this.#draftSampling();
-      else patch[key] = key === 'systemPrompt' ? raw : raw.trim();
+      else patch.systemPrompt = raw;
     }
     this.#pending.clear();
     if (Object.keys(patch).length > 0) emit(this, 'mc-settings-change', patch);
@@ -368,9 +275,8 @@ export class McSettingsDialog extends LitElement {
   #onClose(): void {
     this.#flush();
     this.#drafts.clear();
+    this.hosted?.reset();
     this.isOpen = false;
-    this.tokenVisible = false;
-    this.keyVisible = false;
     this.requestUpdate();
     this.#returnFocus.restore(this.dialog);
   }
@@ -380,10 +286,10 @@ export class McSettingsDialog extends LitElement {
   }
 
   /**
-   * Opens the dialog as a modal, with focus on the field `focus` (e.g. the token, when the user just chose the
-   * Hugging Face API) or on the first control. On close, focus goes to `returnFocusTo`, by default whatever had it.
+   * Opens the dialog as a modal, with focus on the field `focus` (the token, when the user just chose the Hugging
+   * Face API) or on the first control. On close, focus goes to `returnFocusTo`, by default whatever had it.
    */
-  async show(options: { focus?: TextKey; returnFocusTo?: HTMLElement } = {}): Promise<void> {
+  async show(options: { focus?: 'hfToken'; returnFocusTo?: HTMLElement } = {}): Promise<void> {
     if (this.dialog.open) return;
     this.#returnFocus.remember(options.returnFocusTo);
     this.isOpen = true;
@@ -391,7 +297,8 @@ export class McSettingsDialog extends LitElement {
     if (options.focus === undefined) return;
     // The field may belong to a section the settings only now switch to.
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`#${options.focus}`)?.focus();
+    await this.hosted?.updateComplete;
+    this.hosted?.focusToken();
   }
 
   close(): void {
@@ -468,46 +375,6 @@ export class McSettingsDialog extends LitElement {
     return ids.length > 0 ? ids.join(' ') : nothing;
   }
 
-  #renderTextField(
-    key: TextKey,
-    label: string,
-    options: { hint?: string; placeholder?: string; secret?: { visible: boolean; toggle: () => void; name: string } },
-  ) {
-    const { hint, placeholder, secret } = options;
-    const input = html`<input
-      class="field"
-      id=${key}
-      type=${secret && !secret.visible ? 'password' : 'text'}
-      autocomplete="off"
-      spellcheck="false"
-      placeholder=${placeholder ?? nothing}
-      aria-invalid=${fieldError(key, this.#value(key)) ? 'true' : 'false'}
-      aria-describedby=${this.#describedBy(key, hint)}
-      .value=${this.#value(key)}
-      @input=${(event: Event) => this.#edit(key, (event.target as HTMLInputElement).value, 'soon')}
-      @change=${() => this.#flush()}
-    />`;
-    return html`<div class="field-row">
-      <label for=${key}>${label}</label>
-      ${
-        secret
-          ? html`<div class="with-toggle">
-              ${input}
-              <button
-                type="button"
-                class="button"
-                aria-pressed=${secret.visible ? 'true' : 'false'}
-                @click=${secret.toggle}
-              >
-                ${eyeIcon}<span>${secret.name}</span>
-              </button>
-            </div>`
-          : input
-      }
-      ${this.#renderFeedback(key, hint)}
-    </div>`;
-  }
-
   #renderNumberField(key: NumberKey) {
     const spec = NUMBER_FIELDS[key];
     return html`<div class="field-row">
@@ -540,35 +407,14 @@ export class McSettingsDialog extends LitElement {
   }
 
   #renderHosted() {
-    const endpointUrl = this.#value('endpointUrl').trim();
     return html`<section aria-labelledby="hosted-heading">
       <h3 id="hosted-heading">Hugging Face API</h3>
-      ${this.#renderTextField('hfToken', 'Hugging Face token', {
-        hint: 'A token from huggingface.co/settings/tokens with the "Inference Providers" permission. Kept only in this browser.',
-        placeholder: 'hf_…',
-        secret: {
-          visible: this.tokenVisible,
-          toggle: () => (this.tokenVisible = !this.tokenVisible),
-          name: 'Show token',
-        },
-      })}
-      ${this.#renderTextField('hfModel', 'Hugging Face model', { placeholder: DEFAULT_SETTINGS.hfModel })}
-      ${this.#renderTextField('endpointUrl', 'Endpoint URL', {
-        hint: 'Any OpenAI-compatible server (TGI, vLLM, llama.cpp).',
-        placeholder: 'Empty = Hugging Face router',
-      })}
-      ${
-        endpointUrl === ''
-          ? nothing
-          : this.#renderTextField('endpointApiKey', 'Endpoint API key', {
-              hint: 'Sent only to this endpoint. Leave empty for Hugging Face endpoints: they get your Hugging Face token.',
-              secret: {
-                visible: this.keyVisible,
-                toggle: () => (this.keyVisible = !this.keyVisible),
-                name: 'Show key',
-              },
-            })
-      }
+      <mc-hosted-settings
+        .settings=${this.settings}
+        .catalogue=${this.catalogue}
+        @mc-settings-change=${(event: HTMLElementEventMap['mc-settings-change']) =>
+          emit(this, 'mc-settings-change', event.detail)}
+      ></mc-hosted-settings>
     </section>`;
   }
 
@@ -624,7 +470,7 @@ declare global {
     'mc-settings-dialog': McSettingsDialog;
   }
   interface HTMLElementEventMap {
-    'mc-settings-change': CustomEvent<Partial<Settings>>;
+    'mc-settings-change': CustomEvent<SettingsChanges>;
     'mc-theme-change': CustomEvent<{ theme: ThemePreference }>;
   }
 }

@@ -6,6 +6,8 @@
 import type { EngineResolver } from '../state/chat-controller.js';
 import type { EngineStatus } from '../state/app-state.js';
 import { DEFAULT_HF_MODEL, type Settings } from '../state/types.js';
+import type { ModelResolution } from './hf/catalogue.js';
+import { chosenModel, splitSuffix } from './hf/providers.js';
 import { EngineError, type ChatEngine } from './types.js';
 
 /** What the resolver needs from the local engine's service; it lives behind its own lazily loaded module. */
@@ -17,28 +19,37 @@ export interface LocalEngineAccess {
 
 export const HOSTED_ENGINE_LABEL = 'Hugging Face API';
 
-export function describeHosted(settings: Settings): EngineStatus {
-  const model = settings.hfModel.trim() || DEFAULT_HF_MODEL;
-  return {
-    engine: 'hosted',
-    label: `${HOSTED_ENGINE_LABEL} · ${model}`,
-    model,
-    available: true,
-    ...endpointDetail(settings),
-  };
+/** What is known of who will answer: the catalogue's word on the model chosen, for the provider chosen. */
+export interface ModelCatalogue {
+  resolution(settings: Settings): ModelResolution;
 }
 
-function endpointDetail(settings: Settings): { detail?: string } {
+const SUFFIX_POLICY: Record<string, string> = { fastest: 'the fastest provider', cheapest: 'the cheapest provider' };
+
+/**
+ * The engine line for the hosted engine: the model, and who will answer it. An endpoint answers itself; on the
+ * router, a `:provider` suffix names it, and otherwise the catalogue does (when it is known) or says nobody will.
+ */
+export function describeHosted(settings: Settings, resolution: ModelResolution = { kind: 'unknown' }): EngineStatus {
+  const model = chosenModel(settings) || DEFAULT_HF_MODEL;
+  const status: EngineStatus = { engine: 'hosted', label: `${HOSTED_ENGINE_LABEL} · ${model}`, model, available: true };
   const endpoint = settings.endpointUrl.trim();
-  if (endpoint === '') return {};
-  try {
-    return { detail: `via ${new URL(endpoint).host}` };
-  } catch {
-    return { detail: 'Endpoint URL is not a valid address' };
+  if (endpoint !== '') {
+    return {
+      ...status,
+      detail: URL.canParse(endpoint) ? `via ${new URL(endpoint).host}` : 'Endpoint URL is not a valid address',
+    };
   }
+  if (resolution.kind === 'not-served')
+    return { ...status, available: false, detail: 'not served by any provider now' };
+  const { suffix } = splitSuffix(model);
+  if (suffix !== undefined) return { ...status, detail: `via ${SUFFIX_POLICY[suffix] ?? suffix}` };
+  if (resolution.kind === 'served' && resolution.provider)
+    return { ...status, detail: `via ${resolution.provider.provider}` };
+  return status;
 }
 
-export function createEngineResolver(local: LocalEngineAccess | undefined): EngineResolver {
+export function createEngineResolver(local: LocalEngineAccess | undefined, catalogue?: ModelCatalogue): EngineResolver {
   return {
     async resolve(settings) {
       if (settings.engine === 'local') {
@@ -53,13 +64,15 @@ export function createEngineResolver(local: LocalEngineAccess | undefined): Engi
       const { createHostedEngine } = await import('./hf/hosted-engine.js');
       return createHostedEngine({
         hfToken: settings.hfToken,
-        model: settings.hfModel,
+        model: chosenModel(settings),
         endpointUrl: settings.endpointUrl,
-        endpointApiKey: settings.endpointApiKey,
+        provider: settings.provider,
+        endpointKeys: settings.endpointKeys,
       });
     },
     describe(settings) {
-      return settings.engine === 'local' && local ? local.describe(settings) : describeHosted(settings);
+      if (settings.engine === 'local' && local) return local.describe(settings);
+      return describeHosted(settings, catalogue?.resolution(settings));
     },
   };
 }

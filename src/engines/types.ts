@@ -81,6 +81,7 @@ export type EngineErrorKind =
   | 'token-format'
   | 'credits-exhausted'
   | 'forbidden'
+  | 'gated'
   | 'model-unsupported'
   | 'not-found'
   | 'bad-request'

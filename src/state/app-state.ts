@@ -1,3 +1,4 @@
+import type { CatalogueModel, ModelResolution } from '../engines/hf/catalogue.js';
 import type { EngineKind, RetryNotice } from '../engines/types.js';
 import type { StorageUsage } from '../storage/health.js';
 import type { SearchResult } from '../storage/types.js';
@@ -6,11 +7,36 @@ import type { ConversationRecord, MessageRecord, Settings, SettingsChanges } fro
 // Components take these from here: they never import storage.
 export type { StorageUsage } from '../storage/health.js';
 export type { SearchMatch, SearchResult } from '../storage/types.js';
+export type { CatalogueModel, ModelResolution, ProviderOffer } from '../engines/hf/catalogue.js';
+
+/**
+ * What an alert offers besides Dismiss:
+ * - `use-model`: a button "Use <model>" that switches to that model and asks for the failed reply again;
+ * - `link`: a link, e.g. to a gated model's page to accept its licence.
+ */
+export type AlertAction =
+  | { kind: 'use-model'; model: string; /** The failed reply to regenerate. */ messageId: string }
+  | { kind: 'link'; label: string; href: string };
 
 /** A failure shown to the user as role=alert: what happened and what to do next. */
 export interface AppAlert {
   id: number;
   message: string;
+  action?: AlertAction;
+}
+
+/** The hosted model list as Settings shows it, for the provider chosen now. */
+export interface CatalogueView {
+  /** The live catalogue (the router's, or the endpoint's `/models`), in picker order; empty until one is known. */
+  models: readonly CatalogueModel[];
+  /** True while a look-up runs; the list shown meanwhile is the last one known. */
+  loading: boolean;
+  /** "Models as of 1 Dec 2026, 21:00" when the list shown is a cached one (offline, or the look-up failed). */
+  asOf?: string;
+  /** Why the last look-up failed, in one or two sentences; the list shown stays usable, and so does a typed id. */
+  error?: string;
+  /** Whether the model chosen now is served, by whom, or what to use instead. */
+  resolution: ModelResolution;
 }
 
 /** A short confirmation for a polite live region (role=status), e.g. "Imported 3 conversations (120 messages)." */
@@ -212,6 +238,11 @@ export interface ChatActions {
   /** Shows a message in the alert list (role=alert): something failed and the user should know what to do. */
   showAlert(message: string): void;
   dismissAlert(id: number): void;
+  /**
+   * Does what the alert offers: for "Use <model>", switches to that model and regenerates the failed reply. Links
+   * need nothing from here.
+   */
+  runAlertAction(id: number): Promise<void>;
   /** Clears `notice` if it is still this one. */
   dismissNotice(id: number): void;
 }

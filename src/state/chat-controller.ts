@@ -12,6 +12,7 @@
 import { EngineError, isAbortError, type ChatEngine, type ChatTurn, type Usage } from '../engines/types.js';
 import { leafAfterChoosing, visiblePath } from '../storage/branches.js';
 import { estimateUsage, requestPersistentStorage, type StorageUsage } from '../storage/health.js';
+import { modelChange } from '../engines/hf/providers.js';
 import { applySettingsChanges, settingsChanges } from '../storage/settings.js';
 import type { StreamingWriter, TimerHandle } from '../storage/streaming-writer.js';
 import { localDraftStore, type DraftStore } from '../storage/drafts.js';
@@ -39,6 +40,8 @@ import {
   upsertConversation,
   upsertMessage,
 } from './reducers.js';
+import { answeredBy, restoreChanges } from './conversation-engine.js';
+import { recoveryAction, type AlternativeModel } from './model-recovery.js';
 import { downloadFile } from './save-file.js';
 import { Store } from './store.js';
 import {
@@ -90,6 +93,8 @@ export interface ChatControllerDeps {
   unsavedReplies?: UnsavedReplyStore;
   /** Where unsent text is kept, per conversation. Default: localStorage. */
   drafts?: DraftStore;
+  /** A served model to offer when a reply fails because its model is not served. Default: none offered. */
+  alternativeModel?: AlternativeModel;
   now?: () => number;
   newId?: () => string;
 }
@@ -162,6 +167,7 @@ export class ChatController implements ChatActions, StateSource {
   readonly #clearTimer: (handle: TimerHandle) => void;
   readonly #unsavedReplies: UnsavedReplyStore;
   readonly #drafts: DraftStore;
+  readonly #alternativeModel: AlternativeModel | undefined;
   /** The conversation whose draft `#draftText` is (null: a new chat), and whether it changed since it was saved. */
   #draftFor: string | null = null;
   #draftText: string;
@@ -203,6 +209,7 @@ export class ChatController implements ChatActions, StateSource {
     this.#clearTimer = deps.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
     this.#unsavedReplies = deps.unsavedReplies ?? localUnsavedReplyStore();
     this.#drafts = deps.drafts ?? localDraftStore();
+    this.#alternativeModel = deps.alternativeModel;
     this.#draftText = this.#drafts.load(null);
     this.#now = deps.now ?? Date.now;
     this.#newId = deps.newId ?? (() => crypto.randomUUID());
@@ -365,6 +372,8 @@ export class ChatController implements ChatActions, StateSource {
   }
 
   async openConversation(id: string, messageId?: string): Promise<void> {
+    // Opened by the user (not reopened at start): the next reply goes where this conversation's last one went.
+    const restore = this.getState().ready && this.#open?.id !== id;
     if (this.#stream && this.#stream.conversationId !== id) this.stop();
     await this.#guard(() =>
       this.#exclusive(async () => {
@@ -405,6 +414,9 @@ export class ChatController implements ChatActions, StateSource {
         this.#setOpen(open, { focusedMessageId });
       }),
     );
+    const changes =
+      restore && this.#open?.id === id ? restoreChanges(this.getState().settings, viewOf(this.#open).messages) : null;
+    if (changes) await this.updateSettings(changes);
   }
 
   async renameConversation(id: string, title: string): Promise<void> {
@@ -588,6 +600,28 @@ export class ChatController implements ChatActions, StateSource {
 
   dismissAlert(id: number): void {
     this.#store.update((state) => ({ ...state, alerts: dismissAlert(state.alerts, id) }));
+  }
+
+  async runAlertAction(id: number): Promise<void> {
+    const action = this.getState().alerts.find((alert) => alert.id === id)?.action;
+    if (action?.kind !== 'use-model') return;
+    this.dismissAlert(id);
+    await this.updateSettings(modelChange(this.getState().settings.endpointUrl, action.model));
+    await this.regenerate(action.messageId);
+  }
+
+  /** Shows a failed reply's alert now, and the action it offers (which may need a catalogue look-up) once known. */
+  #alertFailure(error: unknown, message: string, reply: MessageRecord, settings: Settings): void {
+    const id = this.#nextAlertId;
+    this.showAlert(message);
+    const failed = { settings, model: reply.model ?? '', messageId: reply.id };
+    void recoveryAction(error, failed, this.#alternativeModel).then((action) => {
+      if (!action) return;
+      this.#store.update((state) => ({
+        ...state,
+        alerts: state.alerts.map((alert) => (alert.id === id ? { ...alert, action } : alert)),
+      }));
+    });
   }
 
   dismissNotice(id: number): void {
@@ -927,8 +961,7 @@ export class ChatController implements ChatActions, StateSource {
     return {
       ...this.#newMessage(conversationId, 'assistant', '', 'streaming'),
       parentId,
-      engine: settings.engine,
-      model: this.#engines.describe(settings).model,
+      ...answeredBy(settings, this.#engines.describe(settings).model),
     };
   }
 
@@ -1066,7 +1099,7 @@ export class ChatController implements ChatActions, StateSource {
       } else {
         const message = errorMessage(error);
         await finish({ status: 'error', error: message });
-        this.showAlert(message);
+        this.#alertFailure(error, message, reply, settings);
       }
     } finally {
       if (this.#stream === stream) this.#stream = null;

@@ -1,3 +1,4 @@
+import type { ProviderId } from '../engines/hf/providers.js';
 import type { EngineKind, SamplingParams, Usage } from '../engines/types.js';
 
 export type MessageRole = 'user' | 'assistant';
@@ -22,6 +23,9 @@ export interface MessageRecord {
   /** Which engine and model produced an assistant reply. */
   engine?: EngineKind;
   model?: string;
+  /** A hosted reply's provider preset, and the Endpoint URL it was sent to (absent: the Hugging Face router). */
+  provider?: ProviderId;
+  endpointUrl?: string;
   error?: string;
   usage?: Usage;
   /** The oldest turns the engine left out to fit its context window when it wrote this reply. */
@@ -51,20 +55,29 @@ export interface Settings {
   engine: EngineKind;
   /** Kept only in this browser's IndexedDB; never logged, never exported. */
   hfToken: string;
+  /** The model asked of the Hugging Face router, and of an endpoint with no model chosen for it. */
   hfModel: string;
+  /** The preset chosen in "Provider"; `endpointUrl` says where requests go. */
+  provider: ProviderId;
   /** Empty: the Hugging Face router. Otherwise any OpenAI-compatible base URL. */
   endpointUrl: string;
   /**
-   * API key for a custom endpoint that is not Hugging Face's (vLLM `--api-key`, llama.cpp `--api-key`). The Hugging
-   * Face token is sent only to Hugging Face hosts; this key only to the endpoint it was typed for.
+   * Keys typed in "API key", by the endpoint origin they were typed for (scheme, host, port). A key is sent only to
+   * its origin, so editing the URL never takes it along; the Hugging Face token goes only to Hugging Face hosts.
+   * Never logged, never exported.
    */
-  endpointApiKey: string;
+  endpointKeys: Record<string, string>;
+  /** The model chosen for each endpoint, by origin, so switching back to an endpoint brings its model back. */
+  endpointModels: Record<string, string>;
   localModel: string;
   systemPrompt: string;
   sampling: SamplingParams;
 }
 
-/** Some settings, and some fields of `sampling`: what one change in Settings (or one toggle) sets. */
+/**
+ * Some settings, some fields of `sampling`, and some origins of `endpointKeys` / `endpointModels` (an empty string
+ * removes that origin's entry): what one change in Settings (or one toggle) sets.
+ */
 export type SettingsChanges = Partial<Omit<Settings, 'sampling'>> & { sampling?: Partial<SamplingParams> };
 
 export const DEFAULT_HF_MODEL = 'mistralai/Mistral-7B-Instruct-v0.3';
@@ -83,8 +96,10 @@ export const DEFAULT_SETTINGS: Settings = {
   engine: 'local',
   hfToken: '',
   hfModel: DEFAULT_HF_MODEL,
+  provider: 'huggingface',
   endpointUrl: '',
-  endpointApiKey: '',
+  endpointKeys: {},
+  endpointModels: {},
   localModel: DEFAULT_LOCAL_MODEL,
   systemPrompt: '',
   sampling: DEFAULT_SAMPLING,

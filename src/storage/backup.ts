@@ -116,7 +116,9 @@ export function createBackup(
         ? { ...conversation }
         : withActiveLeaf(conversation, undefined),
     ),
-    messages: kept.map((message) => ({
+    // Where a hosted reply was sent (its provider and Endpoint URL) is this browser's setting, not the conversation's:
+    // it stays out of the file, as every setting does.
+    messages: kept.map(({ provider: _provider, endpointUrl: _endpointUrl, ...message }) => ({
       ...message,
       parentId:
         message.parentId != null && conversationOf.get(message.parentId) === message.conversationId

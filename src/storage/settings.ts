@@ -1,3 +1,4 @@
+import { endpointOrigin, isProviderId, providerForUrl, type ProviderId } from '../engines/hf/providers.js';
 import type { EngineKind, SamplingParams } from '../engines/types.js';
 import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../state/types.js';
 
@@ -17,6 +18,31 @@ function numberOr<T>(value: unknown, fallback: T): number | T {
 
 function engineOr(value: unknown, fallback: EngineKind): EngineKind {
   return value === 'local' || value === 'hosted' ? value : fallback;
+}
+
+/** A stored `origin → string` map, keeping only string values under origins (a corrupt entry is dropped). */
+function originMap(value: unknown): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(fieldsOf(value))) {
+    if (typeof entry === 'string' && entry !== '' && endpointOrigin(key) === key) map[key] = entry;
+  }
+  return map;
+}
+
+/**
+ * The endpoint keys, by origin. Versions before the key was bound to its origin stored one `endpointApiKey`: it
+ * belongs to the origin of the endpoint URL stored with it, and to no other.
+ */
+function mergeEndpointKeys(fields: Fields, endpointUrl: string): Record<string, string> {
+  if ('endpointKeys' in fields) return originMap(fields['endpointKeys']);
+  const legacy = stringOr(fields['endpointApiKey'], '').trim();
+  const origin = endpointOrigin(endpointUrl);
+  return legacy !== '' && origin !== undefined ? { [origin]: legacy } : {};
+}
+
+/** The stored provider; for settings older than presets, the one their endpoint URL belongs to. */
+function providerOr(value: unknown, endpointUrl: string): ProviderId {
+  return isProviderId(value) ? value : providerForUrl(endpointUrl, 'custom');
 }
 
 function mergeSampling(stored: unknown): SamplingParams {
@@ -39,21 +65,44 @@ function mergeSampling(stored: unknown): SamplingParams {
 export function mergeSettings(stored: unknown): Settings {
   const fields = fieldsOf(stored);
   const defaults = DEFAULT_SETTINGS;
+  const endpointUrl = stringOr(fields['endpointUrl'], defaults.endpointUrl);
   return {
     engine: engineOr(fields['engine'], defaults.engine),
     hfToken: stringOr(fields['hfToken'], defaults.hfToken),
     hfModel: stringOr(fields['hfModel'], defaults.hfModel),
-    endpointUrl: stringOr(fields['endpointUrl'], defaults.endpointUrl),
-    endpointApiKey: stringOr(fields['endpointApiKey'], defaults.endpointApiKey),
+    provider: providerOr(fields['provider'], endpointUrl),
+    endpointUrl,
+    endpointKeys: mergeEndpointKeys(fields, endpointUrl),
+    endpointModels: originMap(fields['endpointModels']),
     localModel: stringOr(fields['localModel'], defaults.localModel),
     systemPrompt: stringOr(fields['systemPrompt'], defaults.systemPrompt),
     sampling: mergeSampling(fields['sampling']),
   };
 }
 
-/** `settings` with `changes` applied, into `sampling` too. */
+type OriginMapKey = 'endpointKeys' | 'endpointModels';
+const ORIGIN_MAP_KEYS: readonly OriginMapKey[] = ['endpointKeys', 'endpointModels'];
+
+/** `map` with `changes` applied origin by origin; an empty value removes its origin. */
+function applyOriginChanges(map: Record<string, string>, changes: Record<string, string> | undefined) {
+  if (changes === undefined) return map;
+  const next = new Map(Object.entries(map));
+  for (const [origin, value] of Object.entries(changes)) {
+    if (value === '') next.delete(origin);
+    else next.set(origin, value);
+  }
+  return Object.fromEntries(next);
+}
+
+/** `settings` with `changes` applied, into `sampling` and origin by origin into the endpoint maps too. */
 export function applySettingsChanges(settings: Settings, changes: SettingsChanges): Settings {
-  return { ...settings, ...changes, sampling: { ...settings.sampling, ...changes.sampling } };
+  return {
+    ...settings,
+    ...changes,
+    sampling: { ...settings.sampling, ...changes.sampling },
+    endpointKeys: applyOriginChanges(settings.endpointKeys, changes.endpointKeys),
+    endpointModels: applyOriginChanges(settings.endpointModels, changes.endpointModels),
+  };
 }
 
 /**
@@ -63,9 +112,16 @@ export function applySettingsChanges(settings: Settings, changes: SettingsChange
 export function settingsChanges(current: Settings, requested: SettingsChanges): SettingsChanges | null {
   const changes: SettingsChanges = {};
   const changed = changes as Record<string, unknown>;
-  const { sampling, ...fields } = requested;
+  const { sampling, endpointKeys, endpointModels, ...fields } = requested;
   for (const [key, value] of Object.entries(fields)) {
     if (value !== undefined && value !== current[key as keyof typeof fields]) changed[key] = value;
+  }
+  const originChanges = { endpointKeys, endpointModels };
+  for (const key of ORIGIN_MAP_KEYS) {
+    const differing = Object.entries(originChanges[key] ?? {}).filter(
+      ([origin, value]) => value !== (current[key][origin] ?? ''),
+    );
+    if (differing.length > 0) changes[key] = Object.fromEntries(differing);
   }
   const samplingChanges: Partial<SamplingParams> = {};
   for (const [key, value] of Object.entries(sampling ?? {})) {

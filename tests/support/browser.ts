@@ -4,6 +4,7 @@
 // nothing unexpected left the page. The guard is a resolver rule, not a catch-all route, because while any route is
 // installed Playwright answers every CORS preflight itself (permissively): tests against the local server would
 // never see a real preflight, and a server without CORS would look fine.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,46 @@ import { CHROMIUM_FLAGS, chromiumExecutable } from './chromium.js';
 import { sseBody } from './sse.js';
 
 export const HF_ROUTER_CHAT_URL = 'https://router.huggingface.co/v1/chat/completions';
+export const HF_ROUTER_MODELS_URL = 'https://router.huggingface.co/v1/models';
+/** The Hub API's model list, any query: the catalogue's fallback when the router's cannot be read. */
+export const HF_HUB_MODELS_URL = 'https://huggingface.co/api/models?**';
+
+/** A catalogue fixture of tests/fixtures/hf-catalogue/, recorded by hand from the documented shape. */
+export function catalogueFixture(name: string): string {
+  return readFileSync(new URL(`../fixtures/hf-catalogue/${name}.json`, import.meta.url), 'utf8');
+}
+
+/**
+ * Answers the router's `/v1/models` with `fixture` (and records each look-up). Every session answers it with the
+ * list where Mistral-7B-Instruct-v0.3 is served, so the tests that do not look at the catalogue see the app as it
+ * was; a test that installs its own answer later overrides that one.
+ */
+export async function interceptRouterCatalogue(
+  context: BrowserContext,
+  respond: (index: number) => RouterReply = () => ({
+    contentType: 'application/json',
+    body: catalogueFixture('router-mistral-present'),
+  }),
+): Promise<RouterRequest[]> {
+  const recorded: RouterRequest[] = [];
+  await context.route(HF_ROUTER_MODELS_URL, async (route: Route) => {
+    const request = route.request();
+    recorded.push({
+      url: request.url(),
+      method: request.method(),
+      headers: await request.allHeaders(),
+      body: undefined,
+    });
+    const reply = respond(recorded.length - 1);
+    await route.fulfill({
+      status: reply.status ?? 200,
+      contentType: reply.contentType ?? 'application/json',
+      headers: { 'access-control-allow-origin': '*' },
+      body: reply.body,
+    });
+  });
+  return recorded;
+}
 
 const LOCAL_HOSTS = ['127.0.0.1', 'localhost'];
 const ONLY_LOCAL_HOSTS = `--host-resolver-rules=MAP * ~NOTFOUND, ${LOCAL_HOSTS.map((host) => `EXCLUDE ${host}`).join(', ')}`;
@@ -84,6 +125,7 @@ export async function newAppSession(
   { serviceWorkers = 'block' }: { serviceWorkers?: 'allow' | 'block' } = {},
 ): Promise<AppSession> {
   const context = await browser.newContext({ serviceWorkers });
+  await interceptRouterCatalogue(context);
   const page = await context.newPage();
   const consoleLines: string[] = [];
   const requests: Request[] = [];
@@ -115,15 +157,16 @@ export interface RouterReply {
 export type RouterResponder = (request: RouterRequest, index: number) => RouterReply | Promise<RouterReply>;
 
 /**
- * Answers `https://router.huggingface.co/**` with `respond` and records each request. (Playwright answers the CORS
- * preflights of routed requests itself, so only the app's own requests are recorded.)
+ * Answers the router's chat completions with `respond` and records each request. (Playwright answers the CORS
+ * preflights of routed requests itself, so only the app's own requests are recorded.) The router's model list is
+ * answered apart: see {@link interceptRouterCatalogue}.
  */
 export async function interceptHuggingFaceRouter(
   context: BrowserContext,
   respond: RouterResponder,
 ): Promise<RouterRequest[]> {
   const recorded: RouterRequest[] = [];
-  await context.route('https://router.huggingface.co/**', async (route: Route) => {
+  await context.route(HF_ROUTER_CHAT_URL, async (route: Route) => {
     const request = route.request();
     const entry: RouterRequest = {
       url: request.url(),

@@ -21,6 +21,11 @@ export interface SseScenario {
   /** Off: no Access-Control-* headers at all, so a browser's preflight fails as with a server without CORS. */
   cors: boolean;
   model: string;
+  /**
+   * What `GET …/models` answers: the ids listed (none: `model` alone), or `'none'` for a server without that route
+   * (404), or `'html'` for one that answers a web page.
+   */
+  models?: readonly string[] | 'none' | 'html';
 }
 
 export interface RecordedRequest {
@@ -145,9 +150,15 @@ async function respond(record: RecordedRequest, res: ServerResponse, scenario: S
     res.writeHead(204, scenario.cors ? PREFLIGHT_HEADERS : {}).end();
     return;
   }
-  if (record.method === 'GET' && record.path.endsWith('/models')) {
+  if (record.method === 'GET' && record.path.endsWith('/models') && scenario.models !== 'none') {
+    if (scenario.models === 'html') {
+      res.writeHead(200, { 'Content-Type': 'text/html', ...cors });
+      res.end('<!doctype html><title>Welcome</title><p>It works!</p>');
+      return;
+    }
+    const ids = scenario.models ?? [scenario.model];
     res.writeHead(200, { 'Content-Type': 'application/json', ...cors });
-    res.end(JSON.stringify({ object: 'list', data: [{ id: scenario.model, object: 'model', owned_by: 'local' }] }));
+    res.end(JSON.stringify({ object: 'list', data: ids.map((id) => ({ id, object: 'model', owned_by: 'local' })) }));
     return;
   }
   if (record.method !== 'POST' || !record.path.endsWith('/chat/completions')) {

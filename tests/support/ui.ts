@@ -97,15 +97,20 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
 
 export interface SettingsInput {
   engine?: 'This device' | 'Hugging Face API';
+  /** The "Provider" option's label, e.g. "Ollama"; chosen before the fields below are filled. */
+  provider?: string;
   hfToken?: string;
-  hfModel?: string;
   /** `''` clears it (back to the Hugging Face router). */
   endpointUrl?: string;
+  /** The endpoint's "API key", typed once the Endpoint URL is in. */
+  apiKey?: string;
+  /** Typed into the "Hugging Face model" combobox (a typed id is allowed), last. */
+  hfModel?: string;
 }
 
 /**
- * Settings → dialog "Settings" → engine radio → token, model, endpoint → Escape. Each field is left with blur so an
- * app that saves on `change` sees the value as well as one that saves on `input`.
+ * Settings → dialog "Settings" → engine radio → provider → token, endpoint, key, model → Escape. Each field is left
+ * with blur so an app that saves on `change` sees the value as well as one that saves on `input`.
  */
 export async function fillSettings(page: Page, input: SettingsInput): Promise<void> {
   const settingsButton = page.getByRole('button', { name: named('Settings') });
@@ -114,10 +119,13 @@ export async function fillSettings(page: Page, input: SettingsInput): Promise<vo
   await dialog.waitFor();
   const engine = dialog.getByRole('radio', { name: named(input.engine ?? 'Hugging Face API') });
   await engine.check();
+  if (input.provider !== undefined) {
+    await dialog.getByRole('combobox', { name: named('Provider') }).selectOption({ label: input.provider });
+  }
   const fields: [string, string | undefined][] = [
     ['Hugging Face token', input.hfToken],
-    ['Hugging Face model', input.hfModel],
     ['Endpoint URL', input.endpointUrl],
+    ['API key', input.apiKey],
   ];
   for (const [name, value] of fields) {
     if (value === undefined) continue;
@@ -125,9 +133,19 @@ export async function fillSettings(page: Page, input: SettingsInput): Promise<vo
     await field.fill(value);
     await field.blur();
   }
+  if (input.hfModel !== undefined) {
+    const model = modelPicker(dialog);
+    await model.fill(input.hfModel);
+    await model.blur();
+  }
   // Pressed from inside the dialog: where a user's focus is, and where a dialog's own key handler listens.
   await engine.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
+}
+
+/** The editable model combobox in the open Settings dialog (a typed id is allowed). */
+export function modelPicker(dialog: Locator): Locator {
+  return dialog.getByRole('combobox', { name: named('Hugging Face model') });
 }
 
 /** Settings → the dialog "Settings", open. */

@@ -1,5 +1,6 @@
 import { DEFAULT_HF_MODEL } from '../../state/types.js';
 import { EngineError } from '../types.js';
+import { credentialFor, isHuggingFaceHost, providerPreset, type ProviderId } from './providers.js';
 
 /** Where the Hugging Face router takes OpenAI-style chat completions (provider policy "auto"). */
 export const ROUTER_CHAT_URL = 'https://router.huggingface.co/v1/chat/completions';
@@ -15,7 +16,10 @@ export interface HostedSettings {
   model: string;
   /** Empty: the Hugging Face router. Otherwise the base URL of an OpenAI-compatible server. */
   endpointUrl: string;
-  endpointApiKey: string;
+  /** The preset chosen; one whose server address is typed (vLLM, TGI, …) cannot fall back to the router. */
+  provider: ProviderId;
+  /** Keys by the origin they were typed for: a request carries only its own origin's key. */
+  endpointKeys: Readonly<Record<string, string>>;
 }
 
 /** What one hosted engine talks to, settled before any request is made. */
@@ -30,21 +34,6 @@ export interface HostedTarget {
   credential: string | undefined;
   /** Whether `url` is served by Hugging Face, so the Hugging Face token may go there. */
   huggingFaceHost: boolean;
-}
-
-/**
- * Hosts that may receive the Hugging Face token. Anything else (a llama.cpp server on localhost, someone's vLLM) gets
- * only the key typed for it, so a mistyped or hostile endpoint URL cannot harvest the token.
- */
-export function isHuggingFaceHost(url: URL): boolean {
-  if (url.protocol !== 'https:') return false;
-  const host = url.hostname.toLowerCase();
-  return (
-    host === 'huggingface.co' ||
-    host.endsWith('.huggingface.co') ||
-    host.endsWith('.hf.space') ||
-    host.endsWith('.endpoints.huggingface.cloud')
-  );
 }
 
 function invalidEndpoint(detail: string): EngineError {
@@ -89,7 +78,6 @@ export function normalizeEndpointUrl(input: string): URL {
 export function resolveHostedTarget(settings: HostedSettings): HostedTarget {
   const model = settings.model.trim() || DEFAULT_HF_MODEL;
   const hfToken = settings.hfToken.trim();
-  const endpointApiKey = settings.endpointApiKey.trim();
   if (/^(https?:|\/)/i.test(model)) {
     throw new EngineError(
       'bad-request',
@@ -98,6 +86,13 @@ export function resolveHostedTarget(settings: HostedSettings): HostedTarget {
   }
 
   if (settings.endpointUrl.trim() === '') {
+    const preset = providerPreset(settings.provider);
+    if (preset.typedUrl) {
+      throw new EngineError(
+        'invalid-endpoint',
+        `Enter the address of your ${preset.label} server in Endpoint URL, or choose Hugging Face (router) as the provider.`,
+      );
+    }
     if (hfToken === '') {
       throw new EngineError(
         'token-missing',
@@ -119,7 +114,10 @@ export function resolveHostedTarget(settings: HostedSettings): HostedTarget {
 
   const url = normalizeEndpointUrl(settings.endpointUrl);
   const huggingFaceHost = isHuggingFaceHost(url);
-  // The key typed for this endpoint wins; the Hugging Face token is the fallback only on Hugging Face's own hosts.
-  const credential = endpointApiKey || (huggingFaceHost ? hfToken : '') || undefined;
+  const credential = credentialFor(url, settings);
+  const preset = providerPreset(settings.provider);
+  if (credential === undefined && preset.key === 'required') {
+    throw new EngineError('token-missing', `${preset.label} needs its API key: enter it in Settings under API key.`);
+  }
   return { kind: 'custom', url: url.href, origin: url.origin, model, credential, huggingFaceHost };
 }

@@ -226,7 +226,7 @@ function httpError(failure: HttpFailure, error: unknown, context: HostedErrorCon
   if (status === 403) {
     if (context.huggingFaceHost && isGated(body)) {
       return new EngineError(
-        'forbidden',
+        'gated',
         `${baseModel} is gated. Open https://huggingface.co/${baseModel} while signed in and accept its licence, then try again.`,
         options,
       );

@@ -180,7 +180,9 @@ export function createHostedEngine(config: HostedEngineConfig): ChatEngine {
   const isOnline = config.isOnline ?? browserIsOnline;
   const pageOrigin = config.pageOrigin ?? (typeof location === 'undefined' ? undefined : location.origin);
   const loadClient = config.loadClient ?? loadDefaultClient;
-  const secrets = [config.hfToken.trim(), config.endpointApiKey.trim()].filter((secret) => secret !== '');
+  const secrets = [config.hfToken, ...Object.values(config.endpointKeys)]
+    .map((secret) => secret.trim())
+    .filter((secret) => secret !== '');
 
   let clientPromise: Promise<HostedClient> | undefined;
   let repetitionPenaltyRejected = false;

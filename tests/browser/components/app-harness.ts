@@ -44,6 +44,7 @@ export function fakeActions() {
     updateSettings: vi.fn<ChatActions['updateSettings']>().mockResolvedValue(),
     showAlert: vi.fn<ChatActions['showAlert']>(),
     dismissAlert: vi.fn<ChatActions['dismissAlert']>(),
+    runAlertAction: vi.fn<ChatActions['runAlertAction']>(),
     dismissNotice: vi.fn<ChatActions['dismissNotice']>(),
     updateDraft: vi.fn<ChatActions['updateDraft']>(),
   } satisfies ChatActions;

@@ -102,10 +102,10 @@ describe('mc-chat-app', () => {
     await userEvent.click(settingsButton);
     const dialog = page.getByRole('dialog', { name: 'Settings' });
     await expect.element(dialog).toBeVisible();
-    await userEvent.fill(dialog.getByRole('textbox', { name: 'Hugging Face model' }), 'mistralai/Other');
+    await userEvent.fill(dialog.getByRole('textbox', { name: 'Hugging Face token' }), 'hf_other');
     await userEvent.keyboard('{Escape}');
     await expect.element(dialog).not.toBeInTheDocument();
-    expect(actions.updateSettings).toHaveBeenCalledExactlyOnceWith({ hfModel: 'mistralai/Other' });
+    expect(actions.updateSettings).toHaveBeenCalledExactlyOnceWith({ hfToken: 'hf_other' });
     expect(focusedElement()).toBe(settingsButton.element());
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../../src/components/mc-settings-dialog.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../../src/state/types.js';
+import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../../../src/state/types.js';
 import { HOSTED_SETTINGS } from './fixtures.js';
 import { focusedElement, mount } from './fixtures.js';
 
@@ -16,7 +16,7 @@ async function openDialog(settings: Settings = HOSTED_SETTINGS, local = { availa
   const localPanel = document.createElement('button');
   localPanel.textContent = 'Download model';
   element.localPanel = localPanel;
-  const patches: Partial<Settings>[] = [];
+  const patches: SettingsChanges[] = [];
   element.addEventListener('mc-settings-change', (event) => patches.push(event.detail));
   await mount(element);
   opener.focus();
@@ -76,9 +76,17 @@ describe('mc-settings-dialog', () => {
 
   it('applies text typed just before the dialog closes', async () => {
     const { dialog, patches } = await openDialog();
-    await userEvent.fill(dialog.getByRole('textbox', { name: 'Hugging Face model' }), ' my/model ');
+    await userEvent.fill(dialog.getByRole('textbox', { name: 'Hugging Face token' }), ' hf_typed ');
     await userEvent.keyboard('{Escape}');
-    expect(patches).toEqual([{ hfModel: 'my/model' }]);
+    expect(patches).toEqual([{ hfToken: 'hf_typed' }]);
+  });
+
+  it('applies a model id typed in the combobox when the dialog closes', async () => {
+    const { dialog, patches } = await openDialog();
+    await userEvent.fill(dialog.getByRole('combobox', { name: 'Hugging Face model' }), ' my/model:together ');
+    await userEvent.keyboard('{Escape}');
+    await expect.element(dialog).not.toBeInTheDocument();
+    expect(patches).toEqual([{ hfModel: 'my/model:together' }]);
   });
 
   it('applies text on its own after typing pauses', async () => {
@@ -87,18 +95,19 @@ describe('mc-settings-dialog', () => {
     await expect.poll(() => patches).toEqual([{ systemPrompt: 'Be brief.' }]);
   });
 
-  it('asks for an endpoint API key only once an endpoint URL is given, and checks the URL', async () => {
+  it('asks for an API key only for a provider other than the router, and checks the URL', async () => {
     const { dialog, patches } = await openDialog();
     const url = dialog.getByRole('textbox', { name: 'Endpoint URL' });
     await expect.element(url).toHaveAttribute('placeholder', 'Empty = Hugging Face router');
-    await expect.element(dialog.getByRole('textbox', { name: 'Endpoint API key' })).not.toBeInTheDocument();
+    await expect.element(dialog.getByRole('textbox', { name: 'API key' })).not.toBeInTheDocument();
     await userEvent.fill(url, 'localhost:8080');
     await expect.element(url).toHaveAttribute('aria-invalid', 'true');
     await userEvent.fill(url, 'http://localhost:8080/v1');
     await expect.element(url).toHaveAttribute('aria-invalid', 'false');
-    await expect.element(dialog.getByRole('textbox', { name: 'Endpoint API key' })).toHaveAttribute('type', 'password');
+    await expect.element(dialog.getByRole('combobox', { name: 'Provider' })).toHaveValue('llamacpp');
+    await expect.element(dialog.getByRole('textbox', { name: 'API key' })).toHaveAttribute('type', 'password');
     await userEvent.keyboard('{Escape}');
-    expect(patches).toEqual([{ endpointUrl: 'http://localhost:8080/v1' }]);
+    expect(patches).toEqual([{ endpointUrl: 'http://localhost:8080/v1', provider: 'llamacpp' }]);
   });
 
   it('refuses an out-of-range temperature with a message, and applies a valid one', async () => {
@@ -146,7 +155,7 @@ describe('mc-settings-dialog', () => {
     const { element, dialog } = await openDialog();
     const changed = vi.fn();
     element.addEventListener('mc-settings-change', changed);
-    await userEvent.fill(dialog.getByRole('textbox', { name: 'Hugging Face model' }), 'other/model');
+    await userEvent.fill(dialog.getByRole('textbox', { name: 'Hugging Face token' }), 'hf_other');
     element.remove();
     expect(changed).toHaveBeenCalledOnce();
   });
@@ -194,7 +203,7 @@ describe('mc-settings-dialog', () => {
     await userEvent.fill(dialog.getByRole('textbox', { name: 'Endpoint URL' }), 'http://localhost:8080');
     // What Escape does first; the close event, where edits used to be applied, follows in a later task.
     dialog.element().dispatchEvent(new Event('cancel'));
-    expect(patches).toEqual([{ endpointUrl: 'http://localhost:8080' }]);
+    expect(patches).toEqual([{ endpointUrl: 'http://localhost:8080', provider: 'llamacpp' }]);
   });
 
   it('shows the backup panel it is given under "Conversations and storage", inside the dialog', async () => {

@@ -41,6 +41,19 @@ describe('mc-transcript and mc-message', () => {
     await expect.element(log.getByText('42 tokens · 21.3 tokens/s · first token in 0.42 s')).toBeVisible();
   });
 
+  it('names the provider of a hosted reply that did not come from the Hugging Face router', async () => {
+    await transcript([
+      userMessage('u1', 'Hi'),
+      assistantMessage('a1', 'Hello.', { model: 'mistral:7b-instruct-v0.3-q4_K_M', provider: 'ollama' }),
+      userMessage('u2', 'And you?', 'c1'),
+      assistantMessage('a2', 'Fine.', { model: 'meta-llama/Llama-3.1-8B-Instruct', provider: 'huggingface' }),
+    ]);
+    const replies = page.getByRole('article', { name: /^Assistant/ });
+    await expect.element(replies.first()).toHaveTextContent('mistral:7b-instruct-v0.3-q4_K_M · Ollama');
+    await expect.element(replies.last()).toHaveTextContent('meta-llama/Llama-3.1-8B-Instruct');
+    await expect.element(replies.last()).not.toHaveTextContent('·');
+  });
+
   it('greets with a hint when the conversation is empty', async () => {
     const { log } = await transcript([]);
     await expect.element(log.getByRole('heading', { name: 'How can I help?' })).toBeVisible();

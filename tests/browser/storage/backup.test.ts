@@ -21,7 +21,7 @@ const SECRET_SETTINGS: Settings = {
   ...DEFAULT_SETTINGS,
   hfToken: 'hf_SecretTokenThatMustNeverLeave0123456',
   endpointUrl: 'https://user:pass@llm.example/v1',
-  endpointApiKey: 'sk-endpoint-secret-key',
+  endpointKeys: { 'http://localhost:8080': 'sk-endpoint-secret-key' },
   systemPrompt: 'A private system prompt',
 };
 
@@ -74,13 +74,13 @@ describe('export', () => {
     ]);
     for (const secret of [
       SECRET_SETTINGS.hfToken,
-      SECRET_SETTINGS.endpointApiKey,
+      SECRET_SETTINGS.endpointKeys['http://localhost:8080']!,
       'user:pass',
       'private system prompt',
     ]) {
       expect(json).not.toContain(secret);
     }
-    expect(json).not.toMatch(/hfToken|endpointApiKey|settings/);
+    expect(json).not.toMatch(/hfToken|endpointKeys|settings/);
   });
 
   it('writes the branch shown of one conversation as Markdown', async () => {

@@ -1,15 +1,21 @@
 import { describe, expect, test } from 'vitest';
 import {
-  isHuggingFaceHost,
   normalizeEndpointUrl,
   resolveHostedTarget,
   ROUTER_CHAT_URL,
   type HostedSettings,
 } from '../../../src/engines/hf/endpoint.js';
+import { isHuggingFaceHost } from '../../../src/engines/hf/providers.js';
 import { EngineError } from '../../../src/engines/types.js';
 
 const TOKEN = 'hf_abcdefghijklmnop';
-const SETTINGS: HostedSettings = { hfToken: TOKEN, model: '', endpointUrl: '', endpointApiKey: '' };
+const SETTINGS: HostedSettings = {
+  hfToken: TOKEN,
+  model: '',
+  endpointUrl: '',
+  provider: 'huggingface',
+  endpointKeys: {},
+};
 
 function refusal(run: () => unknown): EngineError {
   try {
@@ -49,7 +55,7 @@ describe('isHuggingFaceHost', () => {
   test.each([
     ['https://router.huggingface.co/v1', true],
     ['https://huggingface.co', true],
-    ['https://me-my-space.hf.space', true],
+    ['https://me-my-space.hf.space', false],
     ['https://abc.us-east-1.aws.endpoints.huggingface.cloud', true],
     ['http://me-my-space.hf.space', false],
     ['https://huggingface.co.evil.example', false],
@@ -99,7 +105,23 @@ describe('resolveHostedTarget', () => {
     ['https://x.endpoints.huggingface.cloud', '', TOKEN],
     ['https://x.endpoints.huggingface.cloud', 'hf_endpointOnlyKey', 'hf_endpointOnlyKey'],
     ['http://x.endpoints.huggingface.cloud', '', undefined],
-  ])('a custom endpoint %s with key %j is sent %j', (endpointUrl, endpointApiKey, credential) => {
-    expect(resolveHostedTarget({ ...SETTINGS, endpointUrl, endpointApiKey }).credential).toBe(credential);
+  ])('a custom endpoint %s with key %j is sent %j', (endpointUrl, key, credential) => {
+    const endpointKeys = key === '' ? {} : { [new URL(endpointUrl).origin]: key };
+    expect(resolveHostedTarget({ ...SETTINGS, provider: 'custom', endpointUrl, endpointKeys }).credential).toBe(
+      credential,
+    );
+  });
+
+  test('a provider whose address is typed does not fall back to the router when Endpoint URL is empty', () => {
+    const error = refusal(() => resolveHostedTarget({ ...SETTINGS, provider: 'vllm' }));
+    expect(error.kind).toBe('invalid-endpoint');
+    expect(error.userMessage).toContain('vLLM');
+  });
+
+  test('Mistral AI without its key is refused before any request', () => {
+    const settings = { ...SETTINGS, provider: 'mistral' as const, endpointUrl: 'https://api.mistral.ai/v1' };
+    expect(refusal(() => resolveHostedTarget(settings)).kind).toBe('token-missing');
+    const endpointKeys = { 'https://api.mistral.ai': 'mistral-key' };
+    expect(resolveHostedTarget({ ...settings, endpointKeys }).credential).toBe('mistral-key');
   });
 });

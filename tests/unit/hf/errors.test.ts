@@ -41,7 +41,7 @@ describe('toHostedEngineError: HTTP statuses', () => {
     [401, {}, { ...LOCAL, sentCredential: true }, 'token-invalid', /did not accept the key/],
     [402, {}, ROUTER, 'credits-exhausted', /PRO.*billing/],
     [403, { error: 'Insufficient permissions' }, ROUTER, 'forbidden', /Make calls to Inference Providers/],
-    [403, { error: 'You must accept the license to access gated model' }, ROUTER, 'forbidden', /accept its licence/],
+    [403, { error: 'You must accept the license to access gated model' }, ROUTER, 'gated', /accept its licence/],
     [404, { error: 'Not Found' }, ROUTER, 'not-found', /model id/],
     [404, { detail: 'Not Found' }, LOCAL, 'not-found', /Endpoint URL/],
     [

@@ -40,7 +40,8 @@ function setup(settings: Partial<HostedEngineConfig>, ...replies: Reply[]) {
     hfToken: TOKEN,
     model: 'mistralai/Mistral-7B-Instruct-v0.3',
     endpointUrl: '',
-    endpointApiKey: '',
+    provider: 'huggingface',
+    endpointKeys: {},
     fetch: server.fetch,
     sleep: async (ms) => {
       delays.push(ms);
@@ -236,7 +237,11 @@ describe('custom OpenAI-compatible endpoints', () => {
 
   test('sends the endpoint API key to its endpoint', async () => {
     const { engine, requests } = setup(
-      { endpointUrl: 'https://vllm.example.com/v1', endpointApiKey: 'sk-local' },
+      {
+        endpointUrl: 'https://vllm.example.com/v1',
+        provider: 'vllm',
+        endpointKeys: { 'https://vllm.example.com': 'sk-local' },
+      },
       REPLY,
     );
 
@@ -345,7 +350,7 @@ describe('HTTP failures', () => {
 
     const { error } = await collect(engine.chat(request(), new AbortController().signal));
 
-    expect(error?.kind).toBe('forbidden');
+    expect(error?.kind).toBe('gated');
     expect(error?.userMessage).toContain('https://huggingface.co/mistralai/Mistral-7B-Instruct-v0.3');
   });
 

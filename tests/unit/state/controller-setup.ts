@@ -3,6 +3,7 @@ import type { UnsavedReplyStore } from '../../../src/storage/unsaved-reply.js';
 import { expect } from 'vitest';
 import type { ChatEngine, ChatTurn } from '../../../src/engines/types.js';
 import { ChatController, type EngineResolver } from '../../../src/state/chat-controller.js';
+import type { AlternativeModel } from '../../../src/state/model-recovery.js';
 import type { MessageRecord, Settings } from '../../../src/state/types.js';
 import type { StorageUsage } from '../../../src/storage/health.js';
 import type { StreamingWriter } from '../../../src/storage/streaming-writer.js';
@@ -55,6 +56,8 @@ export interface SetupOptions<R extends ChatRepository> {
   afterPaint?: () => Promise<void>;
   /** Replaces the writer that saves every state on flush (e.g. one that a closing page never lets finish). */
   createStreamingWriter?: (save: (message: MessageRecord) => Promise<void>) => StreamingWriter;
+  /** What a "model not served" alert offers instead. */
+  alternativeModel?: AlternativeModel;
 }
 
 /** Engines for each request in turn: a script, or a function making a fresh engine per request. */
@@ -98,6 +101,7 @@ export function setup<R extends ChatRepository = MemoryRepository>(
     engines: resolver,
     createStreamingWriter: options.createStreamingWriter ?? savingWriter,
     ...(options.unsavedReplies ? { unsavedReplies: options.unsavedReplies } : {}),
+    ...(options.alternativeModel ? { alternativeModel: options.alternativeModel } : {}),
     drafts: options.drafts ?? localDraftStore(new MapStorage().asStorage()),
     saveFile: (name, blob) => saved.push({ name, blob }),
     requestPersistentStorage: options.requestPersistentStorage ?? (async () => false),

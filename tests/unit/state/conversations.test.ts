@@ -195,7 +195,10 @@ describe('search', () => {
 describe('export and import', () => {
   test('Export all saves one JSON backup with every conversation and never the token', async () => {
     const { controller, saved, summer } = await twoConversations();
-    await controller.updateSettings({ hfToken: 'hf_secretToken123', endpointApiKey: 'sk-endpoint-key' });
+    await controller.updateSettings({
+      hfToken: 'hf_secretToken123',
+      endpointKeys: { 'https://example.com': 'sk-endpoint-key' },
+    });
     await controller.exportAll();
 
     expect(saved).toHaveLength(1);

@@ -90,6 +90,21 @@ describe('createBackup and parseBackup', () => {
     expect(parsed).toEqual({ ok: true, data: { exportedAt: '1970-01-01T00:00:00.000Z', conversations, messages } });
   });
 
+  it('leaves out where a hosted reply was sent: the provider and Endpoint URL are this browser’s settings', () => {
+    const sent = messages.map((message) =>
+      message.role === 'assistant'
+        ? { ...message, provider: 'vllm' as const, endpointUrl: 'http://gpu-box.internal:8000/v1' }
+        : message,
+    );
+    const json = text(createBackup({ conversations, messages: sent }, new Date(0)));
+    expect(json).not.toContain('gpu-box.internal');
+    expect(json).not.toContain('vllm');
+    expect(parseBackup(json)).toEqual({
+      ok: true,
+      data: { exportedAt: '1970-01-01T00:00:00.000Z', conversations, messages },
+    });
+  });
+
   it('marks the file with the format and version', () => {
     expect(file()).toMatchObject({
       format: BACKUP_FORMAT,

@@ -12,8 +12,10 @@ describe('mergeSettings', () => {
       engine: 'local',
       hfToken: 'hf_token',
       hfModel: 'mistralai/Mistral-7B-Instruct-v0.3:novita',
+      provider: 'vllm',
       endpointUrl: 'http://localhost:8000/v1',
-      endpointApiKey: 'key',
+      endpointKeys: { 'http://localhost:8000': 'key' },
+      endpointModels: { 'http://localhost:8000': 'mistralai/Mistral-7B-Instruct-v0.3' },
       localModel: 'Mistral-7B-Instruct-v0.3-q4f32_1-MLC',
       systemPrompt: 'Be terse.',
       sampling: { temperature: 0, topP: 1, maxNewTokens: 64, repetitionPenalty: 1.2, seed: 7 },
@@ -43,6 +45,32 @@ describe('mergeSettings', () => {
     expect(merged).toEqual(DEFAULT_SETTINGS);
   });
 
+  it('moves the one endpoint key of older versions to the origin of the endpoint stored with it, and only there', () => {
+    const merged = mergeSettings({ endpointUrl: 'http://localhost:8080/v1', endpointApiKey: 'sk-old' });
+    expect(merged.endpointKeys).toEqual({ 'http://localhost:8080': 'sk-old' });
+    expect(merged.provider).toBe('llamacpp');
+    expect(mergeSettings({ endpointUrl: '', endpointApiKey: 'sk-old' }).endpointKeys).toEqual({});
+    expect(mergeSettings({ endpointUrl: 'not a url', endpointApiKey: 'sk-old' }).endpointKeys).toEqual({});
+    expect(mergeSettings({ endpointUrl: 'https://llm.example/v1' }).provider).toBe('custom');
+    expect(Object.keys(merged)).not.toContain('endpointApiKey');
+  });
+
+  it('drops endpoint keys and models stored under something that is not an origin, or that are not text', () => {
+    const merged = mergeSettings({
+      endpointKeys: {
+        'http://localhost:8080': 'sk',
+        'http://localhost:8080/v1': 'sk-path',
+        other: 'x',
+        'https://a.example': 7,
+      },
+      endpointModels: 'corrupt',
+      provider: 'somewhere',
+    });
+    expect(merged.endpointKeys).toEqual({ 'http://localhost:8080': 'sk' });
+    expect(merged.endpointModels).toEqual({});
+    expect(merged.provider).toBe('huggingface');
+  });
+
   it('ignores a stored value that is not an object at all', () => {
     expect(mergeSettings('corrupt')).toEqual(DEFAULT_SETTINGS);
     expect(mergeSettings({ sampling: [1, 2] }).sampling).toEqual(DEFAULT_SETTINGS.sampling);
@@ -62,6 +90,18 @@ describe('settingsChanges and applySettingsChanges', () => {
     });
     expect(settingsChanges(DEFAULT_SETTINGS, { ...DEFAULT_SETTINGS })).toBeNull();
     expect(settingsChanges(DEFAULT_SETTINGS, { sampling: { seed: null } })).toBeNull();
+  });
+
+  it('change endpoint keys origin by origin: another origin keeps its key, an empty key removes its origin', () => {
+    const current: Settings = {
+      ...DEFAULT_SETTINGS,
+      endpointKeys: { 'http://localhost:8080': 'sk-a', 'https://api.mistral.ai': 'm-key' },
+    };
+    const requested = { endpointKeys: { 'http://localhost:8080': '', 'https://api.mistral.ai': 'm-key' } };
+    const changes = settingsChanges(current, requested);
+    expect(changes).toEqual({ endpointKeys: { 'http://localhost:8080': '' } });
+    expect(applySettingsChanges(current, changes!).endpointKeys).toEqual({ 'https://api.mistral.ai': 'm-key' });
+    expect(settingsChanges(current, { endpointModels: { 'http://localhost:8080': '' } })).toBeNull();
   });
 
   it('apply changes over other settings without touching the fields not named', () => {

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { answeredBy, restoreChanges } from '../../../src/state/conversation-engine.js';
+import { DEFAULT_SETTINGS, type MessageRecord, type Settings } from '../../../src/state/types.js';
+import { numberedAnswers, setup } from './controller-setup.js';
+
+const HOSTED: Settings = { ...DEFAULT_SETTINGS, engine: 'hosted', hfToken: 'hf_token' };
+const OLLAMA: Settings = {
+  ...HOSTED,
+  provider: 'ollama',
+  endpointUrl: 'http://localhost:11434/v1',
+  endpointKeys: { 'http://localhost:11434': 'sk-ollama' },
+};
+
+function reply(fields: Partial<MessageRecord>): MessageRecord {
+  return {
+    id: 'r',
+    conversationId: 'c',
+    role: 'assistant',
+    content: 'x',
+    createdAt: 0,
+    updatedAt: 0,
+    status: 'complete',
+    ...fields,
+  };
+}
+
+describe('answeredBy and restoreChanges', () => {
+  it('a hosted reply records its provider and endpoint; a local one only its engine and model', () => {
+    expect(answeredBy(OLLAMA, 'mistral:7b')).toEqual({
+      engine: 'hosted',
+      model: 'mistral:7b',
+      provider: 'ollama',
+      endpointUrl: 'http://localhost:11434/v1',
+    });
+    expect(answeredBy(HOSTED, 'a/b')).toEqual({ engine: 'hosted', model: 'a/b', provider: 'huggingface' });
+    expect(answeredBy(DEFAULT_SETTINGS, 'Mistral-7B-Instruct-v0.3-q4f16_1-MLC')).toEqual({
+      engine: 'local',
+      model: 'Mistral-7B-Instruct-v0.3-q4f16_1-MLC',
+    });
+  });
+
+  it('sends the next reply where the last one went, with no key among the changes', () => {
+    const last = reply(answeredBy(OLLAMA, 'mistral:7b'));
+    expect(restoreChanges(HOSTED, [last])).toEqual({
+      provider: 'ollama',
+      endpointUrl: 'http://localhost:11434/v1',
+      endpointModels: { 'http://localhost:11434': 'mistral:7b' },
+    });
+    expect(
+      restoreChanges({ ...OLLAMA, endpointModels: { 'http://localhost:11434': 'mistral:7b' } }, [last]),
+    ).toBeNull();
+    expect(restoreChanges(OLLAMA, [reply(answeredBy(HOSTED, 'a/b'))])).toEqual({
+      provider: 'huggingface',
+      endpointUrl: '',
+      hfModel: 'a/b',
+    });
+    expect(restoreChanges(HOSTED, [reply({ engine: 'local', model: 'x' })])).toEqual({ engine: 'local' });
+  });
+
+  it('leaves the settings alone for a reply that recorded no provider (imported, or from an older version)', () => {
+    expect(
+      restoreChanges(HOSTED, [
+        reply({ engine: 'hosted', model: 'evil/model', endpointUrl: 'https://attacker.example' }),
+      ]),
+    ).toBeNull();
+    expect(restoreChanges(HOSTED, [])).toBeNull();
+  });
+});
+
+describe('opening a conversation', () => {
+  it('restores the engine, provider and model its last reply used; reopening at start changes nothing', async () => {
+    const { controller, repository } = setup(numberedAnswers());
+    await controller.start();
+    await controller.updateSettings({ engine: 'hosted', provider: 'ollama', endpointUrl: 'http://localhost:11434/v1' });
+    await controller.send('On Ollama');
+    const onOllama = controller.getState().activeConversationId!;
+    await controller.newConversation();
+    await controller.updateSettings({ provider: 'huggingface', endpointUrl: '' });
+    await controller.send('On the router');
+    expect(controller.getState().messages.at(-1)).toMatchObject({ provider: 'huggingface' });
+
+    await controller.openConversation(onOllama);
+    expect(controller.getState().settings).toMatchObject({
+      provider: 'ollama',
+      endpointUrl: 'http://localhost:11434/v1',
+    });
+
+    const restarted = setup(numberedAnswers(), { repository });
+    await restarted.controller.start();
+    expect(restarted.controller.getState().settings).toMatchObject({ provider: 'ollama' });
+  });
+});
