@@ -43,9 +43,9 @@ describe('hosted errors', () => {
 
     await sendMessage(page, 'Hello');
 
+    // The notice sits in a polite live region of its own (no status nested in it): found by its text.
     await page
-      .getByRole('status')
-      .filter({ hasText: /retry|retrying/i })
+      .getByText(/retrying in \d+ s/i)
       .first()
       .waitFor();
     await alerts(page)

@@ -7,18 +7,10 @@ import type { ModelRecord } from '@mlc-ai/web-llm';
 import type { ChatEngine, EngineError } from '../types.js';
 import { loadPrebuiltModelList, type LocalModelOption } from './catalog.js';
 import { DeferredLocalEngine } from './deferred-local-engine.js';
-import { acquireGpu, takeOverGpu, type GpuLockResult, type HeldGpu } from './gpu-lock.js';
-import { probeGpu, type GpuReport } from './gpu-probe.js';
+import type { GpuLockResult, HeldGpu } from './gpu-lock.js';
+import type { GpuReport } from './gpu-probe.js';
 import type { LoadOptions } from './local-engine.js';
-import {
-  deleteModel,
-  deleteModelLibrary,
-  isModelCached,
-  listCachedModels,
-  listPartialDownloads,
-  type CachedModel,
-  type PartialDownload,
-} from './model-cache.js';
+import type { CachedModel, PartialDownload } from './model-cache.js';
 import { checkQuota, requestPersistence, type QuotaCheck } from './storage-quota.js';
 
 /** What the service needs of the local engine (`LocalEngine`, loaded on first use); a test passes a fake. */
@@ -56,20 +48,28 @@ export interface LocalModelServiceDeps {
   deleteModelLibrary?: (modelId: string) => Promise<void>;
 }
 
+/**
+ * The GPU probe, the GPU lock and Cache Storage are first needed when Settings opens or the local engine starts, so
+ * they load then, not with the first screen.
+ */
+function modelCache(): Promise<typeof import('./model-cache.js')> {
+  return import('./model-cache.js');
+}
+
 /** `deps` with the browser's implementations for whatever a caller (a test) leaves out. */
 export function withBrowserDefaults(deps: Partial<LocalModelServiceDeps>): Required<LocalModelServiceDeps> {
   return {
-    probeGpu: () => probeGpu(),
+    probeGpu: async () => (await import('./gpu-probe.js')).probeGpu(),
     loadModelList: loadPrebuiltModelList,
     checkQuota: (bytes) => checkQuota(bytes),
     requestPersistence: () => requestPersistence(),
-    acquireGpu,
-    takeOverGpu,
-    isModelCached: (modelId) => isModelCached(modelId),
-    listCachedModels: (options) => listCachedModels(options),
-    deleteModel: (modelId) => deleteModel(modelId),
-    deleteModelLibrary: (modelId) => deleteModelLibrary(modelId),
-    listPartialDownloads: (options) => listPartialDownloads(options),
+    acquireGpu: async (options) => (await import('./gpu-lock.js')).acquireGpu(options),
+    takeOverGpu: async (options) => (await import('./gpu-lock.js')).takeOverGpu(options),
+    isModelCached: async (modelId) => (await modelCache()).isModelCached(modelId),
+    listCachedModels: async (options) => (await modelCache()).listCachedModels(options),
+    deleteModel: async (modelId) => (await modelCache()).deleteModel(modelId),
+    deleteModelLibrary: async (modelId) => (await modelCache()).deleteModelLibrary(modelId),
+    listPartialDownloads: async (options) => (await modelCache()).listPartialDownloads(options),
     onLoadFailed: () => undefined,
     ...deps,
     engine: deps.engine ?? new DeferredLocalEngine(),

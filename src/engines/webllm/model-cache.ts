@@ -208,7 +208,7 @@ export async function deleteModel(
   modelList: () => Promise<readonly ModelRecord[]> = loadPrebuiltModelList,
   cacheStorage: CacheStorage = caches,
 ): Promise<boolean> {
-  const record = (await modelList()).find((candidate) => candidate.model_id === modelId);
+  const record = await findRecord(modelId, modelList);
   if (!record || !(await inspectRecordInCache(record, cacheStorage)).present) return false;
   await purgeModelRecordFromCache(record, cacheStorage);
   return true;
@@ -232,7 +232,7 @@ export async function readModelShape(
   modelList: () => Promise<readonly ModelRecord[]> = loadPrebuiltModelList,
   cacheStorage: CacheStorage = caches,
 ): Promise<ModelShape | undefined> {
-  const record = (await modelList()).find((candidate) => candidate.model_id === modelId);
+  const record = await findRecord(modelId, modelList);
   if (!record || !(await cacheStorage.has(MODEL_CACHE))) return undefined;
   const modelUrl = cleanModelUrl(record.model);
   const shards = await readShards(await cacheStorage.open(MODEL_CACHE), modelUrl);
@@ -297,13 +297,20 @@ export async function deleteModelLibrary(
   modelList: () => Promise<readonly ModelRecord[]> = loadPrebuiltModelList,
   cacheStorage: CacheStorage = caches,
 ): Promise<void> {
-  const record = (await modelList()).find((candidate) => candidate.model_id === modelId);
+  const record = await findRecord(modelId, modelList);
   if (record) await deleteFrom(cacheStorage, WASM_CACHE, (cache) => cache.delete(record.model_lib));
 }
 
 /** Everything WebLLM stored, including interrupted downloads. */
 export async function deleteAllModels(cacheStorage: CacheStorage = caches): Promise<void> {
   await Promise.all(WEBLLM_CACHE_NAMES.map((name) => cacheStorage.delete(name)));
+}
+
+async function findRecord(
+  modelId: string,
+  modelList: () => Promise<readonly ModelRecord[]>,
+): Promise<ModelRecord | undefined> {
+  return (await modelList()).find((candidate) => candidate.model_id === modelId);
 }
 
 let prebuiltApi: WebLlmCacheApi | undefined;

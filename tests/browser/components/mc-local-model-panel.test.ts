@@ -16,6 +16,7 @@ import { DEFAULT_SETTINGS } from '../../../src/state/types.js';
 import { FakeWebLlmEngine, fakeFactory } from '../../unit/webllm/fake-webllm.js';
 import type { ReloadScript } from '../../unit/webllm/fake-webllm.js';
 import { ERRORS, PROGRESS } from '../../unit/webllm/fixtures.js';
+import { gpu } from '../../unit/webllm/service-harness.js';
 import { focusedElement, mount } from './fixtures.js';
 
 const MIB = 1024 * 1024;
@@ -24,19 +25,11 @@ const Q4F16 = 'Mistral-7B-Instruct-v0.3-q4f16_1-MLC';
 const Q4F32 = 'Mistral-7B-Instruct-v0.3-q4f32_1-MLC';
 const LLAMA_1B = 'Llama-3.2-1B-Instruct-q4f32_1-MLC';
 
-const NO_F16_GPU: GpuAvailable = {
-  available: true,
-  adapter: { vendor: 'amd', architecture: 'rdna-2', description: 'AMD Radeon RX 6600', isFallbackAdapter: false },
-  features: [],
-  shaderF16: false,
-  maxBufferSize: 2048 * MIB,
-  maxStorageBufferBindingSize: 2048 * MIB,
-  meetsLimits: true,
-  software: false,
+const NO_F16_GPU = gpu({
   message:
     'WebGPU is ready on AMD Radeon RX 6600, without 16-bit float shaders: the larger q4f32_1 build of Mistral 7B will ' +
     'be used.',
-};
+});
 const SOFTWARE_GPU: GpuAvailable = {
   ...NO_F16_GPU,
   software: true,
