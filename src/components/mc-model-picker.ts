@@ -2,7 +2,8 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { CatalogueModel, ProviderOffer } from '../engines/hf/catalogue.js';
 import { createModelFilter } from '../engines/hf/model-filter.js';
-import { fieldRows, fields } from '../styles/shared.js';
+import { fields } from '../styles/shared.js';
+import { fieldRows } from './settings-styles.js';
 import { emit } from './events.js';
 
 /** Options in the list at once: enough to scroll through, few enough to render on every keystroke. */
