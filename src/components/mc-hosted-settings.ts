@@ -264,13 +264,17 @@ export class McHostedSettings extends LitElement {
     </div>`;
   }
 
-  #renderModelNotice() {
+  #renderModelNotice(origin: string | undefined) {
     const { resolution } = this.catalogue ?? NO_CATALOGUE;
     if (resolution.kind !== 'not-served') return nothing;
     const { suggestion } = resolution;
     return html`<div class="model-notice notice">
       <p id="model-notice">
-        No provider serves ${resolution.id} right now.
+        ${
+          origin === undefined
+            ? `No provider serves ${resolution.id} right now.`
+            : `The server at ${origin} does not list ${resolution.id}.`
+        }
         ${
           suggestion
             ? `${suggestion.id} is live: use it, or choose another model.`
@@ -307,7 +311,7 @@ export class McHostedSettings extends LitElement {
         ${this.modelError ? html`<p class="error">${this.modelError}</p>` : nothing}
         ${catalogue.error ? html`<p class="error" role="alert">${catalogue.error}</p>` : nothing}
       </div>
-      ${this.#renderModelNotice()}`;
+      ${this.#renderModelNotice(onEndpoint ? this.#origin() : undefined)}`;
   }
 
   override render() {
