@@ -10,12 +10,13 @@ import { LocalModelService } from './engines/webllm/local-model-service.js';
 import { localAvailability } from './engines/webllm/local-model-state.js';
 import { createConnectivity } from './pwa/connectivity.js';
 import { registerServiceWorker } from './pwa/register.js';
-import { CatalogueService } from './state/catalogue-service.js';
+import type { CatalogueService } from './state/catalogue-service.js';
 import { ChatController } from './state/chat-controller.js';
 import { openChatRepository } from './storage/idb-repository.js';
 import { MemoryRepository } from './storage/memory-repository.js';
 import { createStreamingWriter } from './storage/streaming-writer.js';
 import type { ChatRepository } from './storage/types.js';
+import type { Settings } from './state/types.js';
 import type { McChatApp } from './app/mc-chat-app.js';
 
 const STORAGE_UNAVAILABLE =
@@ -74,14 +75,13 @@ async function boot(): Promise<void> {
   const repository = await openRepository((message) => pendingAlerts.push(message));
   // A download started in Settings may fail after Settings is closed: its failure is also an alert.
   const local = new LocalModelService({ onLoadFailed: (message) => controller.showAlert(message) });
-  const catalogues = new CatalogueService({
-    loadAccess: () =>
-      import('./state/catalogue-access.js').then(({ createCatalogueAccess }) => createCatalogueAccess()),
-  });
+  const catalogues = new LazyCatalogues();
   const controller: ChatController = new ChatController({
     repository,
-    engines: createEngineResolver(local, catalogues),
-    alternativeModel: (settings, failedModel) => catalogues.alternativeTo(settings, failedModel),
+    engines: createEngineResolver(local, {
+      resolution: (settings) => catalogues.current?.resolution(settings) ?? { kind: 'unknown' },
+    }),
+    alternativeModel: async (settings, failedModel) => (await catalogues.load()).alternativeTo(settings, failedModel),
     createStreamingWriter: (save) =>
       createStreamingWriter(save, { onError: (error) => controller.showAlert(userMessageOf(error)) }),
   });
@@ -128,15 +128,55 @@ async function boot(): Promise<void> {
 }
 
 /**
+ * The catalogue service, created on the first hosted look-up: it is not part of the first screen, and a device in
+ * local mode never loads it.
+ */
+class LazyCatalogues {
+  current: CatalogueService | undefined;
+  #loading: Promise<CatalogueService> | undefined;
+  readonly #created = new Set<(service: CatalogueService) => void>();
+
+  /** Calls `listener` once the service exists. */
+  onCreated(listener: (service: CatalogueService) => void): void {
+    this.#created.add(listener);
+  }
+
+  load(): Promise<CatalogueService> {
+    this.#loading ??= import('./state/catalogue-service.js').then(({ CatalogueService }) => {
+      const service = new CatalogueService({
+        loadAccess: () =>
+          import('./state/catalogue-access.js').then(({ createCatalogueAccess }) => createCatalogueAccess()),
+      });
+      this.current = service;
+      for (const listener of this.#created) listener(service);
+      return service;
+    });
+    this.#loading.catch(() => (this.#loading = undefined));
+    return this.#loading;
+  }
+
+  /** Looks up the list for these settings, in hosted mode only. */
+  refresh(settings: Settings): void {
+    if (settings.engine !== 'hosted') return;
+    this.load().then(
+      (service) => service.refresh(settings),
+      () => undefined,
+    );
+  }
+}
+
+/**
  * The hosted model list in Settings and in the engine line. It is looked up when Settings opens and when the
  * hosted provider changes (at most hourly per list), never in local mode.
  */
-function watchCatalogue(app: McChatApp, catalogues: CatalogueService, controller: ChatController): void {
-  const show = () => (app.catalogue = catalogues.view(controller.getState().settings));
-  catalogues.subscribe(() => {
-    show();
-    controller.refreshEngineStatus();
-  });
+function watchCatalogue(app: McChatApp, catalogues: LazyCatalogues, controller: ChatController): void {
+  const show = () => (app.catalogue = catalogues.current?.view(controller.getState().settings));
+  catalogues.onCreated((service) =>
+    service.subscribe(() => {
+      show();
+      controller.refreshEngineStatus();
+    }),
+  );
   let shown = controller.getState().settings;
   controller.subscribe((state) => {
     show();
@@ -149,9 +189,9 @@ function watchCatalogue(app: McChatApp, catalogues: CatalogueService, controller
       settings.endpointUrl !== shown.endpointUrl ||
       settings.provider !== shown.provider;
     shown = settings;
-    if (switched) void catalogues.refresh(settings);
+    if (switched) catalogues.refresh(settings);
   });
-  app.addEventListener('mc-settings-open', () => void catalogues.refresh(controller.getState().settings));
+  app.addEventListener('mc-settings-open', () => catalogues.refresh(controller.getState().settings));
 }
 
 /**

@@ -3,7 +3,6 @@ import { customElement, property, state } from 'lit/decorators.js';
 import {
   PROVIDER_PRESETS,
   chosenModel,
-  corsAdvice,
   endpointOrigin,
   isHuggingFaceHost,
   modelChange,
@@ -11,9 +10,11 @@ import {
   providerPreset,
   type ProviderId,
 } from '../engines/hf/providers.js';
+import { PROVIDER_ADVICE, corsAdvice } from '../engines/hf/provider-advice.js';
 import type { CatalogueView } from '../state/app-state.js';
 import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../state/types.js';
-import { buttons, fieldRows, fields, focusRing } from '../styles/shared.js';
+import { buttons, fields, focusRing } from '../styles/shared.js';
+import { fieldRows } from './settings-styles.js';
 import { emit } from './events.js';
 import { eyeIcon } from './icons.js';
 import './mc-model-picker.js';
@@ -263,13 +264,17 @@ export class McHostedSettings extends LitElement {
     </div>`;
   }
 
-  #renderModelNotice() {
+  #renderModelNotice(origin: string | undefined) {
     const { resolution } = this.catalogue ?? NO_CATALOGUE;
     if (resolution.kind !== 'not-served') return nothing;
     const { suggestion } = resolution;
     return html`<div class="model-notice notice">
       <p id="model-notice">
-        No provider serves ${resolution.id} right now.
+        ${
+          origin === undefined
+            ? `No provider serves ${resolution.id} right now.`
+            : `The server at ${origin} does not list ${resolution.id}.`
+        }
         ${
           suggestion
             ? `${suggestion.id} is live: use it, or choose another model.`
@@ -306,7 +311,7 @@ export class McHostedSettings extends LitElement {
         ${this.modelError ? html`<p class="error">${this.modelError}</p>` : nothing}
         ${catalogue.error ? html`<p class="error" role="alert">${catalogue.error}</p>` : nothing}
       </div>
-      ${this.#renderModelNotice()}`;
+      ${this.#renderModelNotice(onEndpoint ? this.#origin() : undefined)}`;
   }
 
   override render() {
@@ -334,8 +339,8 @@ export class McHostedSettings extends LitElement {
         : nothing
     }
     ${this.#renderTextField('endpointUrl', 'Endpoint URL', {
-      hints: [urlHint, corsAdvice(preset, this.pageOrigin)],
-      placeholder: preset.placeholder,
+      hints: [urlHint, corsAdvice(provider, this.pageOrigin)],
+      placeholder: PROVIDER_ADVICE[provider].placeholder,
       error: urlError(this.#value('endpointUrl')),
     })}
     ${
@@ -345,7 +350,7 @@ export class McHostedSettings extends LitElement {
             hints: [
               origin === undefined
                 ? 'Enter the Endpoint URL first: a key is kept for that one address.'
-                : `${preset.keyHint} Kept for ${origin} only.`,
+                : `${PROVIDER_ADVICE[provider].keyHint} Kept for ${origin} only.`,
             ],
             disabled: origin === undefined,
             secret: {

@@ -2,7 +2,8 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { CatalogueModel, ProviderOffer } from '../engines/hf/catalogue.js';
 import { createModelFilter } from '../engines/hf/model-filter.js';
-import { fieldRows, fields } from '../styles/shared.js';
+import { fields } from '../styles/shared.js';
+import { fieldRows } from './settings-styles.js';
 import { emit } from './events.js';
 
 /** Options in the list at once: enough to scroll through, few enough to render on every keystroke. */
@@ -17,7 +18,7 @@ const priceFormat = new Intl.NumberFormat('en', {
 });
 
 /** What an option says under its id: who serves it, the longest context, the lowest price per million tokens. */
-function describe(model: CatalogueModel): string {
+function optionDetails(model: CatalogueModel): string {
   if (!model.live) {
     const statuses = [...new Set(model.providers.map((offer) => offer.status))];
     return statuses.length > 0 ? `Not served now (${statuses.join(', ')})` : 'Not served now';
@@ -151,7 +152,7 @@ export class McModelPicker extends LitElement {
   ];
 
   #filter = createModelFilter([]);
-  #descriptions = new Map<CatalogueModel, string>();
+  #details = new Map<CatalogueModel, string>();
 
   @query('input') private input!: HTMLInputElement;
 
@@ -177,7 +178,7 @@ export class McModelPicker extends LitElement {
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('models')) {
       this.#filter = createModelFilter(this.models);
-      this.#descriptions = new Map(this.models.map((model) => [model, describe(model)]));
+      this.#details = new Map(this.models.map((model) => [model, optionDetails(model)]));
       this.activeIndex = -1;
     }
     // The parent took (or set) a value: show it rather than what was typed before.
@@ -309,7 +310,7 @@ export class McModelPicker extends LitElement {
       aria-disabled=${model.live ? nothing : 'true'}
     >
       <span class="id">${model.id}</span>
-      <span class="details">${this.#descriptions.get(model) ?? describe(model)}</span>
+      <span class="details">${this.#details.get(model) ?? optionDetails(model)}</span>
     </li>`;
   }
 

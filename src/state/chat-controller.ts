@@ -41,7 +41,7 @@ import {
   upsertMessage,
 } from './reducers.js';
 import { answeredBy, restoreChanges } from './conversation-engine.js';
-import { recoveryAction, type AlternativeModel } from './model-recovery.js';
+import type { AlternativeModel } from './model-recovery.js';
 import { downloadFile } from './save-file.js';
 import { Store } from './store.js';
 import {
@@ -615,13 +615,19 @@ export class ChatController implements ChatActions, StateSource {
     const id = this.#nextAlertId;
     this.showAlert(message);
     const failed = { settings, model: reply.model ?? '', messageId: reply.id };
-    void recoveryAction(error, failed, this.#alternativeModel).then((action) => {
-      if (!action) return;
-      this.#store.update((state) => ({
-        ...state,
-        alerts: state.alerts.map((alert) => (alert.id === id ? { ...alert, action } : alert)),
-      }));
-    });
+    // Only a failed reply needs it: not part of the first screen. If it cannot load, the alert simply offers nothing.
+    void import('./model-recovery.js')
+      .then(({ recoveryAction }) => recoveryAction(error, failed, this.#alternativeModel))
+      .then(
+        (action) => {
+          if (!action) return;
+          this.#store.update((state) => ({
+            ...state,
+            alerts: state.alerts.map((alert) => (alert.id === id ? { ...alert, action } : alert)),
+          }));
+        },
+        () => undefined,
+      );
   }
 
   dismissNotice(id: number): void {

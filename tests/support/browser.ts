@@ -43,15 +43,19 @@ export async function interceptRouterCatalogue(
       headers: await request.allHeaders(),
       body: undefined,
     });
-    const reply = respond(recorded.length - 1);
-    await route.fulfill({
-      status: reply.status ?? 200,
-      contentType: reply.contentType ?? 'application/json',
-      headers: { 'access-control-allow-origin': '*' },
-      body: reply.body,
-    });
+    await fulfill(route, respond(recorded.length - 1), 'application/json');
   });
   return recorded;
+}
+
+/** Answers a routed request with `reply`, readable from any origin. */
+function fulfill(route: Route, reply: RouterReply, contentType: string): Promise<void> {
+  return route.fulfill({
+    status: reply.status ?? 200,
+    contentType: reply.contentType ?? contentType,
+    headers: { 'access-control-allow-origin': '*' },
+    body: reply.body,
+  });
 }
 
 const LOCAL_HOSTS = ['127.0.0.1', 'localhost'];
@@ -175,13 +179,7 @@ export async function interceptHuggingFaceRouter(
       body: parseJson(request.postData()),
     };
     recorded.push(entry);
-    const reply = await respond(entry, recorded.length - 1);
-    await route.fulfill({
-      status: reply.status ?? 200,
-      contentType: reply.contentType ?? 'text/event-stream',
-      headers: { 'access-control-allow-origin': '*' },
-      body: reply.body,
-    });
+    await fulfill(route, await respond(entry, recorded.length - 1), 'text/event-stream');
   });
   return recorded;
 }

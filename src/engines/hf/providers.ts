@@ -20,110 +20,27 @@ export interface ProviderPreset {
   label: string;
   /** The base URL the preset fills into Endpoint URL; '' for the router, or for a server whose address is typed. */
   url: string;
-  /** What Endpoint URL shows while it is empty. */
-  placeholder: string;
   /** Whether the user must type the server's address (vLLM, TGI, an Inference Endpoint, Custom). */
   typedUrl: boolean;
   key: ProviderKey;
-  /** One sentence: which key, and where to get it. */
-  keyHint: string;
-  /** One sentence: how to let this site's origin call the server, `{origin}` standing for it. */
-  corsHint: string;
 }
 
-const ROUTER_PLACEHOLDER = 'Empty = Hugging Face router';
-
 export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
-  {
-    id: 'huggingface',
-    label: 'Hugging Face (router)',
-    url: '',
-    placeholder: ROUTER_PLACEHOLDER,
-    typedUrl: false,
-    key: 'hf-token',
-    keyHint: 'Uses your Hugging Face token.',
-    corsHint: '',
-  },
-  {
-    id: 'hf-endpoint',
-    label: 'Hugging Face Inference Endpoint',
-    url: '',
-    placeholder: 'https://<name>.endpoints.huggingface.cloud',
-    typedUrl: true,
-    key: 'hf-token',
-    keyHint: 'Uses your Hugging Face token; a key typed here is sent to this endpoint instead.',
-    corsHint: '',
-  },
-  {
-    id: 'mistral',
-    label: 'Mistral AI',
-    url: 'https://api.mistral.ai/v1',
-    placeholder: 'https://api.mistral.ai/v1',
-    typedUrl: false,
-    key: 'required',
-    keyHint: 'A key from console.mistral.ai (API Keys). Sent only to api.mistral.ai.',
-    corsHint: '',
-  },
-  {
-    id: 'ollama',
-    label: 'Ollama',
-    url: 'http://localhost:11434/v1',
-    placeholder: 'http://localhost:11434/v1',
-    typedUrl: false,
-    key: 'optional',
-    keyHint: 'No key needed.',
-    corsHint: 'Start Ollama with OLLAMA_ORIGINS={origin} (e.g. OLLAMA_ORIGINS={origin} ollama serve).',
-  },
-  {
-    id: 'lmstudio',
-    label: 'LM Studio',
-    url: 'http://localhost:1234/v1',
-    placeholder: 'http://localhost:1234/v1',
-    typedUrl: false,
-    key: 'optional',
-    keyHint: 'No key needed.',
-    corsHint: 'Turn on "Enable CORS" in the Developer tab’s server settings, or start it with lms server start --cors.',
-  },
+  { id: 'huggingface', label: 'Hugging Face (router)', url: '', typedUrl: false, key: 'hf-token' },
+  { id: 'hf-endpoint', label: 'Hugging Face Inference Endpoint', url: '', typedUrl: true, key: 'hf-token' },
+  { id: 'mistral', label: 'Mistral AI', url: 'https://api.mistral.ai/v1', typedUrl: false, key: 'required' },
+  { id: 'ollama', label: 'Ollama', url: 'http://localhost:11434/v1', typedUrl: false, key: 'optional' },
+  { id: 'lmstudio', label: 'LM Studio', url: 'http://localhost:1234/v1', typedUrl: false, key: 'optional' },
   {
     id: 'llamacpp',
     label: 'llama.cpp (llama-server)',
     url: 'http://localhost:8080/v1',
-    placeholder: 'http://localhost:8080/v1',
     typedUrl: false,
     key: 'optional',
-    keyHint: 'Only if llama-server was started with --api-key.',
-    corsHint: 'llama-server allows every origin unless started with --cors-origins; then add {origin} to it.',
   },
-  {
-    id: 'vllm',
-    label: 'vLLM',
-    url: '',
-    placeholder: 'http://localhost:8000/v1',
-    typedUrl: true,
-    key: 'optional',
-    keyHint: 'Only if vllm serve was started with --api-key.',
-    corsHint: 'vllm serve allows every origin unless started with --allowed-origins; then add {origin} to it.',
-  },
-  {
-    id: 'tgi',
-    label: 'Text Generation Inference (TGI)',
-    url: '',
-    placeholder: 'http://localhost:8080/v1',
-    typedUrl: true,
-    key: 'optional',
-    keyHint: 'Only if your TGI server sits behind a key.',
-    corsHint: 'Start text-generation-launcher with --cors-allow-origin {origin}.',
-  },
-  {
-    id: 'custom',
-    label: 'Custom',
-    url: '',
-    placeholder: 'https://example.com/v1',
-    typedUrl: true,
-    key: 'optional',
-    keyHint: 'Only if the server asks for one.',
-    corsHint: 'The server must allow {origin} (CORS).',
-  },
+  { id: 'vllm', label: 'vLLM', url: '', typedUrl: true, key: 'optional' },
+  { id: 'tgi', label: 'Text Generation Inference (TGI)', url: '', typedUrl: true, key: 'optional' },
+  { id: 'custom', label: 'Custom', url: '', typedUrl: true, key: 'optional' },
 ];
 
 export const DEFAULT_PROVIDER: ProviderId = 'huggingface';
@@ -137,11 +54,6 @@ export function isProviderId(value: unknown): value is ProviderId {
 
 export function providerPreset(id: ProviderId): ProviderPreset {
   return PRESETS_BY_ID.get(id) ?? ROUTER_PRESET;
-}
-
-/** The preset's CORS advice for this page's origin; '' when there is nothing to set. */
-export function corsAdvice(preset: ProviderPreset, pageOrigin: string): string {
-  return preset.corsHint.replaceAll('{origin}', pageOrigin);
 }
 
 /**

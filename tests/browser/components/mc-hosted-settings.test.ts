@@ -107,6 +107,23 @@ describe('mc-hosted-settings', () => {
     expect(patches).toEqual([{ hfModel: 'meta-llama/Llama-3.1-8B-Instruct' }]);
   });
 
+  it('on an endpoint, says the server does not list the model, and offers one it does', async () => {
+    const served: CatalogueModel = { id: 'mistral:7b-instruct-v0.3-q4_K_M', providers: [], live: true };
+    const { patches } = await hostedSettings(
+      { ...HOSTED_SETTINGS, provider: 'ollama', endpointUrl: 'http://localhost:11434/v1' },
+      {
+        models: [served],
+        loading: false,
+        resolution: { kind: 'not-served', id: 'mistralai/Mistral-7B-Instruct-v0.3', suggestion: served },
+      },
+    );
+    await expect
+      .element(page.getByText('The server at http://localhost:11434 does not list mistralai/Mistral-7B-Instruct-v0.3.'))
+      .toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: `Use ${served.id}` }));
+    expect(patches).toEqual([{ endpointModels: { 'http://localhost:11434': served.id } }]);
+  });
+
   it('remembers the model chosen for an endpoint under its origin', async () => {
     const { patches } = await hostedSettings({
       ...HOSTED_SETTINGS,

@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest';
 import { normalizeEndpointUrl, resolveHostedTarget, type HostedSettings } from '../../../src/engines/hf/endpoint.js';
 import {
   chosenModel,
-  corsAdvice,
   credentialFor,
   endpointOrigin,
   PROVIDER_PRESETS,
@@ -10,6 +9,7 @@ import {
   providerPreset,
   type ProviderId,
 } from '../../../src/engines/hf/providers.js';
+import { corsAdvice } from '../../../src/engines/hf/provider-advice.js';
 
 const TOKEN = 'hf_abcdefghijklmnopqrstuvwxyz';
 const KEY = 'sk-typed-for-this-origin';
@@ -56,13 +56,9 @@ describe('provider presets', () => {
   });
 
   test('the CORS advice names this page’s origin where the server needs it', () => {
-    expect(corsAdvice(providerPreset('ollama'), 'https://chat.example')).toContain(
-      'OLLAMA_ORIGINS=https://chat.example',
-    );
-    expect(corsAdvice(providerPreset('tgi'), 'https://chat.example')).toContain(
-      '--cors-allow-origin https://chat.example',
-    );
-    expect(corsAdvice(providerPreset('huggingface'), 'https://chat.example')).toBe('');
+    expect(corsAdvice('ollama', 'https://chat.example')).toContain('OLLAMA_ORIGINS=https://chat.example');
+    expect(corsAdvice('tgi', 'https://chat.example')).toContain('--cors-allow-origin https://chat.example');
+    expect(corsAdvice('huggingface', 'https://chat.example')).toBe('');
   });
 });
 
