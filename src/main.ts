@@ -113,7 +113,7 @@ async function boot(): Promise<void> {
     void local.prepare(controller.getState().settings.localModel);
   };
   app.addEventListener('mc-settings-open', prepareLocal);
-  watchCatalogue(app, catalogues, controller);
+  const catalogueWatch = watchCatalogue(app, catalogues, controller);
 
   // A closing or hidden tab may never run another task: write the streaming reply now.
   const flush = () => void controller.flushPending();
@@ -124,7 +124,11 @@ async function boot(): Promise<void> {
 
   await controller.start();
   for (const message of pendingAlerts.splice(0)) controller.showAlert(message);
-  if (controller.getState().settings.engine === 'local') await startLocal(local, controller, prepareLocal);
+  try {
+    if (controller.getState().settings.engine === 'local') await startLocal(local, controller, prepareLocal);
+  } finally {
+    catalogueWatch.startupDone();
+  }
 }
 
 /**
@@ -169,7 +173,11 @@ class LazyCatalogues {
  * The hosted model list in Settings and in the engine line. It is looked up when Settings opens and when the
  * hosted provider changes (at most hourly per list), never in local mode.
  */
-function watchCatalogue(app: McChatApp, catalogues: LazyCatalogues, controller: ChatController): void {
+function watchCatalogue(
+  app: McChatApp,
+  catalogues: LazyCatalogues,
+  controller: ChatController,
+): { startupDone(): void } {
   const show = () => (app.catalogue = catalogues.current?.view(controller.getState().settings));
   catalogues.onCreated((service) =>
     service.subscribe(() => {
@@ -178,11 +186,13 @@ function watchCatalogue(app: McChatApp, catalogues: LazyCatalogues, controller: 
     }),
   );
   let shown = controller.getState().settings;
+  let starting = true;
   controller.subscribe((state) => {
     show();
     const { settings } = state;
-    // The settings read at start are not a change: nothing is looked up before Settings opens.
-    if (!state.ready) shown = settings;
+    // The settings read at start, and the switch to hosted on a device that cannot run the model, are not the
+    // user's change: nothing leaves this device before Settings opens.
+    if (starting) shown = settings;
     if (settings === shown) return;
     const switched =
       settings.engine !== shown.engine ||
@@ -192,6 +202,7 @@ function watchCatalogue(app: McChatApp, catalogues: LazyCatalogues, controller: 
     if (switched) catalogues.refresh(settings);
   });
   app.addEventListener('mc-settings-open', () => catalogues.refresh(controller.getState().settings));
+  return { startupDone: () => (starting = false) };
 }
 
 /**
