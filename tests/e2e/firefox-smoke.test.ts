@@ -8,6 +8,14 @@ let firefox: FirefoxEngine | undefined;
 
 describeSmokeTests({
   launch: async () => (firefox = await launchFirefox(engineExecutables().firefox)),
+  features: {
+    webgpu: false,
+    trustedTypes: true,
+    webLocks: true,
+    broadcastChannel: true,
+    opfs: true,
+    serviceWorker: true,
+  },
   webgpuNotice: /This browser has no WebGPU/,
   requestedUrls: () => firefox?.requestedUrls ?? [],
 });

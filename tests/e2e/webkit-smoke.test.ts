@@ -7,5 +7,13 @@ import { launchWebKit } from '../support/smoke/webkit.js';
 
 describeSmokeTests({
   launch: () => launchWebKit(engineExecutables()),
+  features: {
+    webgpu: false,
+    trustedTypes: true,
+    webLocks: true,
+    broadcastChannel: true,
+    opfs: false,
+    serviceWorker: true,
+  },
   webgpuNotice: /This browser has no WebGPU/,
 });

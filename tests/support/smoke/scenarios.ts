@@ -7,8 +7,21 @@ import { useLocalSseServer, type LocalSseServer } from '../e2e.js';
 import { numberedTokens, numbersIn } from '../sse-server.js';
 import { waitFor, type RoleQuery, type SmokeEngine, type SmokeTab } from './driver.js';
 
+/** What the engine offers the app, as the start test finds it; the README's browser table lists the same. */
+export interface EngineFeatures {
+  webgpu: boolean;
+  /** The CSP's `require-trusted-types-for 'script'` is enforced: a plain string reaching innerHTML throws. */
+  trustedTypes: boolean;
+  webLocks: boolean;
+  broadcastChannel: boolean;
+  /** The origin private file system (the app does not use it; WebLLM's weights live in Cache Storage). */
+  opfs: boolean;
+  serviceWorker: boolean;
+}
+
 export interface SmokeOptions {
   launch(): Promise<SmokeEngine>;
+  features: EngineFeatures;
   /** What this engine's app must say about WebGPU at start (the engines here have none on Linux). */
   webgpuNotice: RegExp;
   /** Every URL the engine's pages requested, where its driver can tell. */
@@ -111,7 +124,24 @@ async function importBackup(tab: SmokeTab, name: string, text: string): Promise<
   );
 }
 
-export function describeSmokeTests({ launch, webgpuNotice, requestedUrls }: SmokeOptions): void {
+const FEATURE_PROBE = `() => {
+  let trustedTypes = false;
+  try {
+    document.createElement('div').innerHTML = '<b>probe</b>';
+  } catch {
+    trustedTypes = true;
+  }
+  return {
+    webgpu: 'gpu' in navigator,
+    trustedTypes,
+    webLocks: 'locks' in navigator,
+    broadcastChannel: typeof BroadcastChannel === 'function',
+    opfs: typeof navigator.storage?.getDirectory === 'function',
+    serviceWorker: 'serviceWorker' in navigator,
+  };
+}`;
+
+export function describeSmokeTests({ launch, features, webgpuNotice, requestedUrls }: SmokeOptions): void {
   const appUrl = inject('appUrl');
   const server = useLocalSseServer({ tokens: ['Bonjour', ' from', ' the', ' local', ' server.'] });
   let engine: SmokeEngine | undefined;
@@ -152,6 +182,7 @@ export function describeSmokeTests({ launch, webgpuNotice, requestedUrls }: Smok
           return webgpuNotice.test(said) ? said : undefined;
         });
         expect(notice).toMatch(/Hugging Face API/);
+        expect(await tab.evaluate<EngineFeatures>(FEATURE_PROBE)).toEqual(features);
       }));
 
     it('streams a hosted reply, Stop closes the connection, and a reload keeps the conversation', () =>
