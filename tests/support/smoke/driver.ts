@@ -76,3 +76,6 @@ export function describeQuery(query: RoleQuery): string {
   const within = query.within ? ` in ${query.within.role} "${query.within.name}"` : '';
   return `${query.role} "${query.name}"${query.prefix ? '…' : ''}${within}`;
 }
+
+/** Hugging Face's public model lists, which Settings looks up (no token, no cookies) when it opens on the hosted engine. */
+export const PUBLIC_MODEL_LISTS = ['https://router.huggingface.co/v1/models', 'https://huggingface.co/api/models?'];
