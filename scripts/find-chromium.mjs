@@ -17,7 +17,7 @@ export function findChromium(env = process.env) {
   return undefined;
 }
 
-function isExecutable(path) {
+export function isExecutable(path) {
   try {
     accessSync(path, constants.X_OK);
     return true;

@@ -1,9 +1,9 @@
 // Finds the Firefox and WebKit the cross-engine smoke tests drive, and the X server WebKit's MiniBrowser needs:
 // an environment variable when set, else the Debian paths. `--check` exits non-zero with one line naming the
 // packages to install when any is missing, so `npm test` stops before the build instead of failing an hour later.
-import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isExecutable } from './find-chromium.mjs';
 
 const TOOLS = [
   { key: 'firefox', env: 'FIREFOX_PATH', names: ['firefox-esr', 'firefox'], paths: [], pkg: 'firefox-esr' },
@@ -41,15 +41,6 @@ function findTool(tool, env) {
   if (override) return isExecutable(override) ? override : undefined;
   const onPath = (env.PATH ?? '').split(delimiter).flatMap((dir) => tool.names.map((name) => join(dir, name)));
   return [...onPath, ...tool.paths].find(isExecutable);
-}
-
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv.includes('--check')) {
