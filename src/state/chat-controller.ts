@@ -414,9 +414,12 @@ export class ChatController implements ChatActions, StateSource {
         this.#setOpen(open, { focusedMessageId });
       }),
     );
-    const changes =
-      restore && this.#open?.id === id ? restoreChanges(this.getState().settings, viewOf(this.#open).messages) : null;
-    if (changes) await this.updateSettings(changes);
+    const { settings } = this.getState();
+    const changes = restore && this.#open?.id === id ? restoreChanges(settings, viewOf(this.#open).messages) : null;
+    // A conversation last answered on this device goes back to it only where the model can run here: elsewhere
+    // (no WebGPU, another browser) switching to local would only make the next send fail.
+    const runnable = changes?.engine !== 'local' || this.#engines.describe({ ...settings, engine: 'local' }).available;
+    if (changes && runnable) await this.updateSettings(changes);
   }
 
   async renameConversation(id: string, title: string): Promise<void> {

@@ -58,6 +58,8 @@ export interface SetupOptions<R extends ChatRepository> {
   createStreamingWriter?: (save: (message: MessageRecord) => Promise<void>) => StreamingWriter;
   /** What a "model not served" alert offers instead. */
   alternativeModel?: AlternativeModel;
+  /** Whether the local engine can run on this (fake) device. Default: it can. */
+  localAvailable?: boolean;
 }
 
 /** Engines for each request in turn: a script, or a function making a fresh engine per request. */
@@ -80,7 +82,7 @@ export function setup<R extends ChatRepository = MemoryRepository>(
       engine: settings.engine,
       label: 'Hugging Face API',
       model: settings.hfModel,
-      available: true,
+      available: settings.engine !== 'local' || (options.localAvailable ?? true),
     }),
   };
   const savingWriter = (save: (message: MessageRecord) => Promise<void>): StreamingWriter => {

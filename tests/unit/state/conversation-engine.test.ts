@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { answeredBy, restoreChanges } from '../../../src/state/conversation-engine.js';
 import { DEFAULT_SETTINGS, type MessageRecord, type Settings } from '../../../src/state/types.js';
+import { ScriptedEngine } from '../fakes/scripted-engine.js';
 import { numberedAnswers, setup } from './controller-setup.js';
 
 const HOSTED: Settings = { ...DEFAULT_SETTINGS, engine: 'hosted', hfToken: 'hf_token' };
@@ -88,5 +89,21 @@ describe('opening a conversation', () => {
     const restarted = setup(numberedAnswers(), { repository });
     await restarted.controller.start();
     expect(restarted.controller.getState().settings).toMatchObject({ provider: 'ollama' });
+  });
+
+  it('goes back to this device only where the model can run here', async () => {
+    for (const localAvailable of [true, false]) {
+      const onThisDevice = () =>
+        new ScriptedEngine([{ delta: 'Hello' }], 'local', 'Mistral-7B-Instruct-v0.3-q4f16_1-MLC');
+      const { controller } = setup(onThisDevice, { localAvailable });
+      await controller.start();
+      await controller.send('On this device');
+      const onDevice = controller.getState().activeConversationId!;
+      await controller.newConversation();
+      await controller.updateSettings({ engine: 'hosted' });
+
+      await controller.openConversation(onDevice);
+      expect(controller.getState().settings.engine).toBe(localAvailable ? 'local' : 'hosted');
+    }
   });
 });
