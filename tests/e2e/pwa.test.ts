@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { launchPersistentProfile } from '../support/browser.js';
-import { APP_DIR, builtAssets, recordFailedAppRequests, serviceWorkerInControl } from '../support/pwa.js';
+import {
+  APP_DIR,
+  builtAssets,
+  fetchStatuses,
+  recordFailedAppRequests,
+  serviceWorkerInControl,
+} from '../support/pwa.js';
 import { useAppSessions } from '../support/e2e.js';
 import { startStaticServer } from '../support/static-server.js';
 import { messageBox, named, openApp } from '../support/ui.js';
@@ -71,18 +77,7 @@ describe('offline, and only for this origin', () => {
 
     await context.setOffline(true);
     const failed = recordFailedAppRequests(page, appUrl);
-    const statuses = await page.evaluate(
-      (paths) =>
-        Promise.all(
-          paths.map((path) =>
-            fetch(path).then(
-              (response) => `${path} ${response.status}`,
-              () => `${path} unavailable`,
-            ),
-          ),
-        ),
-      assets,
-    );
+    const statuses = await fetchStatuses(page, assets);
 
     expect(statuses).toEqual(assets.map((path) => `${path} 200`));
     expect(failed).toEqual([]);

@@ -5,7 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPersistentProfile, type PersistentProfile } from '../support/browser.js';
 import { useLocalSseServer } from '../support/e2e.js';
-import { APP_DIR, builtAssets, recordFailedAppRequests, serviceWorkerInControl } from '../support/pwa.js';
+import {
+  APP_DIR,
+  builtAssets,
+  fetchStatuses,
+  recordFailedAppRequests,
+  serviceWorkerInControl,
+} from '../support/pwa.js';
 import { startStaticServer, type StaticServer } from '../support/static-server.js';
 import { fillSettings, messageBox, named, openApp, replyFinished, sendMessage } from '../support/ui.js';
 
@@ -96,18 +102,7 @@ describe('served under a sub-path', () => {
       await page.getByRole('button', { name: named('New chat') }).waitFor();
 
       const assets = builtAssets();
-      const statuses = await page.evaluate(
-        (paths) =>
-          Promise.all(
-            paths.map((path) =>
-              fetch(path).then(
-                (reply) => `${path} ${reply.status}`,
-                () => `${path} unavailable`,
-              ),
-            ),
-          ),
-        assets,
-      );
+      const statuses = await fetchStatuses(page, assets);
       expect(statuses).toEqual(assets.map((path) => `${path} 200`));
       expect(failed).toEqual([]);
     } finally {

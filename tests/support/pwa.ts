@@ -38,3 +38,19 @@ export function builtAssets(): string[] {
     .filter((name) => /\.(?:js|css|wasm)$/.test(name))
     .map((name) => `assets/${name}`);
 }
+
+/** Fetches each of `paths` from inside the page (through its service worker): `"<path> <status>"`, or `"<path> unavailable"`. */
+export function fetchStatuses(page: Page, paths: readonly string[]): Promise<string[]> {
+  return page.evaluate(
+    (list) =>
+      Promise.all(
+        list.map((path) =>
+          fetch(path).then(
+            (response) => `${path} ${response.status}`,
+            () => `${path} unavailable`,
+          ),
+        ),
+      ),
+    [...paths],
+  );
+}
