@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useAppSessions } from '../support/e2e.js';
 import { offOrigin } from '../support/fake-model-host.js';
+import { PUBLIC_MODEL_LISTS } from '../support/smoke/driver.js';
 import { alerts, named, openApp, openSettings } from '../support/ui.js';
 
 const harness = useAppSessions({ webgpu: false });
@@ -28,8 +29,12 @@ describe('a browser that cannot run the model', () => {
     expect(await alert.textContent()).toMatch(
       /The engine is now set to Hugging Face API: add your token in Settings to chat\./,
     );
-    expect(await engineChecked(page, 'Hugging Face API')).toBe(true);
+    // The switch is not the user's: nothing leaves the device before Settings opens.
     expect(offOrigin(requests, harness.appUrl)).toEqual([]);
+    expect(await engineChecked(page, 'Hugging Face API')).toBe(true);
+    // Settings on the hosted engine looks up the public model list, and nothing else.
+    const afterSettings = offOrigin(requests, harness.appUrl);
+    expect(afterSettings.filter((url) => !PUBLIC_MODEL_LISTS.some((list) => url.startsWith(list)))).toEqual([]);
   });
 
   it('with WebGPU but no GPU adapter starts on the Hugging Face API and says what is missing', async () => {
