@@ -5,6 +5,84 @@ import { configs as wcConfigs } from 'eslint-plugin-wc';
 import litA11y from 'eslint-plugin-lit-a11y';
 import globals from 'globals';
 
+/**
+ * The layers, bottom up: domain ← storage / engines / markdown / pwa / security ← state ← components ← app ← main.
+ * Each folder may import only from the layers below it; `docs/architecture.md` explains why.
+ */
+const folder = (name) => `^(\\.\\./)+${name}/`;
+const layer = (names, message, extra = {}) => ({ regex: folder(`(${names.join('|')})`), message, ...extra });
+const SERVICES = ['storage', 'engines', 'markdown', 'pwa', 'security'];
+const ABOVE_SERVICES = ['state', 'components', 'app', 'styles'];
+const layerRules = [
+  {
+    files: ['src/domain/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./', message: 'domain/ imports nothing: it is the bottom layer.' },
+            { regex: '^[^.]', message: 'domain/ imports nothing, packages included: it is pure.' },
+          ],
+        },
+      ],
+    },
+  },
+  ...SERVICES.map((name) => ({
+    files: [`src/${name}/**`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            layer(
+              [...SERVICES.filter((other) => other !== name), ...ABOVE_SERVICES],
+              `${name}/ imports only domain/ (and packages): it is a service below state/.`,
+            ),
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['src/state/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [layer(['components', 'app', 'styles'], 'state/ is below the UI: it never imports it.')] },
+      ],
+    },
+  },
+  {
+    files: ['src/components/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            layer(
+              ['storage', 'engines', 'pwa', 'security', 'app'],
+              'components/ import domain/, styles/ and markdown/ only.',
+            ),
+            layer(['state'], 'components/ take only types from state/: data comes in as properties.', {
+              allowTypeImports: true,
+            }),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/styles/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./', message: 'styles/ import nothing of ours.' }] },
+      ],
+    },
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/', 'dev-dist/'] },
   js.configs.recommended,
@@ -21,6 +99,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  ...layerRules,
   {
     // Tests assert what they just arranged; `!` there is clearer than a guard that can never fail.
     files: ['tests/**'],

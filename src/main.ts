@@ -16,7 +16,7 @@ import { openChatRepository } from './storage/idb-repository.js';
 import { MemoryRepository } from './storage/memory-repository.js';
 import { createStreamingWriter } from './storage/streaming-writer.js';
 import type { ChatRepository } from './storage/types.js';
-import type { Settings } from './state/types.js';
+import type { Settings } from './domain/settings.js';
 import type { McChatApp } from './app/mc-chat-app.js';
 
 const STORAGE_UNAVAILABLE =

@@ -20,7 +20,7 @@ import { whenIdle } from '../state/idle.js';
 import type { RetryNotice } from '../engines/types.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { applyTheme, type ThemePreference } from '../styles/theme.js';
-import type { EngineRecommendation } from './recommendation.js';
+import type { EngineRecommendation } from '../components/mc-welcome.js';
 import { describeShortcuts, isApplePlatform, isTextEntry, matchShortcut } from './shortcuts.js';
 import { loadTheme, loadWelcomeDismissed, saveTheme, saveWelcomeDismissed } from './ui-preferences.js';
 

@@ -1,14 +1,8 @@
 /**
  * Which engine the welcome recommends, from what the GPU probe found. Pure, so every verdict is unit-tested.
  */
-import type { EngineKind } from '../engines/types.js';
 import type { GpuSummary } from '../engines/webllm/local-model-state.js';
-
-export interface EngineRecommendation {
-  engine: EngineKind;
-  /** One or two sentences on why, for the welcome. */
-  reason: string;
-}
+import type { EngineRecommendation } from '../components/mc-welcome.js';
 
 /**
  * This device when a real GPU can run a model (private, and free after the download); the Hugging Face API when it

@@ -3,6 +3,8 @@
  * the matching is unit-tested; the root element decides whether a match applies where focus is.
  */
 
+import type { KeyLabel, ShortcutDescription } from '../components/mc-help-dialog.js';
+
 export type ShortcutAction = 'new-chat' | 'search' | 'stop' | 'focus-message' | 'help';
 
 /** The parts of a `KeyboardEvent` a shortcut depends on. */
@@ -12,17 +14,6 @@ export interface KeyPress {
   metaKey: boolean;
   shiftKey: boolean;
   altKey: boolean;
-}
-
-/** One key as shown: `text` on screen, `name` for screen readers when the text is a symbol (⌘ → "Command"). */
-export interface KeyLabel {
-  text: string;
-  name?: string;
-}
-
-export interface ShortcutDescription {
-  label: string;
-  keys: KeyLabel[];
 }
 
 /** Apple keyboards put these shortcuts on ⌘; everyone else uses Ctrl. */

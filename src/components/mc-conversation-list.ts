@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { SearchResult, SearchState } from '../state/app-state.js';
-import type { ConversationRecord } from '../state/types.js';
+import type { ConversationRecord } from '../domain/records.js';
 import { buttons, fields, focusRing, rowActions, visuallyHidden } from '../styles/shared.js';
 import { emit } from './events.js';
 import { focusIsLost } from './focus.js';

@@ -1,9 +1,19 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import type { KeyLabel, ShortcutDescription } from '../app/shortcuts.js';
 import { buttons, dialogs, focusRing, visuallyHidden } from '../styles/shared.js';
 import { ReturnFocus } from './focus.js';
 import { closeIcon } from './icons.js';
+
+/** One key as shown: `text` on screen, `name` for screen readers when the text is a symbol (⌘ → "Command"). */
+export interface KeyLabel {
+  text: string;
+  name?: string;
+}
+
+export interface ShortcutDescription {
+  label: string;
+  keys: KeyLabel[];
+}
 
 /**
  * The "Keyboard shortcuts" dialog: a native modal `<dialog>` listing each shortcut with its keys as this platform

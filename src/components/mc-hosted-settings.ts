@@ -9,10 +9,10 @@ import {
   providerForUrl,
   providerPreset,
   type ProviderId,
-} from '../engines/hf/providers.js';
-import { PROVIDER_ADVICE, corsAdvice } from '../engines/hf/provider-advice.js';
+} from '../domain/providers.js';
+import { PROVIDER_ADVICE, corsAdvice } from './provider-advice.js';
 import type { CatalogueView } from '../state/app-state.js';
-import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../state/types.js';
+import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../domain/settings.js';
 import { buttons, fields, focusRing } from '../styles/shared.js';
 import { fieldRows } from './settings-styles.js';
 import { emit } from './events.js';

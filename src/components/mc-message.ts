@@ -1,13 +1,13 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { Usage } from '../engines/types.js';
+import type { Usage } from '../domain/generation.js';
 import type { Alternatives } from '../state/app-state.js';
-import type { MessageRecord } from '../state/types.js';
+import type { MessageRecord } from '../domain/records.js';
 import { buttons, fields, focusRing, rowActions, visuallyHidden } from '../styles/shared.js';
 import { emit } from './events.js';
 import { focusIsLost } from './focus.js';
 import { alertIcon, copyIcon, nextIcon, pencilIcon, previousIcon, regenerateIcon, sparkIcon } from './icons.js';
-import { providerPreset } from '../engines/hf/providers.js';
+import { providerPreset } from '../domain/providers.js';
 
 const ENGINE_NAMES = { local: 'This device', hosted: 'Hugging Face API' } as const;
 

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { CatalogueModel, ProviderOffer } from '../engines/hf/catalogue.js';
-import { createModelFilter } from '../engines/hf/model-filter.js';
+import type { CatalogueModel, ProviderOffer } from '../domain/catalogue.js';
+import { createModelFilter } from '../domain/model-filter.js';
 import { fields } from '../styles/shared.js';
 import { fieldRows } from './settings-styles.js';
 import { emit } from './events.js';

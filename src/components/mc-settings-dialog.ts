@@ -1,8 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { EngineKind, SamplingParams } from '../engines/types.js';
+import type { EngineKind, SamplingParams } from '../domain/generation.js';
 import type { CatalogueView } from '../state/app-state.js';
-import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../state/types.js';
+import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../domain/settings.js';
 import { buttons, dialogs, fields, focusRing, visuallyHidden } from '../styles/shared.js';
 import { THEME_PREFERENCES, type ThemePreference } from '../styles/theme.js';
 import { emit } from './events.js';

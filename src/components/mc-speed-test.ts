@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { SpeedResult, SpeedTestState } from '../engines/webllm/speed-test.js';
+import type { SpeedResult, SpeedTestState } from '../state/app-state.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { emit } from './events.js';
 

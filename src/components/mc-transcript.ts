@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Alternatives } from '../state/app-state.js';
-import type { MessageRecord } from '../state/types.js';
+import type { MessageRecord } from '../domain/records.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { arrowDownIcon, sparkIcon } from './icons.js';
 import './mc-message.js';

@@ -1,9 +1,14 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { EngineRecommendation } from '../app/recommendation.js';
-import type { EngineKind } from '../engines/types.js';
+import type { EngineKind } from '../domain/generation.js';
 import { buttons, focusRing } from '../styles/shared.js';
 import { emit } from './events.js';
+
+export interface EngineRecommendation {
+  engine: EngineKind;
+  /** One or two sentences on why, for the welcome. */
+  reason: string;
+}
 
 const ENGINES: readonly { engine: EngineKind; name: string; about: string; choose: string }[] = [
   {

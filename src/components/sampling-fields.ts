@@ -1,5 +1,5 @@
 /** The sampling settings Settings offers as number fields, their ranges, and how typed text is read. */
-import type { SamplingParams } from '../engines/types.js';
+import type { SamplingParams } from '../domain/generation.js';
 
 export type NumberKey = keyof SamplingParams;
 

@@ -3,12 +3,10 @@
  * Hugging Face client it pulls in) the first time a hosted reply is asked for, the local engine the first time the
  * local model is used.
  */
-import type { EngineResolver } from '../state/chat-controller.js';
-import type { EngineStatus } from '../state/app-state.js';
-import { DEFAULT_HF_MODEL, type Settings } from '../state/types.js';
-import type { ModelResolution } from './hf/catalogue.js';
-import { chosenModel, splitSuffix } from './hf/providers.js';
-import { EngineError, type ChatEngine } from './types.js';
+import { type EngineResolver, type EngineStatus, EngineError, type ChatEngine } from './types.js';
+import { DEFAULT_HF_MODEL, type Settings } from '../domain/settings.js';
+import type { ModelResolution } from '../domain/catalogue.js';
+import { chosenModel, splitSuffix } from '../domain/providers.js';
 
 /** What the resolver needs from the local engine's service; it lives behind its own lazily loaded module. */
 export interface LocalEngineAccess {

@@ -3,32 +3,14 @@
  * interface and never know whether the reply comes from the GPU in this browser or from a hosted server.
  */
 
-export type EngineKind = 'local' | 'hosted';
+import type { EngineKind, SamplingParams, Usage } from '../domain/generation.js';
+import type { Settings } from '../domain/settings.js';
 
 export type ChatRole = 'system' | 'user' | 'assistant';
 
 export interface ChatTurn {
   role: ChatRole;
   content: string;
-}
-
-/** Sampling settings as the user sets them; each engine maps them onto its own request. */
-export interface SamplingParams {
-  temperature: number;
-  topP: number;
-  maxNewTokens: number;
-  repetitionPenalty: number;
-  /** `null` means "no seed": sampling is not reproducible. */
-  seed: number | null;
-}
-
-export interface Usage {
-  promptTokens: number;
-  completionTokens: number;
-  /** Local engine only: measured by WebLLM. */
-  timeToFirstTokenMs?: number;
-  prefillTokensPerSecond?: number;
-  decodeTokensPerSecond?: number;
 }
 
 export type FinishReason = 'stop' | 'length' | 'abort' | 'error' | null;
@@ -124,4 +106,24 @@ export function isAbortError(error: unknown): boolean {
   return error instanceof DOMException
     ? error.name === 'AbortError'
     : error instanceof Error && error.name === 'AbortError';
+}
+
+/** What the UI shows about the engine the current settings choose. */
+export interface EngineStatus {
+  engine: EngineKind;
+  /** e.g. "Hugging Face API · mistralai/Mistral-7B-Instruct-v0.3" */
+  label: string;
+  /** The model id replies will be recorded with. */
+  model: string;
+  /** Whether the selected engine can be used on this device right now. */
+  available: boolean;
+  /** Why not, or what it is doing (e.g. the download phase). */
+  detail?: string;
+}
+
+/** Chooses and describes the engine for the current settings. */
+export interface EngineResolver {
+  /** The engine that will answer with these settings; throws an EngineError when it cannot be used. */
+  resolve(settings: Settings): Promise<ChatEngine>;
+  describe(settings: Settings): EngineStatus;
 }

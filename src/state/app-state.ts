@@ -1,13 +1,18 @@
-import type { CatalogueModel, ModelResolution } from '../engines/hf/catalogue.js';
-import type { EngineKind, RetryNotice } from '../engines/types.js';
+import type { CatalogueModel, ModelResolution } from '../domain/catalogue.js';
+import type { EngineStatus, RetryNotice } from '../engines/types.js';
 import type { StorageUsage } from '../storage/health.js';
 import type { SearchResult } from '../storage/types.js';
-import type { ConversationRecord, MessageRecord, Settings, SettingsChanges } from './types.js';
+import type { ConversationRecord, MessageRecord } from '../domain/records.js';
+import type { Settings, SettingsChanges } from '../domain/settings.js';
 
-// Components take these from here: they never import storage.
+// Components take these types from here: they never import storage or engines.
 export type { StorageUsage } from '../storage/health.js';
 export type { SearchMatch, SearchResult } from '../storage/types.js';
-export type { CatalogueModel, ModelResolution, ProviderOffer } from '../engines/hf/catalogue.js';
+export type { CatalogueModel, ModelResolution, ProviderOffer } from '../domain/catalogue.js';
+export type { EngineStatus } from '../engines/types.js';
+export type { LocalModelOption } from '../engines/webllm/catalog.js';
+export type { LocalModelPhase, LocalModelState } from '../engines/webllm/local-model-state.js';
+export type { SpeedResult, SpeedTestState } from '../engines/webllm/speed-test.js';
 
 /**
  * What an alert offers besides Dismiss:
@@ -44,19 +49,6 @@ export interface AppNotice {
   /** New for every notice, so the same words said twice are still announced twice. */
   id: number;
   message: string;
-}
-
-/** What the engine status line (role=status) says. */
-export interface EngineStatus {
-  engine: EngineKind;
-  /** e.g. "Hugging Face API · mistralai/Mistral-7B-Instruct-v0.3" */
-  label: string;
-  /** The model id replies will be recorded with. */
-  model: string;
-  /** Whether the selected engine can be used on this device right now. */
-  available: boolean;
-  /** Why not, or what it is doing (e.g. the download phase). */
-  detail?: string;
 }
 
 /**

@@ -2,7 +2,7 @@
  * The catalogue code the catalogue service loads on its first look-up: fetching and parsing (router, Hub API, an
  * endpoint's `/models`), the cache of the last good list of each, and resolving a typed id against a list.
  */
-import { closestLiveModel, resolveModel } from '../engines/hf/catalogue.js';
+import { closestLiveModel, resolveModel } from '../domain/catalogue.js';
 import { isCatalogueStale, loadEndpointCatalogue, loadHuggingFaceCatalogue } from '../engines/hf/catalogue-source.js';
 import { IdbCatalogueCache } from '../storage/catalogue-cache.js';
 import type { CatalogueAccess } from './catalogue-service.js';

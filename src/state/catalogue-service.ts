@@ -5,16 +5,10 @@
  *
  * The code that fetches and parses catalogues is not part of the first screen: it loads on the first look-up.
  */
-import type { Catalogue, CatalogueModel, ModelResolution } from '../engines/hf/catalogue.js';
-import {
-  chosenModel,
-  credentialFor,
-  endpointOrigin,
-  splitSuffix,
-  type CredentialInput,
-} from '../engines/hf/providers.js';
+import type { Catalogue, CatalogueModel, ModelResolution } from '../domain/catalogue.js';
+import { chosenModel, credentialFor, endpointOrigin, splitSuffix, type CredentialInput } from '../domain/providers.js';
 import type { CatalogueView } from './app-state.js';
-import type { Settings } from './types.js';
+import type { Settings } from '../domain/settings.js';
 
 /** What one look-up gives: the freshest list there is, whether it came from the server just now, and why not. */
 export interface CatalogueLookup {

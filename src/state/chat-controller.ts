@@ -9,16 +9,23 @@
  * lands after it, taking the write back off the screen. The streaming writer's periodic saves stay outside that
  * queue: the reply being streamed always keeps its in-memory copy.
  */
-import { EngineError, isAbortError, type ChatEngine, type ChatTurn, type Usage } from '../engines/types.js';
-import { leafAfterChoosing, visiblePath } from '../storage/branches.js';
+import { EngineError, isAbortError, type ChatTurn, type EngineResolver, type EngineStatus } from '../engines/types.js';
+import type { Usage } from '../domain/generation.js';
+import { leafAfterChoosing, visiblePath } from '../domain/branches.js';
 import { estimateUsage, requestPersistentStorage, type StorageUsage } from '../storage/health.js';
-import { modelChange } from '../engines/hf/providers.js';
-import { applySettingsChanges, settingsChanges } from '../storage/settings.js';
+import { modelChange } from '../domain/providers.js';
+import {
+  applySettingsChanges,
+  settingsChanges,
+  DEFAULT_SETTINGS,
+  type Settings,
+  type SettingsChanges,
+} from '../domain/settings.js';
 import type { StreamingWriter, TimerHandle } from '../storage/streaming-writer.js';
 import { localDraftStore, type DraftStore } from '../storage/drafts.js';
 import { localUnsavedReplyStore, type UnsavedReplyStore } from '../storage/unsaved-reply.js';
 import type { ChatRepository, DeletedConversation, StorageChange } from '../storage/types.js';
-import type { AppAlert, AppState, ChatActions, Draft, EngineStatus, SearchState, StateSource } from './app-state.js';
+import type { AppAlert, AppState, ChatActions, Draft, SearchState, StateSource } from './app-state.js';
 import { ChangeBatch } from './change-batch.js';
 import { whenIdle } from './idle.js';
 import {
@@ -44,13 +51,7 @@ import { answeredBy, restoreChanges } from './conversation-engine.js';
 import type { AlternativeModel } from './model-recovery.js';
 import { downloadFile } from './save-file.js';
 import { Store } from './store.js';
-import {
-  DEFAULT_SETTINGS,
-  type ConversationRecord,
-  type MessageRecord,
-  type Settings,
-  type SettingsChanges,
-} from './types.js';
+import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 
 /** How long Undo is offered after a deletion. */
 export const UNDO_MS = 6_000;
@@ -61,13 +62,6 @@ export const UNDO_MS = 6_000;
  * and this request; what it writes is appended to the same message.
  */
 export const CONTINUE_PROMPT = 'Continue exactly where you stopped, without repeating anything.';
-
-/** Chooses and describes the engine for the current settings. */
-export interface EngineResolver {
-  /** The engine that will answer with these settings; throws an EngineError when it cannot be used. */
-  resolve(settings: Settings): Promise<ChatEngine>;
-  describe(settings: Settings): EngineStatus;
-}
 
 export interface ChatControllerDeps {
   repository: ChatRepository;

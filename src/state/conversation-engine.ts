@@ -3,9 +3,9 @@
  * and model, so that opening a conversation can send the next reply where the last one went. Keys are never part
  * of it: they stay in Settings, by origin, and the restored address finds its own.
  */
-import { modelChange } from '../engines/hf/providers.js';
-import { settingsChanges } from '../storage/settings.js';
-import type { MessageRecord, Settings, SettingsChanges } from './types.js';
+import { modelChange } from '../domain/providers.js';
+import { settingsChanges, type Settings, type SettingsChanges } from '../domain/settings.js';
+import type { MessageRecord } from '../domain/records.js';
 
 /** The fields a new reply records about who answers it, from the settings it is asked with. */
 export function answeredBy(

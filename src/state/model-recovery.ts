@@ -3,10 +3,10 @@
  * does not serve (one click switches and asks again), or the model's page, for a gated model whose licence the user
  * has not accepted yet.
  */
-import { splitSuffix } from '../engines/hf/providers.js';
+import { splitSuffix } from '../domain/providers.js';
 import { EngineError } from '../engines/types.js';
 import type { AlertAction } from './app-state.js';
-import type { Settings } from './types.js';
+import type { Settings } from '../domain/settings.js';
 
 /** A live model to use instead of `failedModel`, from the provider's catalogue; undefined when none is known. */
 export type AlternativeModel = (settings: Settings, failedModel: string) => Promise<string | undefined>;

@@ -2,9 +2,9 @@
  * The open conversation as the controller holds it: every message of every branch, and which branch is shown. Pure:
  * the controller derives what the UI renders (`viewOf`) and folds in what other tabs stored (`mergeMessages`).
  */
-import { MessageTree } from '../storage/branches.js';
+import { MessageTree } from '../domain/branches.js';
 import type { Alternatives } from './app-state.js';
-import type { ConversationRecord, MessageRecord } from './types.js';
+import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 
 export interface OpenConversation {
   id: string;

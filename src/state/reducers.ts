@@ -4,7 +4,7 @@
  */
 import type { ChatTurn } from '../engines/types.js';
 import type { AppAlert } from './app-state.js';
-import type { ConversationRecord, MessageRecord } from './types.js';
+import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 
 const TITLE_MAX_LENGTH = 60;
 const MAX_ALERTS = 3;

@@ -23,8 +23,8 @@
  * `parseBackup` runs them in order, then validates the current shape. A file from a newer app is refused with a
  * message that says so.
  */
-import type { EngineKind } from '../engines/types.js';
-import type { ConversationRecord, MessageRecord, MessageStatus } from '../state/types.js';
+import type { EngineKind } from '../domain/generation.js';
+import type { ConversationRecord, MessageRecord, MessageStatus } from '../domain/records.js';
 import { STORAGE_MESSAGES, StorageError } from './errors.js';
 import type { ImportSummary } from './import-plan.js';
 import { withActiveLeaf } from './records.js';

@@ -4,8 +4,7 @@
  * alone when the browser refuses IndexedDB.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Catalogue, CatalogueModel } from '../engines/hf/catalogue.js';
-import type { CatalogueCache } from '../engines/hf/catalogue-source.js';
+import type { Catalogue, CatalogueCache, CatalogueModel } from '../domain/catalogue.js';
 
 export const CATALOGUE_DB_NAME = 'mistral-chat-catalogues';
 const STORE = 'catalogues';

@@ -1,5 +1,6 @@
 import type { IDBPTransaction, StoreNames } from 'idb';
-import type { ConversationRecord, MessageRecord, Settings, SettingsChanges } from '../state/types.js';
+import type { ConversationRecord, MessageRecord } from '../domain/records.js';
+import { type Settings, type SettingsChanges, applySettingsChanges, mergeSettings } from '../domain/settings.js';
 import type { BackupData } from './backup.js';
 import { conversationsToCompare, planImport, type ImportSummary } from './import-plan.js';
 import { STORAGE_MESSAGES, StorageError, toStorageError } from './errors.js';
@@ -14,7 +15,6 @@ import {
 } from './records.js';
 import { DB_NAME, SETTINGS_KEY, type ChatDatabase, type ChatDBSchema } from './schema.js';
 import type { SearchOptions, SearchResult } from './search-index.js';
-import { applySettingsChanges, mergeSettings } from './settings.js';
 import { approximateSize } from './size.js';
 import type { ChatRepository, ConversationsSize, NewestMessages, StorageChange } from './types.js';
 

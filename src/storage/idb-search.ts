@@ -2,7 +2,7 @@
  * The search index of one IndexedDB repository: filled from the database on first use, kept current by the
  * repository's own writes, and told by other tabs' change notices which conversations to read again.
  */
-import type { ConversationRecord, MessageRecord } from '../state/types.js';
+import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { ChatDatabase, StoredMessage } from './schema.js';
 import { SearchIndex, toSearchResults, type SearchOptions, type SearchResult } from './search-index.js';
 

@@ -3,7 +3,7 @@
  * overwritten and importing the same backup twice adds nothing. Pure; the repositories run it inside the import's
  * transaction (so it is part of the first screen's code, unlike the rest of the backup code in `backup.ts`).
  */
-import type { ConversationRecord, MessageRecord } from '../state/types.js';
+import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { BackupData } from './backup.js';
 import { withActiveLeaf } from './records.js';
 import type { StoredMessage } from './schema.js';

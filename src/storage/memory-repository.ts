@@ -1,10 +1,5 @@
-import {
-  DEFAULT_SETTINGS,
-  type ConversationRecord,
-  type MessageRecord,
-  type Settings,
-  type SettingsChanges,
-} from '../state/types.js';
+import { DEFAULT_SETTINGS, type Settings, type SettingsChanges, applySettingsChanges } from '../domain/settings.js';
+import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { BackupData } from './backup.js';
 import { conversationsToCompare, planImport, type ImportSummary } from './import-plan.js';
 import {
@@ -16,7 +11,6 @@ import {
 } from './records.js';
 import type { StoredMessage } from './schema.js';
 import { SearchIndex, toSearchResults, type SearchOptions, type SearchResult } from './search-index.js';
-import { applySettingsChanges } from './settings.js';
 import { approximateSize } from './size.js';
 import type { ChatRepository, ConversationsSize, NewestMessages, StorageChange } from './types.js';
 

@@ -2,7 +2,7 @@
  * The rules every repository applies when it writes, kept in one place so the IndexedDB repository and the
  * in-memory one cannot drift apart. Pure: each takes what is stored and returns what to write.
  */
-import type { ConversationRecord, MessageRecord } from '../state/types.js';
+import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { StoredMessage } from './schema.js';
 
 /** The conversation with `activeLeafId` set, or without the field at all when `leafId` is undefined. */

@@ -1,5 +1,6 @@
 import type { DBSchema, IDBPDatabase } from 'idb';
-import type { ConversationRecord, MessageRecord, Settings } from '../state/types.js';
+import type { ConversationRecord, MessageRecord } from '../domain/records.js';
+import type { Settings } from '../domain/settings.js';
 
 export const DB_NAME = 'mistral-chat';
 

@@ -4,7 +4,7 @@
  * once (lazily, or when asked to prepare) and keeps it up to date as it writes. Scanning the folded text of 100,000
  * messages with `includes` takes a few tens of milliseconds; the memory it costs is about the size of the text.
  */
-import type { ConversationRecord, MessageRecord } from '../state/types.js';
+import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import { containsAll, findRanges, foldForSearch, makeSnippet, parseQuery, type Range } from './search-text.js';
 
 /** One place a query matched: the conversation's title (no `messageId`) or one message. */

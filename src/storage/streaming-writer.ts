@@ -1,4 +1,4 @@
-import type { MessageRecord } from '../state/types.js';
+import type { MessageRecord } from '../domain/records.js';
 
 /** Persists a reply while it streams, so a closed tab keeps what was already shown. */
 export interface StreamingWriter {

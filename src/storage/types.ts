@@ -1,4 +1,5 @@
-import type { ConversationRecord, MessageRecord, Settings, SettingsChanges } from '../state/types.js';
+import type { ConversationRecord, MessageRecord } from '../domain/records.js';
+import type { Settings, SettingsChanges } from '../domain/settings.js';
 import type { BackupData } from './backup.js';
 import type { ImportSummary } from './import-plan.js';
 import type { DeletedConversation } from './records.js';

@@ -1,4 +1,4 @@
-import type { MessageRecord } from '../state/types.js';
+import type { MessageRecord } from '../domain/records.js';
 
 /**
  * A last copy of the streaming reply, written synchronously when the page is hidden or closed. IndexedDB writes are

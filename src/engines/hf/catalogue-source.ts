@@ -4,26 +4,14 @@
  * until parsed: it is read with a byte cap and a timeout, and a failure keeps the cached list in use.
  */
 import { isAbortError } from '../types.js';
-import {
-  CatalogueError,
-  parseEndpointModels,
-  parseHubModels,
-  parseRouterModels,
-  type Catalogue,
-  type CatalogueModel,
-} from './catalogue.js';
+import { CatalogueError, parseEndpointModels, parseHubModels, parseRouterModels } from './catalogue.js';
+import type { Catalogue, CatalogueCache, CatalogueModel } from '../../domain/catalogue.js';
 import { normalizeEndpointUrl } from './endpoint.js';
 
 export const ROUTER_MODELS_URL = 'https://router.huggingface.co/v1/models';
 /** Chat models only: the text-generation pipeline, with each model's Inference Provider mappings. */
 export const HUB_MODELS_URL =
   'https://huggingface.co/api/models?inference_provider=all&pipeline_tag=text-generation&expand[]=inferenceProviderMapping&limit=1000';
-
-/** Persists catalogues across reloads; implemented over IndexedDB in src/storage/catalogue-cache.ts. */
-export interface CatalogueCache {
-  read(key: string): Promise<Catalogue | undefined>;
-  write(key: string, catalogue: Catalogue): Promise<void>;
-}
 
 export interface CatalogueOutcome {
   /** The freshest list we have: fetched now, or the cached one when the fetch failed. */

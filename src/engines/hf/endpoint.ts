@@ -1,6 +1,6 @@
-import { DEFAULT_HF_MODEL } from '../../state/types.js';
+import { DEFAULT_HF_MODEL } from '../../domain/settings.js';
 import { EngineError } from '../types.js';
-import { credentialFor, isHuggingFaceHost, providerPreset, type ProviderId } from './providers.js';
+import { credentialFor, isHuggingFaceHost, providerPreset, type ProviderId } from '../../domain/providers.js';
 
 /** Where the Hugging Face router takes OpenAI-style chat completions (provider policy "auto"). */
 export const ROUTER_CHAT_URL = 'https://router.huggingface.co/v1/chat/completions';

@@ -1,12 +1,17 @@
 import type { chatCompletionStream } from '@huggingface/inference';
 import { normalizeHistory } from '../normalize-history.js';
-import type { ChatChunk, ChatEngine, ChatRequest, ChatTurn, FinishReason, SamplingParams, Usage } from '../types.js';
-import { EngineError } from '../types.js';
-import { DEFAULT_HF_MODEL } from '../../state/types.js';
-import type { HostedSettings, HostedTarget } from './endpoint.js';
-import { resolveHostedTarget } from './endpoint.js';
-import type { HostedErrorContext } from './errors.js';
-import { toHostedEngineError } from './errors.js';
+import {
+  type ChatChunk,
+  type ChatEngine,
+  type ChatRequest,
+  type ChatTurn,
+  type FinishReason,
+  EngineError,
+} from '../types.js';
+import type { SamplingParams, Usage } from '../../domain/generation.js';
+import { DEFAULT_HF_MODEL } from '../../domain/settings.js';
+import { type HostedSettings, type HostedTarget, resolveHostedTarget } from './endpoint.js';
+import { type HostedErrorContext, toHostedEngineError } from './errors.js';
 import { MAX_RETRIES, RETRYABLE_STATUSES, retryDelayMs, retryHintMs, retryReason } from './retry.js';
 import { createWorkerFetch } from './worker-fetch.js';
 

@@ -6,27 +6,23 @@
 
 import type { ChatCompletionChunk } from '@mlc-ai/web-llm';
 import { normalizeHistory } from '../normalize-history.js';
-import { EngineError } from '../types.js';
-import type {
-  ChatChunk,
-  ChatEngine,
-  ChatRequest,
-  ChatTurn,
-  FinishReason,
-  RetryNotice,
-  SamplingParams,
-  Usage,
+import {
+  EngineError,
+  type ChatChunk,
+  type ChatEngine,
+  type ChatRequest,
+  type ChatTurn,
+  type FinishReason,
+  type RetryNotice,
 } from '../types.js';
-import { fitToContextWindow, promptTokensOfOverflow, scaledEstimate } from './context-window.js';
-import type { ContextFit } from './context-window.js';
+import type { SamplingParams, Usage } from '../../domain/generation.js';
+import { fitToContextWindow, promptTokensOfOverflow, scaledEstimate, type ContextFit } from './context-window.js';
 import type { DeviceLoss } from './device-loss.js';
 import { GpuResetError, localEngineError, toEngineError, WORKER_ERROR_NAME } from './errors.js';
-import { parseProgress } from './progress.js';
-import type { LoadProgress } from './progress.js';
+import { parseProgress, type LoadProgress } from './progress.js';
 import { separateSystemPrompt, toFinishReason, toUsage, toWebLlmRequest } from './webllm-request.js';
 import { createWorkerEngine } from './worker-engine.js';
-import { activate, drain, ENGINE_CLOSED } from './active-engine.js';
-import type { ActiveEngine } from './active-engine.js';
+import { activate, drain, ENGINE_CLOSED, type ActiveEngine } from './active-engine.js';
 import type { WebLlmEngineLike } from './worker-protocol.js';
 
 /** What LocalEngine uses of a WebLLM engine (the worker client); a test passes a fake that replays WebLLM's shapes. */

@@ -9,11 +9,16 @@
  */
 
 import type { ModelRecord } from '@mlc-ai/web-llm';
-import type { EngineStatus } from '../../state/app-state.js';
-import { DEFAULT_LOCAL_MODEL, type Settings } from '../../state/types.js';
+import {
+  type EngineStatus,
+  EngineError,
+  type ChatChunk,
+  type ChatEngine,
+  type ChatRequest,
+  type EngineErrorKind,
+} from '../types.js';
+import { DEFAULT_LOCAL_MODEL, type Settings } from '../../domain/settings.js';
 import type { LocalEngineAccess } from '../engine-resolver.js';
-import { EngineError } from '../types.js';
-import type { ChatChunk, ChatEngine, ChatRequest, EngineErrorKind } from '../types.js';
 import { listLocalModels, resolveLocalModel, smallerModelThan, type LocalModelOption } from './catalog.js';
 import { isBrokenModelLibrary, suggestSmallerModel, toEngineError } from './errors.js';
 import { formatBytes } from './format.js';

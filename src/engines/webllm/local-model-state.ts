@@ -3,9 +3,7 @@
  * phase. Pure: {@link LocalModelService} computes the state, these functions only describe it.
  */
 
-import type { EngineStatus } from '../../state/app-state.js';
-import type { EngineErrorKind, RetryNotice } from '../types.js';
-import { EngineError } from '../types.js';
+import { type EngineStatus, type EngineErrorKind, type RetryNotice, EngineError } from '../types.js';
 import type { LocalModelOption } from './catalog.js';
 import type { GpuReport } from './gpu-probe.js';
 import type { CachedModel, PartialDownload } from './model-cache.js';

@@ -10,8 +10,7 @@
  */
 
 import type { ModelRecord } from '@mlc-ai/web-llm';
-import { loadPrebuiltModelList } from './catalog.js';
-import type { LocalModelOption } from './catalog.js';
+import { loadPrebuiltModelList, type LocalModelOption } from './catalog.js';
 
 /** The two questions asked of WebLLM's cache, by model id; injectable for tests. */
 export interface WebLlmCacheApi {

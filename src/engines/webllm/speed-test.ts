@@ -7,8 +7,8 @@
  * across tabs through IndexedDB and have a fixed schema), and they must not travel with a backup.
  */
 
-import { EngineError } from '../types.js';
-import type { ChatEngine, SamplingParams, Usage } from '../types.js';
+import { EngineError, type ChatEngine } from '../types.js';
+import type { SamplingParams, Usage } from '../../domain/generation.js';
 import { matchGpuBandwidth, type GpuBandwidth } from './gpu-bandwidth.js';
 import type { GpuAdapterDescription } from './gpu-probe.js';
 import type { ModelShape } from './model-cache.js';

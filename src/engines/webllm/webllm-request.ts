@@ -1,7 +1,8 @@
 /** Our chat request as WebLLM's, and WebLLM's stream chunks as ours. */
 
 import type { ChatCompletionMessageParam, ChatCompletionRequestStreaming, CompletionUsage } from '@mlc-ai/web-llm';
-import type { ChatTurn, FinishReason, SamplingParams, Usage } from '../types.js';
+import type { ChatTurn, FinishReason } from '../types.js';
+import type { SamplingParams, Usage } from '../../domain/generation.js';
 
 /** WebLLM's request, with settings a form may leave out of range pulled back into what WebLLM accepts. */
 export function toWebLlmRequest(messages: readonly ChatTurn[], params: SamplingParams): ChatCompletionRequestStreaming {

@@ -4,12 +4,8 @@
 import { afterEach } from 'vitest';
 import '../../../src/styles/tokens.css';
 import type { AppState } from '../../../src/state/app-state.js';
-import {
-  DEFAULT_SETTINGS,
-  type ConversationRecord,
-  type MessageRecord,
-  type Settings,
-} from '../../../src/state/types.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../../src/domain/settings.js';
+import type { ConversationRecord, MessageRecord } from '../../../src/domain/records.js';
 
 afterEach(() => {
   document.body.replaceChildren();

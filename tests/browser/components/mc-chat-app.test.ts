@@ -4,8 +4,7 @@ import { page, userEvent } from 'vitest/browser';
 import '../../../src/app/mc-chat-app.js';
 import type { McChatApp } from '../../../src/app/mc-chat-app.js';
 import type { AppState } from '../../../src/state/app-state.js';
-import { DEFAULT_SETTINGS } from '../../../src/state/types.js';
-import { applySettingsChanges } from '../../../src/storage/settings.js';
+import { DEFAULT_SETTINGS, applySettingsChanges } from '../../../src/domain/settings.js';
 import { FakeSource, fakeActions, mountApp } from './app-harness.js';
 import { appState, assistantMessage, conversation, focusedElement, mount, userMessage } from './fixtures.js';
 

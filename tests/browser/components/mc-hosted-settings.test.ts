@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../../src/components/mc-hosted-settings.js';
 import type { CatalogueModel, CatalogueView } from '../../../src/state/app-state.js';
-import type { Settings, SettingsChanges } from '../../../src/state/types.js';
-import { applySettingsChanges } from '../../../src/storage/settings.js';
+import { type Settings, type SettingsChanges, applySettingsChanges } from '../../../src/domain/settings.js';
 import { HOSTED_SETTINGS, mount } from './fixtures.js';
 
 const LLAMA: CatalogueModel = {

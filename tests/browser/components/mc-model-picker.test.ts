@@ -2,7 +2,8 @@ import axe from 'axe-core';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../../src/components/mc-model-picker.js';
-import { parseRouterModels, type CatalogueModel } from '../../../src/engines/hf/catalogue.js';
+import { parseRouterModels } from '../../../src/engines/hf/catalogue.js';
+import type { CatalogueModel } from '../../../src/domain/catalogue.js';
 import routerPresent from '../../fixtures/hf-catalogue/router-mistral-present.json';
 import { focusedElement, mount } from './fixtures.js';
 

@@ -1,9 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../../src/components/mc-settings-dialog.js';
-import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../../../src/state/types.js';
-import { HOSTED_SETTINGS } from './fixtures.js';
-import { focusedElement, mount } from './fixtures.js';
+import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../../../src/domain/settings.js';
+import { HOSTED_SETTINGS, focusedElement, mount } from './fixtures.js';
 
 async function openDialog(settings: Settings = HOSTED_SETTINGS, local = { available: true, reason: '' }) {
   const opener = document.createElement('button');

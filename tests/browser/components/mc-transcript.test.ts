@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import type { McMessage } from '../../../src/components/mc-message.js';
 import { FULL_RENDER_LIMIT, INITIAL_TAIL, MAX_SHOWN, PAGE_SIZE } from '../../../src/components/mc-transcript.js';
-import type { MessageRecord } from '../../../src/state/types.js';
+import type { MessageRecord } from '../../../src/domain/records.js';
 import { assistantMessage, focusedElement, mount, userMessage } from './fixtures.js';
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));

@@ -2,8 +2,8 @@ import axe from 'axe-core';
 import { describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../../src/components/mc-welcome.js';
-import type { EngineRecommendation } from '../../../src/app/recommendation.js';
-import type { EngineKind } from '../../../src/engines/types.js';
+import type { EngineRecommendation } from '../../../src/components/mc-welcome.js';
+import type { EngineKind } from '../../../src/domain/generation.js';
 import { mount } from './fixtures.js';
 
 async function welcome(recommendation: EngineRecommendation | null = null) {

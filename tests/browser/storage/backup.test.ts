@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Settings } from '../../../src/state/types.js';
-import { DEFAULT_SETTINGS } from '../../../src/state/types.js';
+import { type Settings, DEFAULT_SETTINGS } from '../../../src/domain/settings.js';
 import {
   BACKUP_VERSION,
   createBackup,
@@ -10,7 +9,7 @@ import {
   parseBackup,
   type BackupData,
 } from '../../../src/storage/backup.js';
-import { visiblePath } from '../../../src/storage/branches.js';
+import { visiblePath } from '../../../src/domain/branches.js';
 import { STORAGE_MESSAGES, StorageError } from '../../../src/storage/errors.js';
 import type { ChatRepository } from '../../../src/storage/types.js';
 import { conversation, message, useTestRepositories } from './harness.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { leafAfterChoosing, visiblePath } from '../../../src/storage/branches.js';
+import { leafAfterChoosing, visiblePath } from '../../../src/domain/branches.js';
 import type { ChatRepository } from '../../../src/storage/types.js';
 import { conversation, message, useTestRepositories } from './harness.js';
 

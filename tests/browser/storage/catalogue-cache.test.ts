@@ -1,6 +1,7 @@
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseRouterModels, type Catalogue } from '../../../src/engines/hf/catalogue.js';
+import { parseRouterModels } from '../../../src/engines/hf/catalogue.js';
+import type { Catalogue } from '../../../src/domain/catalogue.js';
 import { IdbCatalogueCache } from '../../../src/storage/catalogue-cache.js';
 import routerPresent from '../../fixtures/hf-catalogue/router-mistral-present.json';
 import { useTestDatabases } from './harness.js';

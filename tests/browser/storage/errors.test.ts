@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../../src/state/types.js';
+import { DEFAULT_SETTINGS } from '../../../src/domain/settings.js';
 import { STORAGE_MESSAGES, StorageError } from '../../../src/storage/errors.js';
 import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import type { ChatRepository } from '../../../src/storage/types.js';

@@ -1,6 +1,6 @@
 import { deleteDB, type IDBPDatabase } from 'idb';
 import { afterEach, vi } from 'vitest';
-import type { ConversationRecord } from '../../../src/state/types.js';
+import type { ConversationRecord } from '../../../src/domain/records.js';
 import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import { openDatabaseAtVersion } from '../../../src/storage/migrations.js';
 import type { ChatRepository } from '../../../src/storage/types.js';

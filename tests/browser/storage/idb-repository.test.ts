@@ -1,6 +1,6 @@
 import { openDB } from 'idb';
 import { describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SETTINGS, type Settings } from '../../../src/state/types.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../../src/domain/settings.js';
 import { StorageError } from '../../../src/storage/errors.js';
 import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import { DB_VERSION } from '../../../src/storage/migrations.js';

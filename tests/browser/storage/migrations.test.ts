@@ -1,8 +1,8 @@
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MessageRecord } from '../../../src/state/types.js';
+import type { MessageRecord } from '../../../src/domain/records.js';
 import { openChatRepository } from '../../../src/storage/idb-repository.js';
-import { visiblePath } from '../../../src/storage/branches.js';
+import { visiblePath } from '../../../src/domain/branches.js';
 import { DB_VERSION, MIGRATIONS, runMigrations, type MigrationStep } from '../../../src/storage/migrations.js';
 import type { ChatRepository } from '../../../src/storage/types.js';
 import { conversation, message, openAtVersion, useTestDatabases } from './harness.js';

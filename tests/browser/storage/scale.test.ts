@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { visiblePath } from '../../../src/storage/branches.js';
+import { visiblePath } from '../../../src/domain/branches.js';
 import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import type { ChatRepository } from '../../../src/storage/types.js';
 import { useTestDatabases } from './harness.js';

@@ -1,5 +1,5 @@
 import { unwrap } from 'idb';
-import type { ConversationRecord } from '../../../src/state/types.js';
+import type { ConversationRecord } from '../../../src/domain/records.js';
 import { DB_VERSION, openDatabaseAtVersion } from '../../../src/storage/migrations.js';
 import type { StoredMessage } from '../../../src/storage/schema.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../../src/state/types.js';
+import { DEFAULT_SETTINGS } from '../../../src/domain/settings.js';
 import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import type { ChatRepository, StorageChange } from '../../../src/storage/types.js';
 import { conversation, message, useTestDatabases } from './harness.js';

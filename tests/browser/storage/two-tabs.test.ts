@@ -4,10 +4,11 @@
  * controllers through the actions the UI calls and check what a user of either tab would see, and what is stored.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { ChatEngine } from '../../../src/engines/types.js';
-import { ChatController, type EngineResolver } from '../../../src/state/chat-controller.js';
-import type { MessageRecord, Settings } from '../../../src/state/types.js';
-import { visiblePath } from '../../../src/storage/branches.js';
+import type { ChatEngine, EngineResolver } from '../../../src/engines/types.js';
+import { ChatController } from '../../../src/state/chat-controller.js';
+import type { MessageRecord } from '../../../src/domain/records.js';
+import type { Settings } from '../../../src/domain/settings.js';
+import { visiblePath } from '../../../src/domain/branches.js';
 import type { Range } from '../../../src/storage/search-text.js';
 import { createStreamingWriter } from '../../../src/storage/streaming-writer.js';
 import type { ChatRepository } from '../../../src/storage/types.js';

@@ -1,5 +1,6 @@
 import { MemoryRepository as ProductionMemoryRepository } from '../../../src/storage/memory-repository.js';
-import type { ConversationRecord, MessageRecord, Settings, SettingsChanges } from '../../../src/state/types.js';
+import type { ConversationRecord, MessageRecord } from '../../../src/domain/records.js';
+import type { Settings, SettingsChanges } from '../../../src/domain/settings.js';
 import type { DeletedConversation } from '../../../src/storage/types.js';
 
 /** The in-memory repository, opened up for tests: its maps are visible and the next write can be made to fail. */

@@ -1,4 +1,5 @@
-import type { ChatEngine, ChatChunk, ChatRequest, EngineKind } from '../../../src/engines/types.js';
+import type { ChatEngine, ChatChunk, ChatRequest } from '../../../src/engines/types.js';
+import type { EngineKind } from '../../../src/domain/generation.js';
 
 export type Step = ChatChunk | { error: Error } | { waitForAbort: true } | { retry: true };
 

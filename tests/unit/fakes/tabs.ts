@@ -1,4 +1,5 @@
-import type { ConversationRecord, MessageRecord, Settings, SettingsChanges } from '../../../src/state/types.js';
+import type { ConversationRecord, MessageRecord } from '../../../src/domain/records.js';
+import type { Settings, SettingsChanges } from '../../../src/domain/settings.js';
 import type {
   BackupData,
   ChatRepository,

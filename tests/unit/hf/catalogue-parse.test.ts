@@ -4,8 +4,8 @@ import {
   parseEndpointModels,
   parseHubModels,
   parseRouterModels,
-  type CatalogueModel,
 } from '../../../src/engines/hf/catalogue.js';
+import type { CatalogueModel } from '../../../src/domain/catalogue.js';
 import routerAbsent from '../../fixtures/hf-catalogue/router-mistral-absent.json';
 import routerPresent from '../../fixtures/hf-catalogue/router-mistral-present.json';
 import routerStaging from '../../fixtures/hf-catalogue/router-staging-only.json';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import type { Catalogue } from '../../../src/engines/hf/catalogue.js';
+import type { Catalogue } from '../../../src/domain/catalogue.js';
 import {
   CATALOGUE_MAX_AGE_MS,
   HUB_MODELS_URL,
@@ -7,8 +7,8 @@ import {
   loadEndpointCatalogue,
   loadHuggingFaceCatalogue,
   ROUTER_MODELS_URL,
-  type CatalogueCache,
 } from '../../../src/engines/hf/catalogue-source.js';
+import type { CatalogueCache } from '../../../src/domain/catalogue.js';
 import { MemoryCatalogueCache } from '../../../src/storage/catalogue-cache.js';
 import routerAbsent from '../../fixtures/hf-catalogue/router-mistral-absent.json';
 import hubPresent from '../../fixtures/hf-catalogue/hub-mistral-present.json';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CatalogueModel } from '../../../src/engines/hf/catalogue.js';
+import type { CatalogueModel } from '../../../src/domain/catalogue.js';
 import { describeHosted } from '../../../src/engines/engine-resolver.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../../src/state/types.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../../src/domain/settings.js';
 
 const HOSTED: Settings = { ...DEFAULT_SETTINGS, engine: 'hosted' };
 const LLAMA: CatalogueModel = {

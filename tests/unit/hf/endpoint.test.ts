@@ -5,7 +5,7 @@ import {
   ROUTER_CHAT_URL,
   type HostedSettings,
 } from '../../../src/engines/hf/endpoint.js';
-import { isHuggingFaceHost } from '../../../src/engines/hf/providers.js';
+import { isHuggingFaceHost } from '../../../src/domain/providers.js';
 import { EngineError } from '../../../src/engines/types.js';
 
 const TOKEN = 'hf_abcdefghijklmnop';

@@ -6,8 +6,8 @@ import {
   type ChatRequest,
   type ChatTurn,
   type RetryNotice,
-  type SamplingParams,
 } from '../../../src/engines/types.js';
+import type { SamplingParams } from '../../../src/domain/generation.js';
 import {
   deltaEvent,
   fakeServer,

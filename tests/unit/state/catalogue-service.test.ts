@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Catalogue, CatalogueModel } from '../../../src/engines/hf/catalogue.js';
+import type { Catalogue, CatalogueModel } from '../../../src/domain/catalogue.js';
 import {
   CATALOGUE_CODE_UNAVAILABLE,
   CatalogueService,
   type CatalogueAccess,
   type CatalogueLookup,
 } from '../../../src/state/catalogue-service.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../../src/state/types.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../../src/domain/settings.js';
 
 const HOUR = 60 * 60 * 1000;
 const HOSTED: Settings = { ...DEFAULT_SETTINGS, engine: 'hosted', hfToken: 'hf_secretToken' };

@@ -1,10 +1,11 @@
 /** The chat controller wired to fakes: scripted engines, an in-memory repository, a clock and timers the test runs. */
 import type { UnsavedReplyStore } from '../../../src/storage/unsaved-reply.js';
 import { expect } from 'vitest';
-import type { ChatEngine, ChatTurn } from '../../../src/engines/types.js';
-import { ChatController, type EngineResolver } from '../../../src/state/chat-controller.js';
+import type { ChatEngine, ChatTurn, EngineResolver } from '../../../src/engines/types.js';
+import { ChatController } from '../../../src/state/chat-controller.js';
 import type { AlternativeModel } from '../../../src/state/model-recovery.js';
-import type { MessageRecord, Settings } from '../../../src/state/types.js';
+import type { MessageRecord } from '../../../src/domain/records.js';
+import type { Settings } from '../../../src/domain/settings.js';
 import type { StorageUsage } from '../../../src/storage/health.js';
 import type { StreamingWriter } from '../../../src/storage/streaming-writer.js';
 import type { ChatRepository } from '../../../src/storage/types.js';

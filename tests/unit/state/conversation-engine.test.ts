@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { answeredBy, restoreChanges } from '../../../src/state/conversation-engine.js';
-import { DEFAULT_SETTINGS, type MessageRecord, type Settings } from '../../../src/state/types.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../../src/domain/settings.js';
+import type { MessageRecord } from '../../../src/domain/records.js';
 import { ScriptedEngine } from '../fakes/scripted-engine.js';
 import { numberedAnswers, setup } from './controller-setup.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { EngineError } from '../../../src/engines/types.js';
 import { modelPage, recoveryAction } from '../../../src/state/model-recovery.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../../src/state/types.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../../src/domain/settings.js';
 import { ScriptedEngine } from '../fakes/scripted-engine.js';
 import { setup, shown, until } from './controller-setup.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ChangeBatch } from '../../../src/state/change-batch.js';
 import { mergeConversation, mergeMessages, replaceMessage, viewOf } from '../../../src/state/open-conversation.js';
-import type { MessageRecord } from '../../../src/state/types.js';
+import type { MessageRecord } from '../../../src/domain/records.js';
 
 const message = (id: string, patch: Partial<MessageRecord> = {}): MessageRecord => ({
   id,

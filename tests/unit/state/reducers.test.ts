@@ -7,7 +7,7 @@ import {
   upsertConversation,
   upsertMessage,
 } from '../../../src/state/reducers.js';
-import type { MessageRecord } from '../../../src/state/types.js';
+import type { MessageRecord } from '../../../src/domain/records.js';
 
 const message = (id: string, patch: Partial<MessageRecord> = {}): MessageRecord => ({
   id,

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ConversationRecord, MessageRecord } from '../../../src/state/types.js';
+import type { ConversationRecord, MessageRecord } from '../../../src/domain/records.js';
 import {
   BACKUP_FORMAT,
   BACKUP_MESSAGES,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationRecord } from '../../../src/state/types.js';
+import type { ConversationRecord } from '../../../src/domain/records.js';
 import { createBackup, parseBackup } from '../../../src/storage/backup.js';
-import { leafAfterChoosing, visiblePath } from '../../../src/storage/branches.js';
+import { leafAfterChoosing, visiblePath } from '../../../src/domain/branches.js';
 import { MemoryRepository } from '../../../src/storage/memory-repository.js';
 import { message } from '../../fixtures/records.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { MessageRecord } from '../../../src/state/types.js';
+import type { MessageRecord } from '../../../src/domain/records.js';
 import { createStreamingWriter, type StreamingWriterOptions } from '../../../src/storage/streaming-writer.js';
 
 /** A clock and timers that move only when the test says so. */

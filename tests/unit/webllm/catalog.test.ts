@@ -1,5 +1,4 @@
-import { prebuiltAppConfig } from '@mlc-ai/web-llm';
-import type { ModelRecord } from '@mlc-ai/web-llm';
+import { prebuiltAppConfig, type ModelRecord } from '@mlc-ai/web-llm';
 import { describe, expect, test } from 'vitest';
 import {
   defaultLocalModel,
@@ -9,7 +8,7 @@ import {
   resolveLocalModel,
 } from '../../../src/engines/webllm/catalog.js';
 import type { GpuAvailable, GpuReport } from '../../../src/engines/webllm/gpu-probe.js';
-import { DEFAULT_LOCAL_MODEL } from '../../../src/state/types.js';
+import { DEFAULT_LOCAL_MODEL } from '../../../src/domain/settings.js';
 
 const MODELS = prebuiltAppConfig.model_list;
 const MIB = 1024 * 1024;

@@ -5,8 +5,7 @@ import {
   localEngineError,
   toEngineError,
 } from '../../../src/engines/webllm/errors.js';
-import { EngineError } from '../../../src/engines/types.js';
-import type { EngineErrorKind } from '../../../src/engines/types.js';
+import { EngineError, type EngineErrorKind } from '../../../src/engines/types.js';
 import { ERRORS } from './fixtures.js';
 
 const cases: [keyof typeof ERRORS, EngineErrorKind][] = [

@@ -1,15 +1,17 @@
 import { describe, expect, test, vi } from 'vitest';
-import { EngineError } from '../../../src/engines/types.js';
-import type { ChatChunk, ChatRequest, ChatTurn, RetryNotice } from '../../../src/engines/types.js';
+import {
+  EngineError,
+  type ChatChunk,
+  type ChatRequest,
+  type ChatTurn,
+  type RetryNotice,
+} from '../../../src/engines/types.js';
 import { GpuResetError } from '../../../src/engines/webllm/errors.js';
-import { LocalEngine, RESTART_REASON } from '../../../src/engines/webllm/local-engine.js';
-import type { LocalEngineOptions } from '../../../src/engines/webllm/local-engine.js';
+import { LocalEngine, RESTART_REASON, type LocalEngineOptions } from '../../../src/engines/webllm/local-engine.js';
 import { WorkerEngineClient } from '../../../src/engines/webllm/worker-client.js';
-import { serveEngine } from '../../../src/engines/webllm/worker-protocol.js';
-import type { WorkerRequest, WorkerResponse } from '../../../src/engines/webllm/worker-protocol.js';
-import { DEFAULT_SAMPLING } from '../../../src/state/types.js';
-import { FakeWebLlmEngine, fakeMessageChannel, workerProtocolFactory } from './fake-webllm.js';
-import type { ReplyScript } from './fake-webllm.js';
+import { serveEngine, type WorkerRequest, type WorkerResponse } from '../../../src/engines/webllm/worker-protocol.js';
+import { DEFAULT_SAMPLING } from '../../../src/domain/settings.js';
+import { FakeWebLlmEngine, fakeMessageChannel, workerProtocolFactory, type ReplyScript } from './fake-webllm.js';
 import { DEVICE_DESTROYED, ERRORS, MISTRAL, PROGRESS } from './fixtures.js';
 
 const OK = { outcome: 'ok' } as const;

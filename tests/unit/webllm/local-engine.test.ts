@@ -3,16 +3,27 @@ import { describe, expect, test, vi } from 'vitest';
 import { LocalEngine } from '../../../src/engines/webllm/local-engine.js';
 import { toWebLlmRequest } from '../../../src/engines/webllm/webllm-request.js';
 import { WorkerEngineClient } from '../../../src/engines/webllm/worker-client.js';
-import { serveEngine } from '../../../src/engines/webllm/worker-protocol.js';
-import type { WorkerRequest, WorkerResponse } from '../../../src/engines/webllm/worker-protocol.js';
-import { EngineError, isAbortError } from '../../../src/engines/types.js';
-import type { ChatChunk, ChatRequest, ChatTurn, RetryNotice, SamplingParams } from '../../../src/engines/types.js';
+import { serveEngine, type WorkerRequest, type WorkerResponse } from '../../../src/engines/webllm/worker-protocol.js';
+import {
+  EngineError,
+  isAbortError,
+  type ChatChunk,
+  type ChatRequest,
+  type ChatTurn,
+  type RetryNotice,
+} from '../../../src/engines/types.js';
+import type { SamplingParams } from '../../../src/domain/generation.js';
 import type { LoadProgress } from '../../../src/engines/webllm/progress.js';
-import { DEFAULT_SAMPLING } from '../../../src/state/types.js';
+import { DEFAULT_SAMPLING } from '../../../src/domain/settings.js';
 import { WORKER_ERROR_NAME } from '../../../src/engines/webllm/errors.js';
 import { deltaChunk, ERRORS, MISTRAL, PROGRESS } from './fixtures.js';
-import { FakeWebLlmEngine, fakeFactory, fakeMessageChannel, workerProtocolFactory } from './fake-webllm.js';
-import type { ReplyScript } from './fake-webllm.js';
+import {
+  FakeWebLlmEngine,
+  fakeFactory,
+  fakeMessageChannel,
+  workerProtocolFactory,
+  type ReplyScript,
+} from './fake-webllm.js';
 
 const OK = { outcome: 'ok' } as const;
 

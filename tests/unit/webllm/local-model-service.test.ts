@@ -1,6 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import { EngineError, isAbortError } from '../../../src/engines/types.js';
-import type { ChatChunk, ChatRequest } from '../../../src/engines/types.js';
+import { EngineError, isAbortError, type ChatChunk, type ChatRequest } from '../../../src/engines/types.js';
 import { LocalEngine } from '../../../src/engines/webllm/local-engine.js';
 import { NO_WEBGPU_MESSAGE } from '../../../src/engines/webllm/gpu-probe.js';
 import {
@@ -8,7 +7,7 @@ import {
   localAvailability,
   shortModelName,
 } from '../../../src/engines/webllm/local-model-state.js';
-import { DEFAULT_SAMPLING } from '../../../src/state/types.js';
+import { DEFAULT_SAMPLING } from '../../../src/domain/settings.js';
 import { FakeWebLlmEngine, fakeFactory } from './fake-webllm.js';
 import { ERRORS, PROGRESS } from './fixtures.js';
 import { GIB, Q4F16, Q4F32, LLAMA_1B, LOCAL, gpu, NO_F16_GPU, NO_WEBGPU, setup } from './service-harness.js';

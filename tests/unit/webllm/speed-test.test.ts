@@ -10,8 +10,8 @@ import {
   SPEED_TEST_PARAMS,
   SPEED_TEST_PROMPT,
   SpeedTest,
+  type SpeedResult,
 } from '../../../src/engines/webllm/speed-test.js';
-import type { SpeedResult } from '../../../src/engines/webllm/speed-test.js';
 import { FakeWebLlmEngine, fakeFactory } from './fake-webllm.js';
 import { ERRORS, MISTRAL } from './fixtures.js';
 

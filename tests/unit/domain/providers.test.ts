@@ -8,8 +8,8 @@ import {
   providerForUrl,
   providerPreset,
   type ProviderId,
-} from '../../../src/engines/hf/providers.js';
-import { corsAdvice } from '../../../src/engines/hf/provider-advice.js';
+} from '../../../src/domain/providers.js';
+import { corsAdvice } from '../../../src/components/provider-advice.js';
 
 const TOKEN = 'hf_abcdefghijklmnopqrstuvwxyz';
 const KEY = 'sk-typed-for-this-origin';

@@ -1,6 +1,59 @@
-import { endpointOrigin, isProviderId, providerForUrl, type ProviderId } from '../engines/hf/providers.js';
-import type { EngineKind, SamplingParams } from '../engines/types.js';
-import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../state/types.js';
+import type { EngineKind, SamplingParams } from './generation.js';
+import { endpointOrigin, isProviderId, providerForUrl, type ProviderId } from './providers.js';
+
+export interface Settings {
+  engine: EngineKind;
+  /** Kept only in this browser's IndexedDB; never logged, never exported. */
+  hfToken: string;
+  /** The model asked of the Hugging Face router, and of an endpoint with no model chosen for it. */
+  hfModel: string;
+  /** The preset chosen in "Provider"; `endpointUrl` says where requests go. */
+  provider: ProviderId;
+  /** Empty: the Hugging Face router. Otherwise any OpenAI-compatible base URL. */
+  endpointUrl: string;
+  /**
+   * Keys typed in "API key", by the endpoint origin they were typed for (scheme, host, port). A key is sent only to
+   * its origin, so editing the URL never takes it along; the Hugging Face token goes only to Hugging Face hosts.
+   * Never logged, never exported.
+   */
+  endpointKeys: Record<string, string>;
+  /** The model chosen for each endpoint, by origin, so switching back to an endpoint brings its model back. */
+  endpointModels: Record<string, string>;
+  localModel: string;
+  systemPrompt: string;
+  sampling: SamplingParams;
+}
+
+/**
+ * Some settings, some fields of `sampling`, and some origins of `endpointKeys` / `endpointModels` (an empty string
+ * removes that origin's entry): what one change in Settings (or one toggle) sets.
+ */
+export type SettingsChanges = Partial<Omit<Settings, 'sampling'>> & { sampling?: Partial<SamplingParams> };
+
+export const DEFAULT_HF_MODEL = 'mistralai/Mistral-7B-Instruct-v0.3';
+export const DEFAULT_LOCAL_MODEL = 'Mistral-7B-Instruct-v0.3-q4f16_1-MLC';
+
+export const DEFAULT_SAMPLING: SamplingParams = {
+  temperature: 0.7,
+  topP: 0.95,
+  maxNewTokens: 512,
+  repetitionPenalty: 1.0,
+  seed: null,
+};
+
+/** Private by default: the app starts on this device's GPU, and moves to the hosted API only where it cannot run. */
+export const DEFAULT_SETTINGS: Settings = {
+  engine: 'local',
+  hfToken: '',
+  hfModel: DEFAULT_HF_MODEL,
+  provider: 'huggingface',
+  endpointUrl: '',
+  endpointKeys: {},
+  endpointModels: {},
+  localModel: DEFAULT_LOCAL_MODEL,
+  systemPrompt: '',
+  sampling: DEFAULT_SAMPLING,
+};
 
 type Fields = Record<string, unknown>;
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, type Settings } from '../../../src/state/types.js';
-import { applySettingsChanges, mergeSettings, settingsChanges } from '../../../src/storage/settings.js';
+import {
+  DEFAULT_SETTINGS,
+  type Settings,
+  applySettingsChanges,
+  mergeSettings,
+  settingsChanges,
+} from '../../../src/domain/settings.js';
 
 describe('mergeSettings', () => {
   it('gives the defaults when nothing is stored', () => {

@@ -2,7 +2,7 @@
  * What Settings says about each provider: an example address, which key it takes, and how to let this site's origin
  * call its server (CORS). Only Settings shows it, so it is not part of the first screen.
  */
-import type { ProviderId } from './providers.js';
+import type { ProviderId } from '../domain/providers.js';
 
 export interface ProviderAdvice {
   /** What Endpoint URL shows while it is empty. */

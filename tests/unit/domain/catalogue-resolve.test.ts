@@ -2,14 +2,12 @@ import { describe, expect, test } from 'vitest';
 import {
   closestLiveModel,
   orderModels,
-  parseEndpointModels,
-  parseHubModels,
-  parseRouterModels,
   resolveModel,
   splitModelId,
   type Catalogue,
   type CatalogueModel,
-} from '../../../src/engines/hf/catalogue.js';
+} from '../../../src/domain/catalogue.js';
+import { parseEndpointModels, parseHubModels, parseRouterModels } from '../../../src/engines/hf/catalogue.js';
 import routerAbsent from '../../fixtures/hf-catalogue/router-mistral-absent.json';
 import routerPresent from '../../fixtures/hf-catalogue/router-mistral-present.json';
 import routerStaging from '../../fixtures/hf-catalogue/router-staging-only.json';

@@ -7,7 +7,7 @@
  * Pure: built from a conversation's messages (all branches, as `listMessages` returns them). Robust to what a
  * damaged database could hold: a parent that does not exist makes a message a root, and a cycle ends a walk.
  */
-import type { MessageRecord } from '../state/types.js';
+import type { MessageRecord } from './records.js';
 
 /** One message of the visible path, with where it stands among its alternatives. */
 export interface PathEntry {

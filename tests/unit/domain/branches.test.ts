@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageRecord } from '../../../src/state/types.js';
-import { leafAfterChoosing, MessageTree, visiblePath } from '../../../src/storage/branches.js';
+import type { MessageRecord } from '../../../src/domain/records.js';
+import { leafAfterChoosing, MessageTree, visiblePath } from '../../../src/domain/branches.js';
 
 function msg(
   id: string,

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { parseRouterModels, type CatalogueModel } from '../../../src/engines/hf/catalogue.js';
-import { createModelFilter, DEFAULT_FILTER_LIMIT } from '../../../src/engines/hf/model-filter.js';
+import { parseRouterModels } from '../../../src/engines/hf/catalogue.js';
+import type { CatalogueModel } from '../../../src/domain/catalogue.js';
+import { createModelFilter, DEFAULT_FILTER_LIMIT } from '../../../src/domain/model-filter.js';
 import routerPresent from '../../fixtures/hf-catalogue/router-mistral-present.json';
 
 const models = parseRouterModels(routerPresent);
