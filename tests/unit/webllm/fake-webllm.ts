@@ -3,7 +3,8 @@ import type { DeviceLoss, DeviceLossSource } from '../../../src/engines/webllm/d
 import type { EngineHandle, WebLlmEngineLike } from '../../../src/engines/webllm/local-engine.js';
 import { WorkerEngineClient } from '../../../src/engines/webllm/worker-client.js';
 import { serveEngine } from '../../../src/engines/webllm/worker-protocol.js';
-import type { MessageEndpoint, WorkerRequest, WorkerResponse } from '../../../src/engines/webllm/worker-protocol.js';
+import type { MessageEndpoint } from '../../../src/engines/messaging/endpoint.js';
+import type { WorkerRequest, WorkerResponse } from '../../../src/engines/webllm/worker-protocol.js';
 import { deltaChunk, finalChunk, usageChunk } from './fixtures.js';
 
 /**
