@@ -18,7 +18,7 @@ export interface MessageEndpoint<Outgoing> extends MessageSource {
 }
 
 /** What every message of both protocols is: a kind, and the call it belongs to where it belongs to one. */
-export interface Envelope {
+interface Envelope {
   type: string;
   id?: number;
 }
@@ -30,7 +30,7 @@ export interface ErrorReply {
   error: SerializedError;
 }
 
-export function isEnvelope(data: unknown): data is Envelope {
+function isEnvelope(data: unknown): data is Envelope {
   if (typeof data !== 'object' || data === null) return false;
   const { type, id } = data as { type?: unknown; id?: unknown };
   return typeof type === 'string' && (id === undefined || Number.isSafeInteger(id));

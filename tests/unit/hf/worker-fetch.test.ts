@@ -6,7 +6,7 @@ import {
   type FetchWorkerRequest,
 } from '../../../src/engines/hf/fetch-protocol.js';
 import type { FetchWorkerResponse } from '../../../src/engines/hf/fetch-protocol.js';
-import type { MessageEndpoint } from '../../../src/engines/messaging/endpoint.js';
+import { onMessage } from '../../../src/engines/messaging/endpoint.js';
 import { UNREADABLE_ERROR_MESSAGE } from '../../../src/engines/messaging/error-codec.js';
 import { createHostedEngine } from '../../../src/engines/hf/hosted-engine.js';
 import { createWorkerFetch, type FetchChannel } from '../../../src/engines/hf/worker-fetch.js';
@@ -22,6 +22,7 @@ import {
   type Reply,
   type StreamHandle,
 } from './fake-openai.js';
+import { fakeMessageChannel } from '../messaging/fake-channel.js';
 
 const PAGE_ORIGIN = 'https://chat.example.org';
 const TOKEN = 'hf_secretTokenValue123456';
@@ -39,40 +40,25 @@ const REPLY = sse([
 ]);
 
 /**
- * A worker in this thread: `serveFetch` over `network` at one end of a channel, the page's `FetchChannel` at the
- * other. Messages are structured-cloned (with their transfer list) and delivered later, each as its own task, as
- * between a page and its worker.
+ * A worker in this thread: `serveFetch` over `network` at one end of a fake channel (structured clones, with their
+ * transfer lists, delivered later as tasks of their own, as between a page and its worker), the page's
+ * `FetchChannel` at the other.
  */
 function inProcessWorker(network: typeof fetch) {
   const started: { stop(error: Error): void }[] = [];
   const connect = async (): Promise<FetchChannel> => {
-    const toPage: ((message: FetchWorkerResponse) => void)[] = [];
-    const toWorker: ((event: MessageEvent) => void)[] = [];
+    const channel = fakeMessageChannel<FetchWorkerRequest, FetchWorkerResponse>();
     const failures: ((error: Error) => void)[] = [];
-    let stopped = false;
-    const deliver = <T>(listeners: ((message: T) => void)[], message: T): void => {
-      setTimeout(() => {
-        if (!stopped) for (const listener of listeners) listener(message);
-      }, 0);
-    };
-    const workerScope: MessageEndpoint<FetchWorkerResponse> = {
-      postMessage: (message, transfer) => deliver(toPage, structuredClone(message, { transfer })),
-      addEventListener: (_type, listener) => toWorker.push(listener),
-    };
-    serveFetch(workerScope, { fetch: network, pageOrigin: PAGE_ORIGIN });
+    serveFetch(channel.worker, { fetch: network, pageOrigin: PAGE_ORIGIN });
     started.push({
       stop: (error) => {
-        stopped = true;
+        channel.close();
         for (const failure of failures) failure(error);
       },
     });
     return {
-      post: (message: FetchWorkerRequest) =>
-        deliver(
-          [(data: FetchWorkerRequest) => toWorker.forEach((listener) => listener({ data } as MessageEvent))],
-          structuredClone(message),
-        ),
-      onMessage: (listener) => toPage.push(listener),
+      post: (message) => channel.page.postMessage(message),
+      onMessage: (listener) => onMessage(channel.page, listener),
       onFailure: (listener) => failures.push(listener),
     };
   };

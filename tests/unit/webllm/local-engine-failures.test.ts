@@ -8,7 +8,8 @@ import { WorkerEngineClient } from '../../../src/engines/webllm/worker-client.js
 import { serveEngine } from '../../../src/engines/webllm/worker-protocol.js';
 import type { WorkerRequest, WorkerResponse } from '../../../src/engines/webllm/worker-protocol.js';
 import { DEFAULT_SAMPLING } from '../../../src/state/types.js';
-import { FakeWebLlmEngine, fakeMessageChannel, workerProtocolFactory } from './fake-webllm.js';
+import { fakeMessageChannel } from '../messaging/fake-channel.js';
+import { FakeWebLlmEngine, workerProtocolFactory } from './fake-webllm.js';
 import type { ReplyScript } from './fake-webllm.js';
 import { DEVICE_DESTROYED, ERRORS, MISTRAL, PROGRESS } from './fixtures.js';
 
