@@ -12,8 +12,11 @@
  *
  * Shared by both sides so neither can drift: the worker's side is {@link serveFetch} (fetch-worker.ts), the page's
  * is worker-fetch.ts. Every `fetch` is answered by one `head` and then `body` chunks and one `end`, or by one
- * `error` at any point; an `abort` from the page ends it early.
+ * `error` at any point; an `abort` from the page ends it early. The envelope, the error codec (a network failure
+ * crosses as a `TypeError`) and the pending-call table are the shared kit's, in ../messaging/.
  */
+
+import { onRequest, replyWhenDone, type ErrorReply, type MessageEndpoint } from '../messaging/endpoint.js';
 
 /**
  * At most 20 batches a second. Each batch costs the page one render of the growing reply whatever it holds (styles,
@@ -35,25 +38,13 @@ export interface SerializedRequest {
 export type FetchWorkerRequest =
   { id: number; type: 'fetch'; request: SerializedRequest } | { id: number; type: 'abort' };
 
-export interface SerializedError {
-  /** "TypeError" for network and CORS failures, "AbortError" after an abort, as a page's own fetch would throw. */
-  name: string;
-  message: string;
-}
-
 export type FetchWorkerResponse =
   /** The worker's script has loaded: requests may be sent. */
   | { type: 'ready' }
   | { id: number; type: 'head'; status: number; statusText: string; headers: [string, string][] }
   | { id: number; type: 'body'; bytes: Uint8Array }
   | { id: number; type: 'end' }
-  | { id: number; type: 'error'; error: SerializedError };
-
-/** The worker's end of the channel: its global scope, or a fake in tests. */
-export interface MessageEndpoint<Outgoing> {
-  postMessage(message: Outgoing, transfer: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-}
+  | ErrorReply;
 
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1']);
 
@@ -72,20 +63,6 @@ export function isAllowedConnection(url: string, pageOrigin: string): boolean {
   if (parsed.origin === pageOrigin) return true;
   if (parsed.protocol === 'https:') return true;
   return parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname);
-}
-
-export function encodeError(error: unknown): SerializedError {
-  if (error instanceof Error || error instanceof DOMException) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
-}
-
-/** The error a page's own `fetch` would have thrown: a TypeError, an AbortError DOMException, or a plain Error. */
-export function decodeError({ name, message }: SerializedError): Error {
-  if (name === 'TypeError') return new TypeError(message);
-  if (name === 'AbortError') return new DOMException(message, 'AbortError');
-  const error = new Error(message);
-  error.name = name;
-  return error;
 }
 
 export interface Clock {
@@ -214,20 +191,21 @@ export function serveFetch(endpoint: MessageEndpoint<FetchWorkerResponse>, optio
     }
   };
 
-  endpoint.addEventListener('message', (event) => {
-    const message = event.data as FetchWorkerRequest;
-    if (message.type === 'abort') {
-      active.get(message.id)?.abort();
-      return;
+  onRequest<FetchWorkerRequest>(endpoint, (message) => {
+    switch (message.type) {
+      case 'abort':
+        active.get(message.id)?.abort();
+        return;
+      case 'fetch': {
+        const { id } = message;
+        const abort = new AbortController();
+        active.set(id, abort);
+        void replyWhenDone(post, id, () => run(id, message.request, abort), { id, type: 'end' }).finally(() =>
+          active.delete(id),
+        );
+        return;
+      }
     }
-    const abort = new AbortController();
-    active.set(message.id, abort);
-    run(message.id, message.request, abort)
-      .then(
-        () => post({ id: message.id, type: 'end' }),
-        (error: unknown) => post({ id: message.id, type: 'error', error: encodeError(error) }),
-      )
-      .finally(() => active.delete(message.id));
   });
   post({ type: 'ready' });
 }

@@ -4,12 +4,10 @@
  * beyond the request that carries it.
  */
 
-import { serveFetch } from './fetch-protocol.js';
-import type { FetchWorkerResponse, MessageEndpoint } from './fetch-protocol.js';
+import { workerScope } from '../messaging/endpoint.js';
+import { serveFetch, type FetchWorkerResponse } from './fetch-protocol.js';
 
-// The global scope is the worker's own here; typing it through the DOM lib keeps worker globals
-// (DedicatedWorkerGlobalScope) out of the page's types, and both scopes post and deliver MessageEvents alike.
-serveFetch(globalThis as unknown as MessageEndpoint<FetchWorkerResponse>, {
+serveFetch(workerScope<FetchWorkerResponse>(), {
   fetch: (input, init) => fetch(input, init),
   pageOrigin: location.origin,
 });

@@ -8,7 +8,9 @@
  * `fetch` is used instead.
  */
 
-import { decodeError } from './fetch-protocol.js';
+import { onMessage, onWorkerFailure } from '../messaging/endpoint.js';
+import { decodeError } from '../messaging/error-codec.js';
+import { PendingCalls } from '../messaging/pending-calls.js';
 import type { FetchWorkerRequest, FetchWorkerResponse, SerializedRequest } from './fetch-protocol.js';
 
 /** A started worker, seen from the page. */
@@ -49,10 +51,9 @@ export function startFetchWorker(): Promise<FetchChannel> {
       else for (const listener of failureListeners.splice(0)) listener(error);
     };
     const startTimer = setTimeout(() => fail('it did not start'), START_TIMEOUT_MS);
-    worker.addEventListener('error', (event) => fail(event.message || 'its script failed to load'));
-    worker.addEventListener('messageerror', () => fail('a message could not be read'));
-    worker.addEventListener('message', (event: MessageEvent<FetchWorkerResponse>) => {
-      if (event.data.type === 'ready') {
+    onWorkerFailure(worker, fail);
+    onMessage<FetchWorkerResponse>(worker, (message) => {
+      if (message.type === 'ready') {
         ready = true;
         clearTimeout(startTimer);
         resolve({
@@ -62,7 +63,7 @@ export function startFetchWorker(): Promise<FetchChannel> {
         });
         return;
       }
-      for (const listener of messageListeners) listener(event.data);
+      for (const listener of messageListeners) listener(message);
     });
   });
 }
@@ -92,26 +93,25 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
 }
 
+/** Ends `request` with `error`: its `fetch` call rejects, or its body errors, as a page's own would. */
+function failRequest(request: InFlight, error: unknown): void {
+  request.release();
+  if (request.head) request.head.reject(error);
+  else request.body?.error(error);
+}
+
 /** A `fetch` that runs in a worker started on first use (see the module comment). */
 export function createWorkerFetch(options: WorkerFetchOptions = {}): typeof fetch {
   const connect = options.connect ?? startFetchWorker;
   const fallback = options.fallback ?? ((input, init) => fetch(input, init));
-  const inFlight = new Map<number, InFlight>();
+  const inFlight = new PendingCalls<InFlight>(failRequest);
   let channel: Promise<FetchChannel | null> | undefined;
-  let nextId = 1;
 
+  /** Request `id` has had its last message: it stops listening to its signal. */
   const finish = (id: number): InFlight | undefined => {
-    const request = inFlight.get(id);
-    inFlight.delete(id);
+    const request = inFlight.take(id);
     request?.release();
     return request;
-  };
-
-  /** Ends request `id` with `error`: its `fetch` call rejects, or its body errors, as a page's own would. */
-  const fail = (id: number, error: unknown): void => {
-    const request = finish(id);
-    if (request?.head) request.head.reject(error);
-    else request?.body?.error(error);
   };
 
   const receive = (post: (message: FetchWorkerRequest) => void, message: FetchWorkerResponse): void => {
@@ -146,7 +146,7 @@ export function createWorkerFetch(options: WorkerFetchOptions = {}): typeof fetc
         finish(message.id)?.body?.close();
         return;
       case 'error':
-        fail(message.id, decodeError(message.error));
+        inFlight.fail(message.id, decodeError(message.error));
         return;
     }
   };
@@ -158,7 +158,7 @@ export function createWorkerFetch(options: WorkerFetchOptions = {}): typeof fetc
         opened.onFailure((error) => {
           // The next request starts a new worker; the ones it carried fail as a dropped connection would.
           channel = undefined;
-          for (const id of [...inFlight.keys()]) fail(id, error);
+          inFlight.failAll(error);
         });
         return opened;
       },
@@ -168,26 +168,26 @@ export function createWorkerFetch(options: WorkerFetchOptions = {}): typeof fetc
   };
 
   return async (input, init) => {
-    const request = serialize(input, init);
+    const serialized = serialize(input, init);
     const signal = init?.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
-    const opened = request ? await open() : null;
-    if (!request || !opened) return fallback(input, init);
+    const opened = serialized ? await open() : null;
+    if (!serialized || !opened) return fallback(input, init);
     if (signal?.aborted) throw abortReason(signal);
 
-    const id = nextId++;
     return new Promise<Response>((resolve, reject) => {
+      const request: InFlight = { head: { resolve, reject }, body: null, release: () => undefined };
+      const id = inFlight.add(request);
+      // Without an id the table has already failed the request, and with it this promise.
+      if (id === undefined) return;
       const onAbort = (): void => {
         opened.post({ id, type: 'abort' });
-        fail(id, abortReason(signal as AbortSignal));
+        // Rejected with the signal's own reason, whatever it is, as a page's own fetch would be.
+        if (inFlight.take(id)) failRequest(request, abortReason(signal as AbortSignal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      inFlight.set(id, {
-        head: { resolve, reject },
-        body: null,
-        release: () => signal?.removeEventListener('abort', onAbort),
-      });
-      opened.post({ id, type: 'fetch', request });
+      request.release = () => signal?.removeEventListener('abort', onAbort);
+      opened.post({ id, type: 'fetch', request: serialized });
     });
   };
 }

@@ -6,8 +6,10 @@
 
 import type { ChatCompletionChunk, ChatCompletionRequestStreaming, InitProgressReport } from '@mlc-ai/web-llm';
 import type { DeviceLoss } from './device-loss.js';
-import { decodeError } from './worker-protocol.js';
-import type { MessageEndpoint, WebLlmEngineLike, WorkerRequest, WorkerResponse } from './worker-protocol.js';
+import { onMessage, type MessageEndpoint } from '../messaging/endpoint.js';
+import { decodeError } from '../messaging/error-codec.js';
+import { PendingCalls } from '../messaging/pending-calls.js';
+import type { WebLlmEngineLike, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
 /** A request before it is given an id; distributive, so each kind keeps its own fields. */
 type WithoutId<Request> = Request extends unknown ? Omit<Request, 'id'> : never;
@@ -27,15 +29,13 @@ export class WorkerEngineClient implements WebLlmEngineLike {
   };
 
   private readonly endpoint: MessageEndpoint<WorkerRequest>;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  private readonly pending = new PendingCalls<Pending>((call, error) => call.settle(error));
   private progressCallback: ((report: InitProgressReport) => void) | undefined;
-  private closedBy: Error | undefined;
   private lostDevice: DeviceLoss | undefined;
 
   constructor(endpoint: MessageEndpoint<WorkerRequest>) {
     this.endpoint = endpoint;
-    endpoint.addEventListener('message', (event) => this.receive(event.data as WorkerResponse));
+    onMessage<WorkerResponse>(endpoint, (response) => this.receive(response));
   }
 
   /** The first GPU device loss the worker reported; after it, WebLLM's own errors no longer tell the cause. */
@@ -64,10 +64,7 @@ export class WorkerEngineClient implements WebLlmEngineLike {
    * Safe to call twice; the first reason stays.
    */
   close(reason: Error): void {
-    this.closedBy ??= reason;
-    const waiting = [...this.pending.values()];
-    this.pending.clear();
-    for (const request of waiting) request.settle(this.closedBy);
+    this.pending.close(reason);
   }
 
   private call(body: RequestBody): Promise<void> {
@@ -77,13 +74,8 @@ export class WorkerEngineClient implements WebLlmEngineLike {
   }
 
   private send(body: RequestBody, pending: Pending): void {
-    if (this.closedBy) {
-      pending.settle(this.closedBy);
-      return;
-    }
-    const id = this.nextId++;
-    this.pending.set(id, pending);
-    this.endpoint.postMessage({ ...body, id } as WorkerRequest);
+    const id = this.pending.add(pending);
+    if (id !== undefined) this.endpoint.postMessage({ ...body, id } as WorkerRequest);
   }
 
   private stream(request: ChatCompletionRequestStreaming): AsyncIterableIterator<ChatCompletionChunk> {
@@ -93,22 +85,23 @@ export class WorkerEngineClient implements WebLlmEngineLike {
   }
 
   private receive(response: WorkerResponse): void {
-    if (response.type === 'device-lost') {
-      this.lostDevice ??= response.loss;
-      return;
+    switch (response.type) {
+      case 'device-lost':
+        this.lostDevice ??= response.loss;
+        return;
+      case 'progress':
+        this.progressCallback?.(response.report);
+        return;
+      case 'chunk':
+        this.pending.get(response.id)?.chunk?.(response.chunk);
+        return;
+      case 'done':
+        this.pending.take(response.id)?.settle();
+        return;
+      case 'error':
+        this.pending.fail(response.id, decodeError(response.error));
+        return;
     }
-    if (response.type === 'progress') {
-      this.progressCallback?.(response.report);
-      return;
-    }
-    const pending = this.pending.get(response.id);
-    if (!pending) return;
-    if (response.type === 'chunk') {
-      pending.chunk?.(response.chunk);
-      return;
-    }
-    this.pending.delete(response.id);
-    pending.settle(response.type === 'error' ? decodeError(response.error) : undefined);
   }
 }
 

@@ -3,6 +3,7 @@
  * The worker, and WebLLM inside it, are fetched on the first load only.
  */
 
+import { onWorkerFailure } from '../messaging/endpoint.js';
 import { WORKER_ERROR_NAME } from './errors.js';
 import type { EngineHandle } from './local-engine.js';
 import { WorkerEngineClient } from './worker-client.js';
@@ -12,14 +13,12 @@ export async function createWorkerEngine(): Promise<EngineHandle> {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   const engine = new WorkerEngineClient(worker);
   const failed = new Promise<never>((_, reject) => {
-    const fail = (detail: string): void => {
+    onWorkerFailure(worker, (detail) => {
       const error = new Error(`The model worker stopped: ${detail}`);
       error.name = WORKER_ERROR_NAME;
       engine.close(error);
       reject(error);
-    };
-    worker.addEventListener('error', (event) => fail(event.message || 'its script failed to load'));
-    worker.addEventListener('messageerror', () => fail('a message could not be read'));
+    });
   });
   failed.catch(() => undefined);
   const terminate = (): void => {

@@ -4,14 +4,16 @@
  * the same {@link WebLlmEngineLike} surface as WebLLM's own engine, so LocalEngine cannot tell them apart.
  *
  * Every request is answered by exactly one `done` or `error` carrying its id; before that, a `reload` may report
- * `progress` and a `chat` streams its `chunk`s. Errors cross as `{ name, message }`: WebLLM's error classes
- * ("DeviceLostError", "ModelNotFoundError" …) survive by name, which is how errors.ts tells them apart.
+ * `progress` and a `chat` streams its `chunk`s. Errors cross through the shared codec (messaging/error-codec.ts):
+ * WebLLM's error classes ("DeviceLostError", "ModelNotFoundError" …) survive by name, which is how errors.ts tells
+ * them apart.
  *
  * WebLLM's own worker protocol (WebWorkerMLCEngineHandler) is not used: it is internal to the package, pulls every
  * chunk with a round trip, and re-sends the model list with each request so its handler can reload behind our back.
  */
 
 import type { ChatCompletionChunk, ChatCompletionRequestStreaming, InitProgressReport } from '@mlc-ai/web-llm';
+import { onRequest, replyWhenDone, type ErrorReply, type MessageEndpoint } from '../messaging/endpoint.js';
 import type { DeviceLoss, DeviceLossSource } from './device-loss.js';
 
 /** What LocalEngine uses of a WebLLM engine: WebLLM's `MLCEngine` in the worker, the worker client in the page. */
@@ -35,49 +37,13 @@ export type WorkerRequest =
   /** Stops the reply being generated; it still ends with its last chunks (finish_reason "abort", usage). */
   | { id: number; type: 'interrupt' };
 
-export interface WorkerErrorData {
-  /** WebLLM's error class, e.g. "DeviceLostError"; "Error" when it threw something nameless. */
-  name: string;
-  message: string;
-}
-
 export type WorkerResponse =
   | { id: number; type: 'progress'; report: InitProgressReport }
   | { id: number; type: 'chunk'; chunk: ChatCompletionChunk }
   | { id: number; type: 'done' }
-  | { id: number; type: 'error'; error: WorkerErrorData }
+  | ErrorReply
   /** The GPU device went away outside an unload: every later call into WebLLM fails, whatever it says. */
   | { type: 'device-lost'; loss: DeviceLoss };
-
-/** One end of the channel: the worker's global scope, a `Worker`, or a `MessagePort` in tests. */
-export interface MessageEndpoint<Outgoing> {
-  postMessage(message: Outgoing): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-}
-
-/** "Name: message", the form WebLLM and tvmjs use when they throw strings or stringify errors. */
-const NAMED_MESSAGE = /^([A-Za-z_$][\w$]*): ([\s\S]*)$/;
-
-export function encodeError(error: unknown): WorkerErrorData {
-  if (typeof error === 'string') {
-    const match = NAMED_MESSAGE.exec(error);
-    return match?.[1] && match[2] !== undefined
-      ? { name: match[1], message: match[2] }
-      : { name: 'Error', message: error };
-  }
-  if (typeof error === 'object' && error !== null) {
-    const { name, message } = error as { name?: unknown; message?: unknown };
-    if (typeof message === 'string') return { name: typeof name === 'string' && name ? name : 'Error', message };
-  }
-  return { name: 'Error', message: String(error) };
-}
-
-/** An Error that prints as WebLLM's own does ("DeviceLostError: The WebGPU device was lost …"). */
-export function decodeError({ name, message }: WorkerErrorData): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
-}
 
 /**
  * The worker's side: answers requests from `endpoint` with `engine` (WebLLM's MLCEngine in worker.ts, a fake in
@@ -127,17 +93,10 @@ export function serveEngine(
     }
   };
 
-  const answer = async (id: number, task: () => Promise<void>): Promise<void> => {
-    try {
-      await task();
-      post({ id, type: 'done' });
-    } catch (error) {
-      post({ id, type: 'error', error: encodeError(error) });
-    }
-  };
+  const answer = (id: number, task: () => Promise<void>): Promise<void> =>
+    replyWhenDone(post, id, task, { id, type: 'done' });
 
-  endpoint.addEventListener('message', (event) => {
-    const request = event.data as WorkerRequest;
+  onRequest<WorkerRequest>(endpoint, (request) => {
     switch (request.type) {
       case 'reload':
         unloading = false;

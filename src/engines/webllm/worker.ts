@@ -6,8 +6,8 @@
 
 import { MLCEngine, prebuiltAppConfig } from '@mlc-ai/web-llm';
 import { watchDeviceLoss } from './device-loss.js';
-import { serveEngine } from './worker-protocol.js';
-import type { MessageEndpoint, WorkerResponse } from './worker-protocol.js';
+import { workerScope } from '../messaging/endpoint.js';
+import { serveEngine, type WorkerResponse } from './worker-protocol.js';
 
 // Before WebLLM asks for a device: it is created on the first reload.
 const devices = watchDeviceLoss(typeof GPUAdapter === 'undefined' ? undefined : GPUAdapter.prototype);
@@ -16,6 +16,4 @@ const devices = watchDeviceLoss(typeof GPUAdapter === 'undefined' ? undefined : 
 // API backend that it re-implements, whatever WebLLM's default becomes.
 const engine = new MLCEngine({ appConfig: { ...prebuiltAppConfig, cacheBackend: 'cache' } });
 
-// The global scope is the worker's own here; typing it through the DOM lib keeps worker globals
-// (DedicatedWorkerGlobalScope) out of the page's types, and both scopes post and deliver MessageEvents alike.
-serveEngine(engine, globalThis as unknown as MessageEndpoint<WorkerResponse>, devices);
+serveEngine(engine, workerScope<WorkerResponse>(), devices);

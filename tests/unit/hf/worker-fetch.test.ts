@@ -4,8 +4,10 @@ import {
   serveFetch,
   type Clock,
   type FetchWorkerRequest,
+  type FetchWorkerResponse,
 } from '../../../src/engines/hf/fetch-protocol.js';
-import type { FetchWorkerResponse, MessageEndpoint } from '../../../src/engines/hf/fetch-protocol.js';
+import { onMessage } from '../../../src/engines/messaging/endpoint.js';
+import { UNREADABLE_ERROR_MESSAGE } from '../../../src/engines/messaging/error-codec.js';
 import { createHostedEngine } from '../../../src/engines/hf/hosted-engine.js';
 import { createWorkerFetch, type FetchChannel } from '../../../src/engines/hf/worker-fetch.js';
 import { EngineError, type ChatChunk, type ChatRequest, type RetryNotice } from '../../../src/engines/types.js';
@@ -20,6 +22,7 @@ import {
   type Reply,
   type StreamHandle,
 } from './fake-openai.js';
+import { fakeMessageChannel } from '../messaging/fake-channel.js';
 
 const PAGE_ORIGIN = 'https://chat.example.org';
 const TOKEN = 'hf_secretTokenValue123456';
@@ -37,40 +40,25 @@ const REPLY = sse([
 ]);
 
 /**
- * A worker in this thread: `serveFetch` over `network` at one end of a channel, the page's `FetchChannel` at the
- * other. Messages are structured-cloned (with their transfer list) and delivered later, each as its own task, as
- * between a page and its worker.
+ * A worker in this thread: `serveFetch` over `network` at one end of a fake channel (structured clones, with their
+ * transfer lists, delivered later as tasks of their own, as between a page and its worker), the page's
+ * `FetchChannel` at the other.
  */
 function inProcessWorker(network: typeof fetch) {
   const started: { stop(error: Error): void }[] = [];
   const connect = async (): Promise<FetchChannel> => {
-    const toPage: ((message: FetchWorkerResponse) => void)[] = [];
-    const toWorker: ((event: MessageEvent) => void)[] = [];
+    const channel = fakeMessageChannel<FetchWorkerRequest, FetchWorkerResponse>();
     const failures: ((error: Error) => void)[] = [];
-    let stopped = false;
-    const deliver = <T>(listeners: ((message: T) => void)[], message: T): void => {
-      setTimeout(() => {
-        if (!stopped) for (const listener of listeners) listener(message);
-      }, 0);
-    };
-    const workerScope: MessageEndpoint<FetchWorkerResponse> = {
-      postMessage: (message, transfer) => deliver(toPage, structuredClone(message, { transfer })),
-      addEventListener: (_type, listener) => toWorker.push(listener),
-    };
-    serveFetch(workerScope, { fetch: network, pageOrigin: PAGE_ORIGIN });
+    serveFetch(channel.worker, { fetch: network, pageOrigin: PAGE_ORIGIN });
     started.push({
       stop: (error) => {
-        stopped = true;
+        channel.close();
         for (const failure of failures) failure(error);
       },
     });
     return {
-      post: (message: FetchWorkerRequest) =>
-        deliver(
-          [(data: FetchWorkerRequest) => toWorker.forEach((listener) => listener({ data } as MessageEvent))],
-          structuredClone(message),
-        ),
-      onMessage: (listener) => toPage.push(listener),
+      post: (message) => channel.page.postMessage(message),
+      onMessage: (listener) => onMessage(channel.page, listener),
       onFailure: (listener) => failures.push(listener),
     };
   };
@@ -274,6 +262,67 @@ describe('createWorkerFetch', () => {
       'from the page',
     );
     expect(await (await withWorker('https://api.example/d')).text()).toBe('from the worker');
+  });
+});
+
+describe('createWorkerFetch, against a worker that misbehaves', () => {
+  /** A worker the test plays by hand: it sees each request and says whatever the test makes it say. */
+  function handPlayedWorker() {
+    const sent: FetchWorkerRequest[] = [];
+    let say: (message: FetchWorkerResponse) => void = () => undefined;
+    let die: (error: Error) => void = () => undefined;
+    const workerFetch = createWorkerFetch({
+      connect: async () => ({
+        post: (message) => sent.push(message),
+        onMessage: (listener) => (say = listener),
+        onFailure: (listener) => (die = listener),
+      }),
+    });
+    return {
+      workerFetch,
+      sent,
+      say: (message: unknown) => say(message as FetchWorkerResponse),
+      die: (error: Error) => die(error),
+    };
+  }
+
+  test('answers for ids it never sent change nothing; the real answer still arrives', async () => {
+    const { workerFetch, sent, say } = handPlayedWorker();
+    const pending = workerFetch('https://api.example/x');
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    const { id } = sent[0]!;
+
+    say({ id: id + 7, type: 'head', status: 500, statusText: 'No', headers: [] });
+    say({ id: id + 7, type: 'error', error: { name: 'TypeError', message: 'stray' } });
+    say({ id, type: 'head', status: 200, statusText: 'OK', headers: [] });
+    say({ id, type: 'body', bytes: new TextEncoder().encode('fine') });
+    say({ id, type: 'end' });
+
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('fine');
+  });
+
+  test('an error whose payload is malformed still fails the request, with a message that says so', async () => {
+    const { workerFetch, sent, say } = handPlayedWorker();
+    const pending = workerFetch('https://api.example/x');
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+
+    say({ id: sent[0]!.id, type: 'error', error: null });
+
+    await expect(pending).rejects.toThrow(UNREADABLE_ERROR_MESSAGE);
+  });
+
+  test('a worker that dies before the answer fails every request waiting as a dropped connection would', async () => {
+    const { workerFetch, sent, die } = handPlayedWorker();
+    const first = workerFetch('https://api.example/a');
+    const second = workerFetch('https://api.example/b');
+    await vi.waitFor(() => expect(sent).toHaveLength(2));
+
+    die(new TypeError('The network worker stopped: it crashed'));
+
+    await expect(first).rejects.toBeInstanceOf(TypeError);
+    await expect(second).rejects.toThrow('The network worker stopped: it crashed');
   });
 });
 

@@ -2,8 +2,8 @@ import type { ChatCompletionChunk, ChatCompletionRequestStreaming, InitProgressR
 import type { DeviceLoss, DeviceLossSource } from '../../../src/engines/webllm/device-loss.js';
 import type { EngineHandle, WebLlmEngineLike } from '../../../src/engines/webllm/local-engine.js';
 import { WorkerEngineClient } from '../../../src/engines/webllm/worker-client.js';
-import { serveEngine } from '../../../src/engines/webllm/worker-protocol.js';
-import type { MessageEndpoint, WorkerRequest, WorkerResponse } from '../../../src/engines/webllm/worker-protocol.js';
+import { serveEngine, type WorkerRequest, type WorkerResponse } from '../../../src/engines/webllm/worker-protocol.js';
+import { fakeMessageChannel } from '../messaging/fake-channel.js';
 import { deltaChunk, finalChunk, usageChunk } from './fixtures.js';
 
 /**
@@ -174,47 +174,6 @@ export function workerProtocolFactory(...engines: FakeWebLlmEngine[]): FakeFacto
       },
     };
   });
-}
-
-export interface FakeMessageChannel<Request, Response> {
-  /** The page's end: posts requests, hears responses. */
-  page: MessageEndpoint<Request>;
-  /** The worker's end: posts responses, hears requests. */
-  worker: MessageEndpoint<Response>;
-  /** Like `worker.terminate()`: nothing more is delivered either way. */
-  close(): void;
-}
-
-/**
- * A MessageChannel stand-in: each message is structured-cloned as it is posted (so only what a real channel carries
- * gets through) and delivered later, in order, as its own task.
- */
-export function fakeMessageChannel<Request, Response>(): FakeMessageChannel<Request, Response> {
-  type Listener = (event: MessageEvent) => void;
-  const toPage: Listener[] = [];
-  const toWorker: Listener[] = [];
-  let closed = false;
-  const deliver = (listeners: Listener[], message: unknown): void => {
-    if (closed) return;
-    const data: unknown = structuredClone(message);
-    setTimeout(() => {
-      if (closed) return;
-      for (const listener of listeners) listener({ data } as MessageEvent);
-    }, 0);
-  };
-  return {
-    page: {
-      postMessage: (message) => deliver(toWorker, message),
-      addEventListener: (_type, listener) => toPage.push(listener),
-    },
-    worker: {
-      postMessage: (message) => deliver(toPage, message),
-      addEventListener: (_type, listener) => toWorker.push(listener),
-    },
-    close: () => {
-      closed = true;
-    },
-  };
 }
 
 function scriptedFactory(

@@ -11,7 +11,8 @@ import { LocalEngine, RESTART_REASON, type LocalEngineOptions } from '../../../s
 import { WorkerEngineClient } from '../../../src/engines/webllm/worker-client.js';
 import { serveEngine, type WorkerRequest, type WorkerResponse } from '../../../src/engines/webllm/worker-protocol.js';
 import { DEFAULT_SAMPLING } from '../../../src/domain/settings.js';
-import { FakeWebLlmEngine, fakeMessageChannel, workerProtocolFactory, type ReplyScript } from './fake-webllm.js';
+import { fakeMessageChannel } from '../messaging/fake-channel.js';
+import { FakeWebLlmEngine, workerProtocolFactory, type ReplyScript } from './fake-webllm.js';
 import { DEVICE_DESTROYED, ERRORS, MISTRAL, PROGRESS } from './fixtures.js';
 
 const OK = { outcome: 'ok' } as const;

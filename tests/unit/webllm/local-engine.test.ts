@@ -17,13 +17,8 @@ import type { LoadProgress } from '../../../src/engines/webllm/progress.js';
 import { DEFAULT_SAMPLING } from '../../../src/domain/settings.js';
 import { WORKER_ERROR_NAME } from '../../../src/engines/webllm/errors.js';
 import { deltaChunk, ERRORS, MISTRAL, PROGRESS } from './fixtures.js';
-import {
-  FakeWebLlmEngine,
-  fakeFactory,
-  fakeMessageChannel,
-  workerProtocolFactory,
-  type ReplyScript,
-} from './fake-webllm.js';
+import { fakeMessageChannel } from '../messaging/fake-channel.js';
+import { FakeWebLlmEngine, fakeFactory, workerProtocolFactory, type ReplyScript } from './fake-webllm.js';
 
 const OK = { outcome: 'ok' } as const;
 
