@@ -43,8 +43,6 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
   { id: 'custom', label: 'Custom', url: '', typedUrl: true, key: 'optional' },
 ];
 
-export const DEFAULT_PROVIDER: ProviderId = 'huggingface';
-
 const PRESETS_BY_ID = new Map(PROVIDER_PRESETS.map((preset) => [preset.id, preset]));
 const ROUTER_PRESET: ProviderPreset = PROVIDER_PRESETS[0] as ProviderPreset;
 
