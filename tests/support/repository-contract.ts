@@ -340,6 +340,14 @@ function describeSettingsAndChangesContract(open: RepositoryFactory): void {
       expect(await repository.loadSettings()).toEqual(updated);
     });
 
+    it('changes only the sampling knobs named, keeping the others', async () => {
+      const repository = await open();
+      await repository.updateSettings({ sampling: { seed: 7 } });
+      const updated = await repository.updateSettings({ sampling: { temperature: 0.2 } });
+      expect(updated.sampling).toEqual({ ...DEFAULT_SETTINGS.sampling, seed: 7, temperature: 0.2 });
+      expect(await repository.loadSettings()).toEqual(updated);
+    });
+
     it('does not report its own writes to its own listeners, and stops reporting once unsubscribed', async () => {
       const repository = await open();
       const heard: StorageChange[] = [];
