@@ -20,7 +20,7 @@ export const SAMPLING: SamplingParams = {
   seed: null,
 };
 
-export const HISTORY: ChatTurn[] = [
+const HISTORY: ChatTurn[] = [
   { role: 'system', content: 'Be brief.' },
   { role: 'user', content: 'Hello' },
   { role: 'assistant', content: '' },
