@@ -26,8 +26,9 @@ function byCreation(a: MessageRecord, b: MessageRecord): number {
 
 /**
  * A ChatRepository that keeps everything in memory, with the same rules as the IndexedDB one (shared through
- * `records.ts`). Like IndexedDB, it stores and hands out copies, so no caller can change a record behind its back. The app falls back to it when the browser refuses IndexedDB (and says so), so chatting still works
- * in that tab. Only one tab can see it, so `subscribe` never reports anything.
+ * `records.ts`). Like IndexedDB, it stores and hands out copies, so no caller can change a record behind its back.
+ * The app falls back to it when the browser refuses IndexedDB (and says so), so chatting still works in that tab.
+ * Only one tab can see it, so `subscribe` never reports anything.
  */
 export class MemoryRepository implements ChatRepository {
   protected readonly conversations = new Map<string, ConversationRecord>();
