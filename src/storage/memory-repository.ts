@@ -20,8 +20,9 @@ function byCreation(a: MessageRecord, b: MessageRecord): number {
 
 /**
  * A ChatRepository that keeps everything in memory, with the same rules as the IndexedDB one (shared through
- * `records.ts`). The app falls back to it when the browser refuses IndexedDB (and says so), so chatting still works
- * in that tab. Only one tab can see it, so `subscribe` never reports anything.
+ * `records.ts`). Like IndexedDB, it stores and hands out copies, so no caller can change a record behind its back.
+ * The app falls back to it when the browser refuses IndexedDB (and says so), so chatting still works in that tab.
+ * Only one tab can see it, so `subscribe` never reports anything.
  */
 export class MemoryRepository implements ChatRepository {
   protected readonly conversations = new Map<string, ConversationRecord>();
@@ -29,11 +30,11 @@ export class MemoryRepository implements ChatRepository {
   protected settings: Settings = DEFAULT_SETTINGS;
 
   async listConversations(): Promise<ConversationRecord[]> {
-    return [...this.conversations.values()].sort((a, b) => b.updatedAt - a.updatedAt);
+    return structuredClone([...this.conversations.values()].sort((a, b) => b.updatedAt - a.updatedAt));
   }
 
   async getConversation(id: string): Promise<ConversationRecord | undefined> {
-    return this.conversations.get(id);
+    return structuredClone(this.conversations.get(id));
   }
 
   async putConversation(conversation: ConversationRecord): Promise<void> {
@@ -46,15 +47,15 @@ export class MemoryRepository implements ChatRepository {
     if (!stored) return undefined;
     const renamed = { ...stored, title };
     this.conversations.set(id, renamed);
-    return renamed;
+    return structuredClone(renamed);
   }
 
   async setActiveLeaf(conversationId: string, leafId: string): Promise<ConversationRecord | undefined> {
     const stored = this.conversations.get(conversationId);
-    if (!stored || this.messages.get(leafId)?.conversationId !== conversationId) return stored;
+    if (!stored || this.messages.get(leafId)?.conversationId !== conversationId) return structuredClone(stored);
     const next = withActiveLeaf(stored, leafId);
     this.conversations.set(conversationId, next);
-    return next;
+    return structuredClone(next);
   }
 
   async deleteConversation(id: string): Promise<DeletedConversation | undefined> {
@@ -76,13 +77,15 @@ export class MemoryRepository implements ChatRepository {
 
   async listNewestMessages(conversationId: string, count: number): Promise<NewestMessages> {
     const messages = this.#messagesOf(conversationId);
-    return messages.length <= count
-      ? { messages, complete: true }
-      : { messages: messages.slice(messages.length - count), complete: false };
+    if (messages.length <= count) return { messages, complete: true };
+    // As in IndexedDB, which reads on from a creation time: the messages created in the same millisecond as the
+    // newest one left out are left out with it.
+    const newestLeftOut = messages[messages.length - count - 1]?.createdAt ?? -Infinity;
+    return { messages: messages.filter((message) => message.createdAt > newestLeftOut), complete: false };
   }
 
   async getMessage(id: string): Promise<MessageRecord | undefined> {
-    return this.messages.get(id);
+    return structuredClone(this.messages.get(id));
   }
 
   async putMessage(message: MessageRecord): Promise<void> {
@@ -178,7 +181,8 @@ export class MemoryRepository implements ChatRepository {
   #messagesOf(conversationId: string): StoredMessage[] {
     const messages: StoredMessage[] = [];
     for (const message of this.messages.values()) {
-      if (message.conversationId === conversationId) messages.push({ ...message, parentId: message.parentId ?? null });
+      if (message.conversationId === conversationId)
+        messages.push(structuredClone({ ...message, parentId: message.parentId ?? null }));
     }
     return messages.sort(byCreation);
   }

@@ -12,6 +12,7 @@ import {
   conversationEntry,
   conversationList,
   flatText,
+  highlights,
   messageBox,
   named,
   openApp,
@@ -21,7 +22,7 @@ import {
   userMessages,
 } from '../support/ui.js';
 import { exportAll, importFile, jsonFile, listedTitles } from './conversations-support.js';
-import { exfiltrationRequests, installPageProbe, sampleOfEveryClass } from './hostile-support.js';
+import { activeContentOf, exfiltrationRequests, installPageProbe, sampleOfEveryClass } from './hostile-support.js';
 
 const harness = useAppSessions();
 const server = useLocalSseServer({ tokens: ['Sure', ', here', ' it is.'] });
@@ -145,47 +146,45 @@ describe('import', () => {
     const sample = sampleOfEveryClass(2);
     const classes = new Set(sample.map((entry) => entry.class));
     expect(classes.size).toBe(new Set(HOSTILE_CORPUS.map((entry) => entry.class)).size);
-    // Each input twice: as the user's words and as a reply (the reply is rendered as Markdown).
-    const contents = sample.flatMap((entry) => [entry.input, entry.input]);
+    // Each input twice: as the user's words and as a reply (the reply is rendered as Markdown), after a plain
+    // question and reply to compare them with.
+    const contents = ['A plain question', 'A plain reply.', ...sample.flatMap((entry) => [entry.input, entry.input])];
     const title = '<img src=x onerror=__pwned()> Hostile import';
 
     const dialog = await importFile(page, jsonFile('hostile.json', backupOf(title, contents)));
     await dialog.getByText(`Imported 1 conversation (${contents.length} messages).`).waitFor();
     await closeSettings(page);
     await conversationEntry(page, 'Hostile import').click();
-    await assistantMessages(page)
-      .nth(sample.length - 1)
-      .waitFor();
-    expect(await userMessages(page).count()).toBe(sample.length);
+    await assistantMessages(page).nth(sample.length).waitFor();
+    expect(await userMessages(page).count()).toBe(sample.length + 1);
 
-    const findings = await page.locator('mc-markdown').evaluateAll((elements) => ({
-      active: elements.flatMap((element) => window.__findActiveContent?.(element) ?? ['no inertness check']),
-      canaryCalls: window.__pwnedCalls ?? -1,
-      violations: window.__violations ?? [],
-    }));
-    expect(findings.active).toEqual([]);
-    expect(findings.canaryCalls).toBe(0);
-    expect(findings.violations).toEqual([]);
-    const userBodies = await userMessages(page)
-      .locator('.body')
-      .evaluateAll((elements) => elements.flatMap((element) => window.__findActiveContent?.(element) ?? ['no check']));
-    expect(userBodies).toEqual([]);
-    expect(await flatText(userMessages(page).first())).toContain(sample[0]!.input.trim());
+    // Every message shows what the plain one of its role shows (the app's own controls: see activeContentOf).
+    for (const messages of [userMessages(page), assistantMessages(page)]) {
+      const [plain, ...hostile] = await activeContentOf(messages);
+      expect(plain).toBeDefined();
+      expect(hostile).toHaveLength(sample.length);
+      for (const found of hostile) expect(found).toEqual(plain);
+    }
+    expect(await page.evaluate(() => window.__pwnedCalls ?? -1)).toBe(0);
+    expect(await page.evaluate(() => window.__violations ?? [])).toEqual([]);
+    expect(await flatText(userMessages(page).nth(1))).toContain(sample[0]!.input.trim());
 
     // The hostile title, in the list and in search results with their highlights, is text too.
     const entry = conversationEntry(page, 'Hostile import');
     expect(await entry.evaluate((button) => button.children.length)).toBe(0);
     await page.getByRole('searchbox', { name: named('Search conversations') }).fill('pwned');
     const results = conversationList(page).getByRole('list', { name: named('Search results') });
-    await results.locator('mark').first().waitFor();
+    await highlights(results).first().waitFor();
     // The found conversation's title and its lines of matching text (not the app's own Rename and Delete icons).
-    const found = results.locator('button.open, p.matches');
+    const found = results
+      .getByRole('button', { name: /Hostile import/ })
+      .or(results.getByRole('listitem').getByRole('paragraph'));
     expect(await found.count()).toBe(2);
     const inResults = await found.evaluateAll((elements) =>
       elements.flatMap((element) => window.__findActiveContent?.(element) ?? ['no check']),
     );
     expect(inResults).toEqual([]);
-    expect(await results.locator('mark').allTextContents()).toContain('pwned');
+    expect(await highlights(results).allTextContents()).toContain('pwned');
 
     expect(await page.evaluate(() => window.__pwnedCalls)).toBe(0);
     expect(exfiltrationRequests(requests)).toEqual([]);

@@ -11,6 +11,7 @@ import {
   reloadApp,
   replyFinished,
   sendMessage,
+  settled,
   transcript,
   userMessages,
 } from '../support/ui.js';
@@ -83,10 +84,7 @@ describe('branches', () => {
     const editor = question.getByRole('textbox', { name: named('Edit message') });
     await editor.fill('Where should I go in June?');
     await question.getByRole('button', { name: named('Save') }).click();
-    await assistantMessages(page)
-      .filter({ hasText: 'Porto instead.' })
-      .and(page.locator('[aria-busy="false"]'))
-      .waitFor();
+    await settled(assistantMessages(page).filter({ hasText: 'Porto instead.' }));
 
     const log = transcript(page);
     await log.getByText('2 / 2', { exact: true }).waitFor();
@@ -127,10 +125,7 @@ describe('branches', () => {
       .first()
       .getByRole('button', { name: named('Regenerate') })
       .click();
-    await assistantMessages(page)
-      .filter({ hasText: 'Another answer.' })
-      .and(page.locator('[aria-busy="false"]'))
-      .waitFor();
+    await settled(assistantMessages(page).filter({ hasText: 'Another answer.' }));
     await transcript(page).getByText('2 / 2', { exact: true }).waitFor();
 
     await reloadApp(page);

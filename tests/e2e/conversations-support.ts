@@ -4,10 +4,10 @@ import { conversationList, named, openSettings } from '../support/ui.js';
 
 /** The titles in the conversation list, in order (the buttons named by a title, not their Rename/Delete). */
 export async function listedTitles(page: Page): Promise<string[]> {
-  const names = await conversationList(page)
+  const titles = conversationList(page)
     .getByRole('listitem')
-    .evaluateAll((items) => items.map((item) => item.querySelector('button')?.textContent?.trim() ?? ''));
-  return names;
+    .getByRole('button', { name: /^(?!\s*(rename|delete)\s*$)/i });
+  return (await titles.allTextContents()).map((title) => title.trim());
 }
 
 export interface BackupFile {

@@ -5,6 +5,7 @@ import {
   conversationEntry,
   conversationList,
   flatText,
+  highlights,
   messageBox,
   named,
   openApp,
@@ -76,7 +77,7 @@ describe('search', () => {
     const results = conversationList(page).getByRole('list', { name: named('Search results') });
     const result = results.getByRole('listitem').filter({ hasText: 'Desserts for Sunday' });
     await result.getByText('How long does a CRÈME Brûlée need in the oven?').waitFor();
-    expect(await result.locator('mark').allTextContents()).toEqual(['CRÈME', 'Brûlée']);
+    expect(await highlights(result).allTextContents()).toEqual(['CRÈME', 'Brûlée']);
     expect(await results.getByRole('listitem').count()).toBe(1);
 
     await result.getByRole('button', { name: named('Desserts for Sunday') }).click();

@@ -1,6 +1,6 @@
 // Shared steps of the end-to-end tests that feed the app hostile text (replies, typed input, imported backups) or
 // test its CSP: the probe that watches the page from inside, and the sample of the hostile corpus they use.
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { findActiveContent } from '../fixtures/assert-inert.js';
 import { EXFIL_HOST, HOSTILE_CORPUS, type HostileInput } from '../fixtures/hostile-corpus.js';
 
@@ -53,4 +53,16 @@ export function sampleOfEveryClass(perClass: number): HostileInput[] {
 /** The URLs among `requests` that went for the exfiltration host: any at all means hostile text got out. */
 export function exfiltrationRequests(requests: readonly { url(): string }[]): string[] {
   return requests.map((request) => request.url()).filter((url) => url.includes(EXFIL_HOST));
+}
+
+/**
+ * What the inertness check reports in each of `messages` (articles found by role and name), one list per message.
+ * It reports the app's own controls around a message's text too (its buttons and their `svg` icons), and the text
+ * has no role or name of its own to find it by: so compare each message with one of plain text of the same role,
+ * which has the same controls. Anything more came from what the message holds.
+ */
+export function activeContentOf(messages: Locator): Promise<string[][]> {
+  return messages.evaluateAll((elements) =>
+    elements.map((element) => window.__findActiveContent?.(element) ?? ['the inertness check is missing']),
+  );
 }

@@ -41,10 +41,28 @@ export function assistantMessages(page: Page): Locator {
 
 /** Waits until the `count`-th reply of the open conversation has finished streaming (it is no longer busy). */
 export async function replyFinished(page: Page, count: number): Promise<void> {
-  await assistantMessages(page)
-    .nth(count - 1)
-    .and(page.locator('[aria-busy="false"]'))
-    .waitFor();
+  await settled(assistantMessages(page).nth(count - 1));
+}
+
+/**
+ * Waits until `message` (an article found by role and name) is there and has stopped streaming. A streaming reply is
+ * `aria-busy`, the state a screen reader waits on too: it is read as a state here, not used as a selector.
+ */
+export async function settled(message: Locator, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await message.waitFor({ timeout: timeoutMs });
+  while ((await message.getAttribute('aria-busy', { timeout: timeoutMs })) !== 'false') {
+    if (Date.now() > deadline) throw new Error(`${message.toString()} was still busy after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * The highlighted words in `scope` (search matches): HTML `mark`, whose ARIA role is `mark`. Playwright computes
+ * that role, but its typings do not list it yet.
+ */
+export function highlights(scope: Locator): Locator {
+  return scope.getByRole('mark' as Parameters<Locator['getByRole']>[0]);
 }
 
 export function stopButton(page: Page): Locator {

@@ -1,6 +1,5 @@
 import { deleteDB, type IDBPDatabase } from 'idb';
 import { afterEach, vi } from 'vitest';
-import type { ConversationRecord } from '../../../src/domain/records.js';
 import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import { openDatabaseAtVersion } from '../../../src/storage/migrations.js';
 import type { ChatRepository } from '../../../src/storage/types.js';
@@ -56,8 +55,4 @@ export function openAtVersion(name: string, version: number): Promise<IDBPDataba
   return openDatabaseAtVersion(name, version);
 }
 
-export function conversation(id: string, updatedAt: number, title = `Conversation ${id}`): ConversationRecord {
-  return { id, title, createdAt: updatedAt, updatedAt };
-}
-
-export { message } from '../../fixtures/records.js';
+export { conversation, message } from '../../fixtures/records.js';

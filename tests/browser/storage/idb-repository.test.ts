@@ -4,11 +4,14 @@ import { DEFAULT_SETTINGS, type Settings } from '../../../src/domain/settings.js
 import { StorageError } from '../../../src/storage/errors.js';
 import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import { DB_VERSION } from '../../../src/storage/migrations.js';
-import { conversation, message, openAtVersion, useTestRepositories } from './harness.js';
+import { describeRepositoryContract } from '../../support/repository-contract.js';
+import { conversation, openAtVersion, useTestRepositories } from './harness.js';
 
 const { newDatabaseName, open, opened } = useTestRepositories();
 
-describe('conversations', () => {
+describeRepositoryContract('IndexedDB repository', () => open());
+
+describe('what survives reopening the database', () => {
   it('round-trips a conversation and survives reopening the database', async () => {
     const name = newDatabaseName();
     const first = await open(name);
@@ -18,155 +21,6 @@ describe('conversations', () => {
     const second = await open(name);
     expect(await second.getConversation('a')).toEqual(conversation('a', 10, 'Trip to Lyon'));
     expect(await second.getConversation('missing')).toBeUndefined();
-  });
-
-  it('lists conversations newest first', async () => {
-    const repository = await open();
-    await repository.putConversation(conversation('old', 100));
-    await repository.putConversation(conversation('newest', 300));
-    await repository.putConversation(conversation('middle', 200));
-
-    expect((await repository.listConversations()).map((c) => c.id)).toEqual(['newest', 'middle', 'old']);
-  });
-
-  it('renames a conversation in place', async () => {
-    const repository = await open();
-    await repository.putConversation(conversation('a', 10, 'Untitled'));
-    await repository.putConversation({ ...conversation('a', 10), title: 'Renamed' });
-
-    const list = await repository.listConversations();
-    expect(list).toHaveLength(1);
-    expect(list[0]?.title).toBe('Renamed');
-  });
-
-  it('deletes a conversation with all its messages and leaves other conversations alone', async () => {
-    const repository = await open();
-    await repository.putConversation(conversation('gone', 10));
-    await repository.putConversation(conversation('kept', 20));
-    await repository.putMessage(message('g1', 'gone', 1));
-    await repository.putMessage(message('g2', 'gone', 2));
-    await repository.putMessage(message('k1', 'kept', 3));
-
-    await repository.deleteConversation('gone');
-
-    expect(await repository.getConversation('gone')).toBeUndefined();
-    expect(await repository.listMessages('gone')).toEqual([]);
-    expect((await repository.listConversations()).map((c) => c.id)).toEqual(['kept']);
-    expect((await repository.listMessages('kept')).map((m) => m.id)).toEqual(['k1']);
-  });
-});
-
-describe('messages', () => {
-  it('round-trips every field of a reply, including usage and the engine that wrote it', async () => {
-    const repository = await open();
-    await repository.putConversation(conversation('c', 1));
-    const reply = message('r', 'c', 5, {
-      role: 'assistant',
-      content: 'Bonjour ! **Gras** et `code`.',
-      status: 'error',
-      error: 'The connection dropped.',
-      engine: 'local',
-      model: 'Mistral-7B-Instruct-v0.3-q4f16_1-MLC',
-      usage: { promptTokens: 12, completionTokens: 34, decodeTokensPerSecond: 8.5 },
-    });
-    await repository.putMessage(reply);
-
-    // The first message of a conversation follows nothing.
-    expect(await repository.listMessages('c')).toEqual([{ ...reply, parentId: null }]);
-  });
-
-  it("lists one conversation's messages oldest first, whatever order they were written in", async () => {
-    const repository = await open();
-    await repository.putConversation(conversation('c', 1));
-    await repository.putConversation(conversation('other', 1));
-    await repository.putMessage(message('third', 'c', 300));
-    await repository.putMessage(message('first', 'c', 100));
-    await repository.putMessage(message('elsewhere', 'other', 150));
-    await repository.putMessage(message('second', 'c', 200));
-
-    expect((await repository.listMessages('c')).map((m) => m.id)).toEqual(['first', 'second', 'third']);
-  });
-
-  it('reads the newest messages of a conversation alone, and says whether that was all of them', async () => {
-    const repository = await open();
-    await repository.putConversation(conversation('c', 1));
-    await repository.putConversation(conversation('other', 1));
-    for (const createdAt of [100, 200, 300, 400, 500])
-      await repository.putMessage(message(`m${createdAt}`, 'c', createdAt));
-    await repository.putMessage(message('later elsewhere', 'other', 900));
-
-    expect(await repository.listNewestMessages('c', 2)).toEqual({
-      messages: [expect.objectContaining({ id: 'm400' }), expect.objectContaining({ id: 'm500' })],
-      complete: false,
-    });
-    const all = await repository.listNewestMessages('c', 5);
-    expect(all.complete).toBe(true);
-    expect(all.messages).toEqual(await repository.listMessages('c'));
-    expect(await repository.listNewestMessages('empty', 5)).toEqual({ messages: [], complete: true });
-  });
-
-  it('leaves out, together, messages created in the same millisecond as the newest one left out', async () => {
-    const repository = await open();
-    await repository.putConversation(conversation('c', 1));
-    for (const [id, createdAt] of [
-      ['a', 100],
-      ['b', 200],
-      ['c', 200],
-      ['d', 300],
-    ] as const)
-      await repository.putMessage(message(id, 'c', createdAt));
-
-    const newest = await repository.listNewestMessages('c', 2);
-    expect(newest.messages.map((m) => m.id)).toEqual(['d']);
-    expect(newest.complete).toBe(false);
-  });
-
-  it('overwrites a streaming reply with its later state', async () => {
-    const repository = await open();
-    await repository.putConversation(conversation('c', 1));
-    await repository.putMessage(message('r', 'c', 5, { role: 'assistant', content: 'Hel', status: 'streaming' }));
-    await repository.putMessage(
-      message('r', 'c', 5, { role: 'assistant', content: 'Hello there', status: 'complete', updatedAt: 9 }),
-    );
-
-    const messages = await repository.listMessages('c');
-    expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ content: 'Hello there', status: 'complete' });
-  });
-
-  it('moves the conversation to the top of the list when a message is written, and never back in time', async () => {
-    const repository = await open();
-    await repository.putConversation(conversation('quiet', 100));
-    await repository.putConversation(conversation('busy', 200));
-
-    await repository.putMessage(message('m', 'quiet', 50, { updatedAt: 500 }));
-    expect(await repository.getConversation('quiet')).toMatchObject({ updatedAt: 500 });
-    expect((await repository.listConversations()).map((c) => c.id)).toEqual(['quiet', 'busy']);
-
-    await repository.putMessage(message('late-edit', 'busy', 10, { updatedAt: 150 }));
-    expect(await repository.getConversation('busy')).toMatchObject({ updatedAt: 200 });
-  });
-
-  it('deletes one message, or all of a conversation, keeping the conversation', async () => {
-    const repository = await open();
-    await repository.putConversation(conversation('c', 1));
-    await repository.putMessage(message('a', 'c', 1));
-    await repository.putMessage(message('b', 'c', 2));
-    await repository.putMessage(message('c1', 'c', 3));
-
-    await repository.deleteMessage('b');
-    expect((await repository.listMessages('c')).map((m) => m.id)).toEqual(['a', 'c1']);
-
-    await repository.deleteMessages('c');
-    expect(await repository.listMessages('c')).toEqual([]);
-    expect(await repository.getConversation('c')).toBeDefined();
-  });
-});
-
-describe('settings', () => {
-  it('starts from the defaults', async () => {
-    const repository = await open();
-    expect(await repository.loadSettings()).toEqual(DEFAULT_SETTINGS);
   });
 
   it('keeps the tokens and every other setting across reopening, in this browser only', async () => {

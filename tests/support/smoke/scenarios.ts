@@ -179,8 +179,9 @@ export function describeSmokeTests({ launch, features, webgpuNotice, requestedUr
     it('starts with no page error and says what WebGPU it found', () =>
       inFreshProfile(async (tab) => {
         await openApp(tab, appUrl);
-        // The loading placeholder goes once the app has its first state: boot ran to the end.
-        expect(await tab.evaluate<boolean>(`() => document.querySelector('.app-loading') === null`)).toBe(true);
+        // The loading placeholder ("Loading…", in the page itself) goes once the app has its first state: boot ran
+        // to the end.
+        expect(await tab.evaluate<boolean>(`() => !document.body.textContent.includes('Loading…')`)).toBe(true);
         const notice = await waitFor('what the app says about WebGPU', async () => {
           const said = await textOf(tab, { role: 'alert', name: '', prefix: true });
           return webgpuNotice.test(said) ? said : undefined;

@@ -5,30 +5,10 @@ const repository = {
   measureConversations: async () => ({ conversations: 3, messages: 40, approximateBytes: 12_345 }),
 };
 
-/** Cache Storage holding the service worker's precache beside whatever WebLLM stored: cache name → url → response. */
-function cacheStorage(contents: Record<string, Record<string, () => Response>>): CacheStorage {
-  return {
-    keys: async () => Object.keys(contents),
-    open: async (name: string) => {
-      const entries = contents[name] ?? {};
-      return {
-        keys: async () => Object.keys(entries).map((url) => new Request(url)),
-        match: async (request: Request) => entries[request.url]?.(),
-      } as unknown as Cache;
-    },
-  } as unknown as CacheStorage;
-}
-
-const PRECACHE = {
-  'workbox-precache-v2-https://app.example/': {
-    'https://app.example/app.js': () => new Response('x'.repeat(3_000_000)),
-  },
-};
-const SHARD = 'https://huggingface.co/mlc-ai/M/resolve/main/params_shard_0.bin';
-const CONFIG = 'https://huggingface.co/mlc-ai/M/resolve/main/mlc-chat-config.json';
-
+// What counts as downloaded models (WebLLM's caches, measured by Content-Length or by body; never the service
+// worker's precache) is tested on the browser's real Cache Storage (tests/browser/storage/health.test.ts).
 describe('estimateUsage', () => {
-  it("shows conversations and models apart, with the browser's totals; models are WebLLM's caches only", async () => {
+  it("shows the conversations apart from the browser's totals and its database's share", async () => {
     const storage = {
       estimate: async () => ({
         usage: 4_600_000_000,
@@ -37,18 +17,12 @@ describe('estimateUsage', () => {
       }),
       persisted: async () => true,
     };
-    const caches = cacheStorage({
-      ...PRECACHE,
-      // A 4.5 GB shard measured from its Content-Length header, and a config without one, by its body.
-      'webllm/model': { [SHARD]: () => new Response('', { headers: { 'content-length': '4500000000' } }) },
-      'webllm/config': { [CONFIG]: () => new Response('{"a":1}') },
-    });
-    expect(await estimateUsage(repository, storage, caches)).toEqual({
+    expect(await estimateUsage(repository, storage, undefined)).toEqual({
       conversationsBytes: 12_345,
       conversationCount: 3,
       messageCount: 40,
       indexedDbBytes: 40_000,
-      modelsBytes: 4_500_000_000 + '{"a":1}'.length,
+      modelsBytes: null,
       totalUsage: 4_600_000_000,
       quota: 60_000_000_000,
       persisted: true,
@@ -71,14 +45,6 @@ describe('estimateUsage', () => {
     });
     const noBreakdown = { estimate: async () => ({ usage: 10, quota: 100 }) };
     expect(await estimateUsage(repository, noBreakdown)).toMatchObject({ indexedDbBytes: null, totalUsage: 10 });
-  });
-
-  it('counts no models when WebLLM stored nothing, however large the app’s own precache', async () => {
-    const noModels = { estimate: async () => ({ usage: 10, quota: 100, usageDetails: { indexedDB: 10 } }) };
-    expect(await estimateUsage(repository, noModels, cacheStorage(PRECACHE))).toMatchObject({
-      indexedDbBytes: 10,
-      modelsBytes: 0,
-    });
   });
 });
 
