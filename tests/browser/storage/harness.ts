@@ -61,3 +61,4 @@ export function conversation(id: string, updatedAt: number, title = `Conversatio
 }
 
 export { message } from '../../fixtures/records.js';
+export { attachment, userPreset } from '../../fixtures/attachments.js';
