@@ -2,7 +2,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { estimateUsage, requestPersistentStorage } from '../../../src/storage/health.js';
 
 const repository = {
-  measureConversations: async () => ({ conversations: 3, messages: 40, approximateBytes: 12_345 }),
+  measureConversations: async () => ({
+    conversations: 3,
+    messages: 40,
+    attachments: 2,
+    approximateBytes: 12_345,
+    attachmentBytes: 2_000,
+  }),
 };
 
 /** Cache Storage holding the service worker's precache beside whatever WebLLM stored: cache name → url → response. */
@@ -47,6 +53,8 @@ describe('estimateUsage', () => {
       conversationsBytes: 12_345,
       conversationCount: 3,
       messageCount: 40,
+      attachmentCount: 2,
+      attachmentsBytes: 2_000,
       indexedDbBytes: 40_000,
       modelsBytes: 4_500_000_000 + '{"a":1}'.length,
       totalUsage: 4_600_000_000,

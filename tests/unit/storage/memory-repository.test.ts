@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationRecord } from '../../../src/state/types.js';
-import { createBackup, parseBackup } from '../../../src/storage/backup.js';
+import { exportAll, parseBackup } from '../../../src/storage/backup.js';
 import { leafAfterChoosing, visiblePath } from '../../../src/storage/branches.js';
 import { MemoryRepository } from '../../../src/storage/memory-repository.js';
 import { message } from '../../fixtures/records.js';
@@ -142,7 +142,7 @@ describe('MemoryRepository search, backup and size', () => {
     const target = new MemoryRepository();
     await target.putConversation(conversation('c', 5));
     await target.putMessage(message('u1', 'c', 1, { content: 'Already here' }));
-    const parsed = parseBackup(JSON.stringify(createBackup(await source.readAllConversations())));
+    const parsed = parseBackup(await exportAll(source));
     if (!parsed.ok) throw new Error(parsed.message);
 
     const summary = await target.importBackup(parsed.data);
