@@ -290,14 +290,17 @@ export async function importBackupFile(
   }
 }
 
-/** What the status line says after an import, e.g. "Imported 3 conversations (120 messages)." */
+/** What the status line says after an import, e.g. "Imported 3 conversations (120 messages, 2 files)." */
 export function importSummaryMessage(summary: ImportSummary): string {
   const plural = (count: number, one: string, many: string) =>
     `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
-  const added =
+  const files = summary.attachments > 0 ? `, ${plural(summary.attachments, 'file', 'files')}` : '';
+  const presets = summary.presets > 0 ? ` Added ${plural(summary.presets, 'preset', 'presets')}.` : '';
+  const conversations =
     summary.conversations === 0
-      ? 'Nothing new to import.'
-      : `Imported ${plural(summary.conversations, 'conversation', 'conversations')} (${plural(summary.messages, 'message', 'messages')}).`;
+      ? ''
+      : `Imported ${plural(summary.conversations, 'conversation', 'conversations')} (${plural(summary.messages, 'message', 'messages')}${files}).`;
+  const added = conversations === '' && presets === '' ? 'Nothing new to import.' : `${conversations}${presets}`.trim();
   const skipped =
     summary.skipped === 0
       ? ''
