@@ -6,7 +6,7 @@
 import type { AttachmentRecord, PassageSpan, ReplySource } from '../domain/attachments.js';
 import { isBuiltInPresetId, type Preset } from '../domain/presets.js';
 import { countOf, Damaged, fieldsOf, idOf, listOf, MAX_LABEL_LENGTH, textOf, timeOf } from './backup-fields.js';
-import { PresetError, presetToStore } from './presets.js';
+import { MAX_SYSTEM_PROMPT_LENGTH, PresetError, presetToStore } from './presets.js';
 import type { StoredMessage } from './schema.js';
 
 /** The largest file the app attaches (issue 14: 50 MB), and so the most a backup's file can hold. */
@@ -169,7 +169,7 @@ export function presetFrom(value: unknown, what: string): Preset {
   const preset: Preset = {
     id,
     name: textOf(fields['name'], what, 'name', MAX_LABEL_LENGTH),
-    systemPrompt: textOf(fields['systemPrompt'], what, 'system prompt', MAX_LABEL_LENGTH * 100),
+    systemPrompt: textOf(fields['systemPrompt'], what, 'system prompt', MAX_SYSTEM_PROMPT_LENGTH),
     sampling: {
       temperature: sampling['temperature'] as number,
       topP: sampling['topP'] as number,

@@ -15,6 +15,7 @@ export type Fields = Record<string, unknown>;
 
 /** Keys that, copied carelessly by some later code, would change prototypes: a backup never has them. */
 const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
+
 export function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
