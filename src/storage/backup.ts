@@ -4,54 +4,70 @@
  * the repository's `importBackup`, one transaction, planned by `import-plan.ts`. Loaded on the first export or
  * import, not with the first screen.
  *
- * The file (version 1):
+ * The file (version 2):
  * ```
  * {
  *   "format": "private-mistral-chat",
- *   "version": 1,
+ *   "version": 2,
  *   "exportedAt": "2025-05-01T12:00:00.000Z",
- *   "conversations": [{ "id", "title", "createdAt", "updatedAt", "activeLeafId"? }],
+ *   "conversations": [{ "id", "title", "createdAt", "updatedAt", "activeLeafId"?, "presetId"? }],
  *   "messages": [{ "id", "conversationId", "parentId", "role", "content", "createdAt", "updatedAt", "status",
- *                  "engine"?, "model"?, "error"?, "usage"?, "omittedTurns"? }]
+ *                  "engine"?, "model"?, "error"?, "usage"?, "omittedTurns"?, "attachmentIds"?, "sources"? }],
+ *   "attachments": [{ "id", "conversationId", "messageId", "name", "type", "size", "text",
+ *                     "passages": [{ "start", "end" }], "pages"?, "bytes"? (base64), "createdAt" }],
+ *   "presets": [{ "id", "name", "systemPrompt", "sampling", "model"?, "updatedAt" }]
  * }
  * ```
- * Times are milliseconds since 1970 (UTC); `parentId` is null for a conversation's first message(s). No settings are
- * exported: not the Hugging Face token or endpoint key, and not the rest either (see {@link createBackup}).
+ * Times are milliseconds since 1970 (UTC); `parentId` is null for a conversation's first message(s). Version 1 had
+ * no attachments and no presets. Only the user's own presets are written (the built-ins come with the app). No
+ * settings are exported: not the Hugging Face token or endpoint key, and not the rest either (see
+ * {@link createBackup}).
  *
  * Versions: the app writes `BACKUP_VERSION` and reads every version from 1 up to it. When the shape changes, bump
  * the version and append to `BACKUP_UPGRADES` a function that turns a file of the previous version into the next;
  * `parseBackup` runs them in order, then validates the current shape. A file from a newer app is refused with a
  * message that says so.
  */
-import type { EngineKind } from '../domain/generation.js';
+import type { AttachmentRecord } from '../domain/attachments.js';
+import { isBuiltInPresetId, type Preset } from '../domain/presets.js';
 import type { ConversationRecord, MessageRecord, MessageStatus } from '../domain/records.js';
+import {
+  attachmentsForBackup,
+  presetForBackup,
+  type BackupAttachment,
+  type BackupPreset,
+} from './backup-attachments.js';
+import { Damaged, fieldsOf, isFields } from './backup-fields.js';
+import { validateBackup } from './backup-validate.js';
 import { STORAGE_MESSAGES, StorageError } from './errors.js';
 import type { ImportSummary } from './import-plan.js';
 import { withActiveLeaf } from './records.js';
 import type { StoredMessage } from './schema.js';
 import type { ChatRepository } from './types.js';
 
+export {
+  MAX_BACKUP_CONVERSATIONS,
+  MAX_BACKUP_MESSAGES,
+  MAX_MESSAGE_LENGTH,
+  MAX_TITLE_LENGTH,
+} from './backup-validate.js';
+export { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_TEXT_LENGTH } from './backup-attachments.js';
+
 export const BACKUP_FORMAT = 'private-mistral-chat';
 
 /** Turns the untyped contents of a file of version N (at index N - 1) into version N + 1. */
 export type BackupUpgrade = (file: Record<string, unknown>) => Record<string, unknown>;
 
-/** Append-only, like the database migrations: version 1 is the first format, so there is nothing to upgrade yet. */
-export const BACKUP_UPGRADES: readonly BackupUpgrade[] = [];
+/** Append-only, like the database migrations. */
+export const BACKUP_UPGRADES: readonly BackupUpgrade[] = [
+  // 1 → 2: attachments and presets. A version 1 file has neither.
+  (file) => ({ ...file, attachments: [], presets: [] }),
+];
 
 export const BACKUP_VERSION = BACKUP_UPGRADES.length + 1;
 
 /** The largest file read (`File.size`); check it before reading the file into a string. */
 export const MAX_BACKUP_BYTES = 400 * 1024 * 1024;
-export const MAX_BACKUP_CONVERSATIONS = 200_000;
-export const MAX_BACKUP_MESSAGES = 2_000_000;
-export const MAX_MESSAGE_LENGTH = 1_000_000;
-export const MAX_TITLE_LENGTH = 10_000;
-const MAX_ID_LENGTH = 200;
-const MAX_LABEL_LENGTH = 1_000;
-const MAX_ERROR_LENGTH = 10_000;
-/** The largest time a Date can hold. */
-const MAX_TIME = 8.64e15;
 
 /** The file as written. */
 export interface BackupFile {
@@ -61,6 +77,8 @@ export interface BackupFile {
   exportedAt: string;
   conversations: ConversationRecord[];
   messages: StoredMessage[];
+  attachments: BackupAttachment[];
+  presets: BackupPreset[];
 }
 
 /** A backup that passed validation: safe to hand to `importBackup`. */
@@ -68,6 +86,18 @@ export interface BackupData {
   exportedAt: string;
   conversations: ConversationRecord[];
   messages: StoredMessage[];
+  /** The original bytes, where the file has them, decoded back into a Blob. */
+  attachments: AttachmentRecord[];
+  /** The user's presets, `builtIn: false`. */
+  presets: Preset[];
+}
+
+/** What `createBackup` writes: attachments with their originals already as base64 (`attachmentsForBackup`). */
+export interface BackupRecords {
+  conversations: readonly ConversationRecord[];
+  messages: readonly MessageRecord[];
+  attachments?: readonly BackupAttachment[];
+  presets?: readonly Preset[];
 }
 
 export type ParsedBackup = { ok: true; data: BackupData } | { ok: false; message: string };
@@ -98,15 +128,17 @@ export function damagedMessage(detail: string): string {
  *
  * The file must pass `parseBackup` whatever the database holds: a message whose conversation is gone (a reply whose
  * last save landed after another tab deleted its conversation) is left out, one whose parent is gone becomes a
- * first message, and a branch shown that is gone is left unset, as the app already shows them.
+ * first message, and a branch shown that is gone is left unset, as the app already shows them. Likewise a file
+ * whose message is gone is left out, and a message names only the files kept.
  */
-export function createBackup(
-  records: { conversations: readonly ConversationRecord[]; messages: readonly MessageRecord[] },
-  exportedAt: Date = new Date(),
-): BackupFile {
+export function createBackup(records: BackupRecords, exportedAt: Date = new Date()): BackupFile {
   const conversationIds = new Set(records.conversations.map(({ id }) => id));
   const kept = records.messages.filter((message) => conversationIds.has(message.conversationId));
   const conversationOf = new Map(kept.map((message) => [message.id, message.conversationId]));
+  const attachments = (records.attachments ?? []).filter(
+    (attachment) => conversationOf.get(attachment.messageId) === attachment.conversationId,
+  );
+  const attachmentOf = new Map(attachments.map((attachment) => [attachment.id, attachment.messageId]));
   return {
     format: BACKUP_FORMAT,
     version: BACKUP_VERSION,
@@ -118,13 +150,24 @@ export function createBackup(
     ),
     // Where a hosted reply was sent (its provider and Endpoint URL) is this browser's setting, not the conversation's:
     // it stays out of the file, as every setting does.
-    messages: kept.map(({ provider: _provider, endpointUrl: _endpointUrl, ...message }) => ({
-      ...message,
-      parentId:
-        message.parentId != null && conversationOf.get(message.parentId) === message.conversationId
-          ? message.parentId
-          : null,
-    })),
+    messages: kept.map((record) => {
+      const message = { ...record } as MessageRecord & Pick<StoredMessage, 'attachmentIds' | 'sources'>;
+      delete message.provider;
+      delete message.endpointUrl;
+      const written: StoredMessage = {
+        ...message,
+        parentId:
+          message.parentId != null && conversationOf.get(message.parentId) === message.conversationId
+            ? message.parentId
+            : null,
+      };
+      if (message.attachmentIds) {
+        written.attachmentIds = message.attachmentIds.filter((id) => attachmentOf.get(id) === message.id);
+      }
+      return written;
+    }),
+    attachments: attachments.map((attachment) => ({ ...attachment })),
+    presets: (records.presets ?? []).filter(({ id }) => !isBuiltInPresetId(id)).map(presetForBackup),
   };
 }
 
@@ -133,7 +176,9 @@ export async function exportAll(
   repository: Pick<ChatRepository, 'readAllConversations'>,
   exportedAt: Date = new Date(),
 ): Promise<string> {
-  return JSON.stringify(createBackup(await repository.readAllConversations(), exportedAt), null, 1);
+  const records = await repository.readAllConversations();
+  const attachments = await attachmentsForBackup(records.attachments);
+  return JSON.stringify(createBackup({ ...records, attachments }, exportedAt), null, 1);
 }
 
 /** e.g. `private-mistral-chat-2025-05-01.json` */
@@ -182,185 +227,6 @@ export function exportConversationMarkdown(
   return `${parts.join('\n\n')}\n`;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Validation
-
-class Damaged extends Error {}
-
-type Fields = Record<string, unknown>;
-
-/** Keys that, copied carelessly by some later code, would change prototypes: a backup never has them. */
-const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
-const ROLES: readonly MessageRecord['role'][] = ['user', 'assistant'];
-const STATUSES: readonly MessageStatus[] = ['streaming', 'complete', 'stopped', 'error', 'interrupted'];
-const ENGINES: readonly string[] = ['local', 'hosted'];
-const USAGE_FIELDS = [
-  'promptTokens',
-  'completionTokens',
-  'timeToFirstTokenMs',
-  'prefillTokensPerSecond',
-  'decodeTokensPerSecond',
-] as const;
-
-function isFields(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function fieldsOf(value: unknown, what: string): Fields {
-  if (!isFields(value)) throw new Damaged(`${what} is not a record`);
-  for (const key of FORBIDDEN_KEYS) {
-    if (Object.hasOwn(value, key)) throw new Damaged(`${what} has a field named "${key}", which no backup has`);
-  }
-  return value;
-}
-
-function idOf(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value === '' || value.length > MAX_ID_LENGTH) {
-    throw new Damaged(`${what} has no valid id`);
-  }
-  return value;
-}
-
-function textOf(value: unknown, what: string, name: string, maxLength: number): string {
-  if (typeof value !== 'string') throw new Damaged(`${what} has no ${name}`);
-  if (value.length > maxLength) {
-    throw new Damaged(`the ${name} of ${what} is too long (over ${maxLength.toLocaleString('en')} characters)`);
-  }
-  return value;
-}
-
-function timeOf(value: unknown, what: string, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIME) {
-    throw new Damaged(`${what} has no valid ${name} time`);
-  }
-  return value;
-}
-
-function countOf(value: unknown, what: string, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new Damaged(`${what} has an invalid ${name}`);
-  }
-  return value;
-}
-
-function conversationFrom(value: unknown, what: string): ConversationRecord {
-  const fields = fieldsOf(value, what);
-  const conversation: ConversationRecord = {
-    id: idOf(fields['id'], what),
-    title: textOf(fields['title'], what, 'title', MAX_TITLE_LENGTH),
-    createdAt: timeOf(fields['createdAt'], what, 'creation'),
-    updatedAt: timeOf(fields['updatedAt'], what, 'update'),
-  };
-  if (fields['activeLeafId'] !== undefined)
-    conversation.activeLeafId = idOf(fields['activeLeafId'], `${what}'s branch`);
-  return conversation;
-}
-
-function messageFrom(value: unknown, what: string): StoredMessage {
-  const fields = fieldsOf(value, what);
-  const role = fields['role'];
-  if (!ROLES.includes(role as MessageRecord['role'])) throw new Damaged(`${what} has no valid role`);
-  const status = fields['status'];
-  if (!STATUSES.includes(status as MessageStatus)) throw new Damaged(`${what} has no valid status`);
-  const parentId = fields['parentId'];
-  const message: StoredMessage = {
-    id: idOf(fields['id'], what),
-    conversationId: idOf(fields['conversationId'], `${what}'s conversation`),
-    parentId: parentId === null ? null : idOf(parentId, `${what}'s parent`),
-    role: role as MessageRecord['role'],
-    content: textOf(fields['content'], what, 'text', MAX_MESSAGE_LENGTH),
-    createdAt: timeOf(fields['createdAt'], what, 'creation'),
-    updatedAt: timeOf(fields['updatedAt'], what, 'update'),
-    status: status as MessageStatus,
-  };
-  if (fields['engine'] !== undefined) {
-    if (!ENGINES.includes(fields['engine'] as string)) throw new Damaged(`${what} has an unknown engine`);
-    message.engine = fields['engine'] as EngineKind;
-  }
-  if (fields['model'] !== undefined) message.model = textOf(fields['model'], what, 'model', MAX_LABEL_LENGTH);
-  if (fields['error'] !== undefined) message.error = textOf(fields['error'], what, 'error', MAX_ERROR_LENGTH);
-  if (fields['omittedTurns'] !== undefined) {
-    const omitted = countOf(fields['omittedTurns'], what, 'count of omitted turns');
-    if (!Number.isInteger(omitted)) throw new Damaged(`${what} has an invalid count of omitted turns`);
-    message.omittedTurns = omitted;
-  }
-  if (fields['usage'] !== undefined) {
-    const usage = fieldsOf(fields['usage'], `the usage of ${what}`);
-    message.usage = {
-      promptTokens: countOf(usage['promptTokens'], what, 'token count'),
-      completionTokens: countOf(usage['completionTokens'], what, 'token count'),
-    };
-    for (const name of USAGE_FIELDS.slice(2)) {
-      if (usage[name] !== undefined) message.usage[name] = countOf(usage[name], what, 'speed');
-    }
-  }
-  return message;
-}
-
-function listOf(value: unknown, name: string, max: number): unknown[] {
-  if (!Array.isArray(value)) throw new Damaged(`it has no list of ${name}`);
-  if (value.length > max) throw new Damaged(`it holds more ${name} than any backup could (${value.length})`);
-  return value;
-}
-
-/** Throws at the first message that follows itself through its parents. */
-function checkNoLoops(messages: readonly StoredMessage[], byId: ReadonlyMap<string, StoredMessage>): void {
-  /** 1: being walked now; 2: known to reach a root. */
-  const state = new Map<string, 1 | 2>();
-  messages.forEach((start, index) => {
-    const walked: string[] = [];
-    for (let id: string | null = start.id; id !== null && state.get(id) !== 2; id = byId.get(id)?.parentId ?? null) {
-      if (state.get(id) === 1)
-        throw new Damaged(`message ${index + 1} is part of a loop of messages following each other`);
-      state.set(id, 1);
-      walked.push(id);
-    }
-    for (const id of walked) state.set(id, 2);
-  });
-}
-
-function validate(file: Fields): BackupData {
-  const exportedAt = file['exportedAt'];
-  if (typeof exportedAt !== 'string' || exportedAt.length > 100) throw new Damaged('it has no export date');
-  const conversations = listOf(file['conversations'], 'conversations', MAX_BACKUP_CONVERSATIONS).map((value, index) =>
-    conversationFrom(value, `conversation ${index + 1}`),
-  );
-  const messages = listOf(file['messages'], 'messages', MAX_BACKUP_MESSAGES).map((value, index) =>
-    messageFrom(value, `message ${index + 1}`),
-  );
-
-  const conversationIds = new Set<string>();
-  conversations.forEach(({ id }, index) => {
-    if (conversationIds.has(id)) throw new Damaged(`conversation ${index + 1} has the same id as an earlier one`);
-    conversationIds.add(id);
-  });
-  const byId = new Map<string, StoredMessage>();
-  messages.forEach((message, index) => {
-    if (byId.has(message.id)) throw new Damaged(`message ${index + 1} has the same id as an earlier one`);
-    byId.set(message.id, message);
-  });
-  messages.forEach((message, index) => {
-    const what = `message ${index + 1}`;
-    if (!conversationIds.has(message.conversationId)) {
-      throw new Damaged(`${what} belongs to a conversation that is not in the file`);
-    }
-    if (message.parentId === null) return;
-    const parent = byId.get(message.parentId);
-    if (!parent) throw new Damaged(`${what} follows a message that is not in the file`);
-    if (parent.conversationId !== message.conversationId) {
-      throw new Damaged(`${what} follows a message of another conversation`);
-    }
-  });
-  checkNoLoops(messages, byId);
-  conversations.forEach((conversation, index) => {
-    if (conversation.activeLeafId === undefined) return;
-    if (byId.get(conversation.activeLeafId)?.conversationId !== conversation.id) {
-      throw new Damaged(`conversation ${index + 1} shows a message that is not among its own`);
-    }
-  });
-  return { exportedAt, conversations, messages };
-}
-
 /**
  * Reads and checks a backup file completely: nothing may be written before this says `ok`. A message for the user
  * otherwise: not a backup, from a newer app, or damaged (and where).
@@ -384,7 +250,7 @@ export function parseBackup(text: string, upgrades: readonly BackupUpgrade[] = B
     if (version > supported) return { ok: false, message: newerVersionMessage(version, supported) };
     let file = fieldsOf(parsed, 'the file');
     for (const upgrade of upgrades.slice(version - 1)) file = upgrade(file);
-    return { ok: true, data: validate(file) };
+    return { ok: true, data: validateBackup(file) };
   } catch (error) {
     if (error instanceof Damaged) return { ok: false, message: damagedMessage(error.message) };
     throw error;
@@ -424,14 +290,17 @@ export async function importBackupFile(
   }
 }
 
-/** What the status line says after an import, e.g. "Imported 3 conversations (120 messages)." */
+/** What the status line says after an import, e.g. "Imported 3 conversations (120 messages, 2 files)." */
 export function importSummaryMessage(summary: ImportSummary): string {
   const plural = (count: number, one: string, many: string) =>
     `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
-  const added =
+  const files = summary.attachments > 0 ? `, ${plural(summary.attachments, 'file', 'files')}` : '';
+  const presets = summary.presets > 0 ? ` Added ${plural(summary.presets, 'preset', 'presets')}.` : '';
+  const conversations =
     summary.conversations === 0
-      ? 'Nothing new to import.'
-      : `Imported ${plural(summary.conversations, 'conversation', 'conversations')} (${plural(summary.messages, 'message', 'messages')}).`;
+      ? ''
+      : `Imported ${plural(summary.conversations, 'conversation', 'conversations')} (${plural(summary.messages, 'message', 'messages')}${files}).`;
+  const added = conversations === '' && presets === '' ? 'Nothing new to import.' : `${conversations}${presets}`.trim();
   const skipped =
     summary.skipped === 0
       ? ''

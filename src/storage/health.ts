@@ -5,10 +5,13 @@
 import type { ChatRepository } from './types.js';
 
 export interface StorageUsage {
-  /** Conversations and messages, measured from the records (every browser). */
+  /** Conversations, messages and attachments, measured from the records (every browser). */
   conversationsBytes: number;
   conversationCount: number;
   messageCount: number;
+  /** Files sent in the conversations, and their part of `conversationsBytes` (text, and original bytes kept). */
+  attachmentCount: number;
+  attachmentsBytes: number;
   /**
    * What the browser counts for this site's IndexedDB (the conversations, with the database's own overheads). Null
    * where the browser does not break usage down (only Chromium does).
@@ -85,6 +88,8 @@ export async function estimateUsage(
     conversationsBytes: size.approximateBytes,
     conversationCount: size.conversations,
     messageCount: size.messages,
+    attachmentCount: size.attachments,
+    attachmentsBytes: size.attachmentBytes,
     // Chromium leaves out a kind of storage the site does not use at all.
     indexedDbBytes: details ? (details.indexedDB ?? 0) : null,
     modelsBytes,

@@ -1,22 +1,44 @@
-import type { IDBPTransaction, StoreNames } from 'idb';
+import type { AttachmentRecord } from '../domain/attachments.js';
+import type { Preset } from '../domain/presets.js';
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import { type Settings, type SettingsChanges, applySettingsChanges, mergeSettings } from '../domain/settings.js';
 import type { BackupData } from './backup.js';
-import { conversationsToCompare, planImport, type ImportSummary } from './import-plan.js';
+import {
+  planBranchDeletion,
+  planExchangeDeletion,
+  planSingleDeletion,
+  type ConversationContents,
+  type DeletedMessages,
+  type DeletionPlan,
+} from './deletions.js';
+import { summaryOf, type ImportSummary } from './import-plan.js';
 import { STORAGE_MESSAGES, StorageError, toStorageError } from './errors.js';
-import { forEachConversation, IdbSearch, messagesOf } from './idb-search.js';
+import { applyDeletion, applyRestore, attachmentsOf, deleteAttachmentsOf, readContents } from './idb-contents.js';
+import {
+  importError,
+  inTransaction,
+  isStorageChange,
+  requestAll,
+  type ChatTransaction,
+  type WriteStore,
+} from './idb-requests.js';
+import { IMPORT_STORES, importInto, measure, readAll } from './idb-import.js';
+import { IdbSearch, messagesOf } from './idb-search.js';
 import { DB_VERSION, openDatabaseAtVersion } from './migrations.js';
+import { checkDeletable, presetToStore, withBuiltIns } from './presets.js';
 import {
   conversationToStore,
-  planMessageDeletion,
+  messageWithAttachments,
   planMessageWrite,
   withActiveLeaf,
   type DeletedConversation,
 } from './records.js';
-import { DB_NAME, SETTINGS_KEY, type ChatDatabase, type ChatDBSchema } from './schema.js';
+import { DB_NAME, SETTINGS_KEY, type ChatDatabase } from './schema.js';
 import type { SearchOptions, SearchResult } from './search-index.js';
-import { approximateSize } from './size.js';
-import type { ChatRepository, ConversationsSize, NewestMessages, StorageChange } from './types.js';
+import type { ChatRepository, ConversationsSize, NewestMessages, StorageChange, StoredRecords } from './types.js';
+
+/** What most writes touch: a conversation, its messages, and the files sent with them. */
+const CONVERSATION_STORES: WriteStore[] = ['conversations', 'messages', 'attachments'];
 
 export interface OpenChatRepositoryOptions {
   /** Database name; tests use a unique one each. */
@@ -27,66 +49,6 @@ export interface OpenChatRepositoryOptions {
    * other tabs to close. Show `error.userMessage`.
    */
   onVersionChange?: (error: StorageError) => void;
-}
-
-type ChatTransaction = IDBPTransaction<ChatDBSchema, ('conversations' | 'messages')[], 'readwrite'>;
-
-/**
- * Runs `work` in `tx` and waits for the commit. If `work` fails, the transaction is aborted so none of its writes
- * land: a transaction is all or nothing.
- */
-async function inTransaction<T>(
-  tx: Pick<IDBPTransaction<ChatDBSchema, StoreNames<ChatDBSchema>[], 'readwrite'>, 'done' | 'abort'>,
-  work: () => Promise<T>,
-): Promise<T> {
-  try {
-    const result = await work();
-    await tx.done;
-    return result;
-  } catch (error) {
-    // The abort rejects `done`; the error that caused it is the one to report.
-    tx.done.catch(() => undefined);
-    try {
-      tx.abort();
-    } catch {
-      // Already aborted by the failure itself.
-    }
-    throw error;
-  }
-}
-
-/** A request to make, or undefined for none. */
-type Request = () => Promise<unknown> | undefined;
-
-/**
- * Makes the requests in order and waits for them all. A request can throw at once (a full disk does): the ones
- * already made then still get a handler, or their rejection by the abort would go unobserved.
- */
-async function requestAll(requests: readonly Request[]): Promise<void> {
-  const made: Promise<unknown>[] = [];
-  try {
-    for (const request of requests) {
-      const pending = request();
-      if (pending) made.push(pending);
-    }
-  } catch (error) {
-    for (const pending of made) pending.catch(() => undefined);
-    throw error;
-  }
-  await Promise.all(made);
-}
-
-function importError(error: unknown): unknown {
-  return error instanceof StorageError && error.kind === 'quota'
-    ? new StorageError('quota', STORAGE_MESSAGES.importQuota, { cause: error.cause })
-    : error;
-}
-
-function isStorageChange(data: unknown): data is StorageChange {
-  if (typeof data !== 'object' || data === null) return false;
-  const { conversationIds, messageIds } = data as Partial<Record<keyof StorageChange, unknown>>;
-  const isIds = (value: unknown) => Array.isArray(value) && value.every((id) => typeof id === 'string');
-  return isIds(conversationIds) && (messageIds === undefined || isIds(messageIds));
 }
 
 class IdbChatRepository implements ChatRepository {
@@ -174,10 +136,10 @@ class IdbChatRepository implements ChatRepository {
     }
   }
 
-  /** One read-write transaction over conversations and messages, all or nothing. */
-  #write<T>(work: (tx: ChatTransaction) => Promise<T>): Promise<T> {
+  /** One read-write transaction over `stores` (by default a conversation's), all or nothing. */
+  #write<T>(work: (tx: ChatTransaction) => Promise<T>, stores: WriteStore[] = CONVERSATION_STORES): Promise<T> {
     return this.#run((db) => {
-      const tx = db.transaction(['conversations', 'messages'], 'readwrite');
+      const tx = db.transaction(stores, 'readwrite') as ChatTransaction;
       return inTransaction(tx, () => work(tx));
     });
   }
@@ -257,12 +219,18 @@ class IdbChatRepository implements ChatRepository {
     const deleted = await this.#write(async (tx) => {
       const conversations = tx.objectStore('conversations');
       const messages = tx.objectStore('messages');
-      const [conversation, stored] = await Promise.all([
+      const attachmentStore = tx.objectStore('attachments');
+      const [conversation, stored, attachments] = await Promise.all([
         conversations.get(id),
         messages.index('by-conversation').getAll(messagesOf(id)),
+        attachmentsOf(tx, id),
       ]);
-      await requestAll([() => conversations.delete(id), ...stored.map((message) => () => messages.delete(message.id))]);
-      return conversation ? { conversation, messages: stored } : undefined;
+      await requestAll([
+        () => conversations.delete(id),
+        ...stored.map((message) => () => messages.delete(message.id)),
+        ...attachments.map((attachment) => () => attachmentStore.delete(attachment.id)),
+      ]);
+      return conversation ? { conversation, messages: stored, attachments } : undefined;
     });
     this.#search.conversationReplaced(id, undefined, []);
     this.#announce({ conversationIds: [id] });
@@ -270,12 +238,14 @@ class IdbChatRepository implements ChatRepository {
   }
 
   async restoreConversation(deleted: DeletedConversation): Promise<void> {
-    const { conversation, messages } = deleted;
+    const { conversation, messages, attachments } = deleted;
     await this.#write(async (tx) => {
       const messageStore = tx.objectStore('messages');
+      const attachmentStore = tx.objectStore('attachments');
       await requestAll([
         () => tx.objectStore('conversations').put(conversation),
         ...messages.map((message) => () => messageStore.put(message)),
+        ...attachments.map((attachment) => () => attachmentStore.put(attachment)),
       ]);
     });
     this.#search.conversationReplaced(conversation.id, conversation, messages);
@@ -305,10 +275,16 @@ class IdbChatRepository implements ChatRepository {
     return this.#run((db) => db.get('messages', id));
   }
 
-  async putMessage(message: MessageRecord): Promise<void> {
+  putMessage(message: MessageRecord): Promise<void> {
+    return this.putMessageWithAttachments(message, []);
+  }
+
+  async putMessageWithAttachments(message: MessageRecord, attachments: readonly AttachmentRecord[]): Promise<void> {
+    const named = messageWithAttachments(message, attachments);
     const written = await this.#write(async (tx) => {
       const messages = tx.objectStore('messages');
       const conversations = tx.objectStore('conversations');
+      const attachmentStore = tx.objectStore('attachments');
       // Both reads are awaited before any write: a write that throws at once must leave no request unobserved.
       const [stored, conversation] = await Promise.all([
         messages.get(message.id),
@@ -316,10 +292,11 @@ class IdbChatRepository implements ChatRepository {
       ]);
       // Deleted (in another tab, while this one still saved a reply into it): what the user deleted stays deleted.
       if (!conversation) return null;
-      const write = planMessageWrite(message, stored, conversation);
+      const write = planMessageWrite(named, stored, conversation);
       const { conversation: nextConversation } = write;
       await requestAll([
         () => messages.put(write.message),
+        ...attachments.map((attachment) => () => attachmentStore.put(attachment)),
         () => (nextConversation ? conversations.put(nextConversation) : undefined),
       ]);
       return write;
@@ -330,32 +307,71 @@ class IdbChatRepository implements ChatRepository {
     this.#announce({ conversationIds: [message.conversationId], messageIds: [message.id] });
   }
 
-  async deleteMessage(id: string): Promise<void> {
-    const deleted = await this.#write(async (tx) => {
-      const messages = tx.objectStore('messages');
-      const conversations = tx.objectStore('conversations');
-      const message = await messages.get(id);
-      if (!message) return undefined;
-      const [inConversation, conversation] = await Promise.all([
-        messages.index('by-conversation').getAll(messagesOf(message.conversationId)),
-        conversations.get(message.conversationId),
-      ]);
-      const children = inConversation.filter((other) => other.parentId === id);
-      const plan = planMessageDeletion(message, children, conversation);
-      const { conversation: nextConversation } = plan;
-      await requestAll([
-        () => messages.delete(id),
-        ...plan.children.map((child) => () => messages.put(child)),
-        () => (nextConversation ? conversations.put(nextConversation) : undefined),
-      ]);
-      return { message, children: plan.children };
+  async listAttachments(conversationId: string): Promise<AttachmentRecord[]> {
+    return this.#run((db) => attachmentsOf(db.transaction('attachments'), conversationId));
+  }
+
+  async getAttachment(id: string): Promise<AttachmentRecord | undefined> {
+    return this.#run((db) => db.get('attachments', id));
+  }
+
+  deleteMessage(id: string): Promise<DeletedMessages | undefined> {
+    return this.#deleteAround(id, (contents) => planSingleDeletion(contents, id));
+  }
+
+  deleteBranch(messageId: string): Promise<DeletedMessages | undefined> {
+    return this.#deleteAround(messageId, (contents) => planBranchDeletion(contents, messageId));
+  }
+
+  async deleteExchange(conversationId: string): Promise<DeletedMessages | undefined> {
+    const plan = await this.#write(async (tx) => {
+      const planned = planExchangeDeletion(await readContents(tx, conversationId));
+      if (planned) await applyDeletion(tx, planned);
+      return planned;
     });
-    if (!deleted) return;
-    this.#search.messageDeleted(id, deleted.message.conversationId);
+    return this.#deleted(plan);
+  }
+
+  async restoreMessages(deleted: DeletedMessages): Promise<boolean> {
+    const restored = await this.#write((tx) => applyRestore(tx, deleted));
+    if (!restored) return false;
+    for (const message of [...deleted.messages, ...deleted.rewritten]) this.#search.messageChanged(message);
+    const conversation = await this.getConversation(deleted.conversationId);
+    if (conversation) this.#search.conversationChanged(conversation);
     this.#announce({
-      conversationIds: [deleted.message.conversationId],
-      messageIds: [id, ...deleted.children.map((child) => child.id)],
+      conversationIds: [deleted.conversationId],
+      messageIds: [...deleted.messages, ...deleted.rewritten].map(({ id }) => id),
     });
+    return true;
+  }
+
+  /** A deletion planned over the conversation of message `id`, in one transaction. */
+  async #deleteAround(
+    id: string,
+    planned: (contents: ConversationContents) => DeletionPlan | undefined,
+  ): Promise<DeletedMessages | undefined> {
+    const plan = await this.#write(async (tx) => {
+      const message = await tx.objectStore('messages').get(id);
+      if (!message) return undefined;
+      const plan = planned(await readContents(tx, message.conversationId));
+      if (plan) await applyDeletion(tx, plan);
+      return plan;
+    });
+    return this.#deleted(plan);
+  }
+
+  /** Tells the search index and the other tabs what a deletion changed. */
+  #deleted(plan: DeletionPlan | undefined): DeletedMessages | undefined {
+    if (!plan) return undefined;
+    const { deleted } = plan;
+    for (const message of deleted.messages) this.#search.messageDeleted(message.id, deleted.conversationId);
+    for (const message of plan.writes) this.#search.messageChanged(message);
+    if (plan.conversation) this.#search.conversationChanged(plan.conversation);
+    this.#announce({
+      conversationIds: [deleted.conversationId],
+      messageIds: [...deleted.messages, ...plan.writes].map(({ id }) => id),
+    });
+    return deleted;
   }
 
   async deleteMessages(conversationId: string): Promise<void> {
@@ -367,6 +383,7 @@ class IdbChatRepository implements ChatRepository {
         conversations.get(conversationId),
       ]);
       const next = stored && withActiveLeaf(stored, undefined);
+      await deleteAttachmentsOf(tx, conversationId);
       await requestAll([
         ...ids.map((key) => () => messages.delete(key)),
         () => (next ? conversations.put(next) : undefined),
@@ -385,60 +402,53 @@ class IdbChatRepository implements ChatRepository {
     return this.#run(() => this.#search.prepare());
   }
 
-  async readAllConversations(): Promise<{ conversations: ConversationRecord[]; messages: MessageRecord[] }> {
-    return this.#run(async (db) => {
-      const tx = db.transaction(['conversations', 'messages']);
-      const [conversations, messages] = await Promise.all([
-        tx.objectStore('conversations').index('by-updatedAt').getAll(),
-        tx.objectStore('messages').index('by-conversation').getAll(),
-      ]);
-      return { conversations: conversations.reverse(), messages };
-    });
+  async listPresets(): Promise<Preset[]> {
+    return this.#run(async (db) => withBuiltIns(await db.getAll('presets')));
+  }
+
+  async savePreset(preset: Preset): Promise<Preset> {
+    // Checked before any request: a refused preset is the user's mistake, reported as it is.
+    const stored = presetToStore(preset);
+    await this.#run((db) => db.put('presets', stored));
+    this.#announce({ conversationIds: [], presets: true });
+    return stored;
+  }
+
+  async deletePreset(id: string): Promise<Preset | undefined> {
+    checkDeletable(id);
+    const deleted = await this.#write(
+      async (tx) => {
+        const presets = tx.objectStore('presets');
+        const stored = await presets.get(id);
+        if (stored) await presets.delete(id);
+        return stored;
+      },
+      ['presets'],
+    );
+    if (deleted) this.#announce({ conversationIds: [], presets: true });
+    return deleted;
+  }
+
+  async readAllConversations(): Promise<StoredRecords> {
+    return this.#run(readAll);
   }
 
   async importBackup(data: BackupData): Promise<ImportSummary> {
-    const plan = await this.#write(async (tx) => {
-      const conversations = tx.objectStore('conversations');
-      const messages = tx.objectStore('messages');
-      const [stored, messageKeys] = await Promise.all([conversations.getAll(), messages.getAllKeys()]);
-      const byConversation = messages.index('by-conversation');
-      const lookalikes = await Promise.all(
-        conversationsToCompare(data, stored).map(async (conversation) => ({
-          conversation,
-          messages: await byConversation.getAll(messagesOf(conversation.id)),
-        })),
-      );
-      const planned = planImport(
-        data,
-        { conversationIds: new Set(stored.map(({ id }) => id)), messageIds: new Set(messageKeys), lookalikes },
-        () => crypto.randomUUID(),
-      );
-      // `add`, not `put`: should an id still collide, the import fails whole instead of overwriting anything.
-      await requestAll([
-        ...planned.conversationRecords.map((conversation) => () => conversations.add(conversation)),
-        ...planned.messageRecords.map((message) => () => messages.add(message)),
-      ]);
-      return planned;
-    }).catch((error: unknown) => {
+    const plan = await this.#write((tx) => importInto(tx, data), [...IMPORT_STORES]).catch((error: unknown) => {
       throw importError(error);
     });
-    const { conversationRecords, messageRecords, ...summary } = plan;
+    const { conversationRecords, messageRecords, presetRecords } = plan;
+    const summary = summaryOf(plan);
     for (const conversation of conversationRecords) this.#search.conversationChanged(conversation);
     for (const message of messageRecords) this.#search.messageChanged(message);
-    if (summary.conversationIds.length > 0) this.#announce({ conversationIds: summary.conversationIds });
+    if (summary.conversationIds.length > 0 || presetRecords.length > 0) {
+      this.#announce({ conversationIds: summary.conversationIds, ...(presetRecords.length > 0 && { presets: true }) });
+    }
     return summary;
   }
 
   async measureConversations(): Promise<ConversationsSize> {
-    return this.#run(async (db) => {
-      const size = { conversations: 0, messages: 0, approximateBytes: 0 };
-      await forEachConversation(db, (conversation, messages) => {
-        size.conversations++;
-        size.messages += messages.length;
-        size.approximateBytes += approximateSize([conversation]) + approximateSize(messages);
-      });
-      return size;
-    });
+    return this.#run(measure);
   }
 
   async loadSettings(): Promise<Settings> {

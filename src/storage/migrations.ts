@@ -42,6 +42,13 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     }
     await Promise.all(writes);
   },
+  // 2 → 3: files sent with messages, found by their conversation; and the user's presets (built-ins live in code).
+  // No record changes: messages without attachments and conversations without a preset are as they were.
+  (db) => {
+    const attachments = db.createObjectStore('attachments', { keyPath: 'id' });
+    attachments.createIndex('by-conversation', 'conversationId');
+    db.createObjectStore('presets', { keyPath: 'id' });
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;

@@ -2,6 +2,7 @@
  * The rules every repository applies when it writes, kept in one place so the IndexedDB repository and the
  * in-memory one cannot drift apart. Pure: each takes what is stored and returns what to write.
  */
+import type { AttachmentRecord } from '../domain/attachments.js';
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { StoredMessage } from './schema.js';
 
@@ -76,4 +77,27 @@ export interface DeletedConversation {
   conversation: ConversationRecord;
   /** Every message, all branches. */
   messages: StoredMessage[];
+  /** Every file sent in it. */
+  attachments: AttachmentRecord[];
+}
+
+/**
+ * The message as `putMessageWithAttachments` writes it, naming its attachments in their order. Throws a TypeError
+ * (a caller's mistake, never the user's) when an attachment names another message or conversation.
+ */
+export function messageWithAttachments(
+  message: MessageRecord,
+  attachments: readonly AttachmentRecord[],
+): MessageRecord & { attachmentIds?: string[] } {
+  for (const attachment of attachments) {
+    if (attachment.messageId !== message.id || attachment.conversationId !== message.conversationId) {
+      throw new TypeError(`Attachment ${attachment.id} is not sent with message ${message.id}.`);
+    }
+  }
+  return attachments.length === 0 ? message : { ...message, attachmentIds: attachments.map(({ id }) => id) };
+}
+
+/** Oldest first, ties by id: the order `listAttachments` gives. */
+export function byAttachmentCreation(a: AttachmentRecord, b: AttachmentRecord): number {
+  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

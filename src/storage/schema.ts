@@ -1,4 +1,6 @@
 import type { DBSchema, IDBPDatabase } from 'idb';
+import type { AttachmentRecord, ReplySource } from '../domain/attachments.js';
+import type { Preset } from '../domain/presets.js';
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { Settings } from '../domain/settings.js';
 
@@ -7,9 +9,23 @@ export const DB_NAME = 'mistral-chat';
 /** The one key of the `settings` store. */
 export const SETTINGS_KEY = 'settings';
 
-/** A message as stored: since version 2 it always names its parent (null for a root). */
+/**
+ * A message as stored: since version 2 it always names its parent (null for a root). The attachment fields are
+ * declared here until the shared `MessageRecord` has them (issue 14); they are optional, so records of every
+ * version fit.
+ */
 export interface StoredMessage extends MessageRecord {
   parentId: string | null;
+  /** A user message: the files sent with it, in the order attached. */
+  attachmentIds?: string[];
+  /** An assistant reply: what of which file the model saw. */
+  sources?: ReplySource[];
+}
+
+/** A conversation as stored; `presetId` is declared here until the shared `ConversationRecord` has it. */
+export interface StoredConversation extends ConversationRecord {
+  /** The preset the conversation uses: a built-in id or a user preset's. */
+  presetId?: string;
 }
 
 /**
@@ -19,17 +35,24 @@ export interface StoredMessage extends MessageRecord {
 export type StoredSettings = { [K in keyof Settings]?: unknown };
 
 /**
- * The current schema, as the last migration step leaves it (version 2):
+ * The current schema, as the last migration step leaves it (version 3):
  *
  * | store           | key                     | indexes                                           |
  * | --------------- | ----------------------- | ------------------------------------------------- |
  * | `conversations` | `id`                    | `by-updatedAt` (`updatedAt`): the list            |
  * | `messages`      | `id`                    | `by-conversation` (`[conversationId, createdAt]`) |
+ * | `attachments`   | `id`                    | `by-conversation` (`conversationId`)              |
+ * | `presets`       | `id`                    | none                                              |
  * | `settings`      | out of line: `settings` | none                                              |
  *
- * A conversation is `{ id, title, createdAt, updatedAt, activeLeafId? }`; a message is `{ id, conversationId,
- * parentId, role, content, createdAt, updatedAt, status, engine?, model?, error?, usage?, omittedTurns? }`; times are
- * milliseconds since 1970. Branches need no index of their own: a conversation's messages are read whole (one index
+ * A conversation is `{ id, title, createdAt, updatedAt, activeLeafId?, presetId? }`; a message is `{ id,
+ * conversationId, parentId, role, content, createdAt, updatedAt, status, engine?, model?, error?, usage?,
+ * omittedTurns?, attachmentIds?, sources? }`; an attachment is `{ id, conversationId, messageId, name, type, size,
+ * text, passages, pages?, bytes?, createdAt }` (`bytes`, a Blob, only when the user asked to keep the original); a
+ * preset is `{ id, name, systemPrompt, sampling, model?, builtIn: false, updatedAt }` (the user's only: built-ins
+ * live in code). Times are milliseconds since 1970. Version 3 added the last two stores and changed no record.
+ * An attachment is found by its conversation (one index range; a conversation has few) and filtered by message in
+ * memory, so deleting a message or a conversation takes its attachments along. Branches need no index of their own: a conversation's messages are read whole (one index
  * range, all branches) and arranged into a tree in memory, which is cheaper than keeping a `[conversationId,
  * parentId]` index up to date on every streamed write (and IndexedDB cannot index the `null` parent of a root).
  * Search has no index here either: IndexedDB cannot look inside strings, so it is an in-memory index
@@ -39,7 +62,7 @@ export interface ChatDBSchema extends DBSchema {
   conversations: {
     key: string;
     /** Since version 2 with `activeLeafId` (absent only while the conversation has no messages). */
-    value: ConversationRecord;
+    value: StoredConversation;
     indexes: { 'by-updatedAt': number };
   };
   messages: {
@@ -47,6 +70,15 @@ export interface ChatDBSchema extends DBSchema {
     value: StoredMessage;
     /** `[conversationId, createdAt]`: one conversation's messages, oldest first, in one index range. */
     indexes: { 'by-conversation': [string, number] };
+  };
+  attachments: {
+    key: string;
+    value: AttachmentRecord;
+    indexes: { 'by-conversation': string };
+  };
+  presets: {
+    key: string;
+    value: Preset;
   };
   settings: {
     key: typeof SETTINGS_KEY;

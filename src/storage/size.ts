@@ -48,3 +48,12 @@ export function approximateSize(records: readonly object[]): number {
   for (const record of records) bytes += recordSize(record);
   return bytes;
 }
+
+/** Attachments: their records as text, plus the original bytes where they are kept (a Blob, counted by its size). */
+export function attachmentsSize(attachments: readonly { bytes?: Blob }[]): number {
+  let bytes = 0;
+  for (const { bytes: original, ...record } of attachments) {
+    bytes += approximateSize([record]) + (original ? original.size : 0);
+  }
+  return bytes;
+}

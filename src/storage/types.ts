@@ -1,11 +1,15 @@
+import type { AttachmentRecord } from '../domain/attachments.js';
+import type { Preset } from '../domain/presets.js';
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { Settings, SettingsChanges } from '../domain/settings.js';
 import type { BackupData } from './backup.js';
+import type { DeletedMessages } from './deletions.js';
 import type { ImportSummary } from './import-plan.js';
 import type { DeletedConversation } from './records.js';
 import type { SearchOptions, SearchResult } from './search-index.js';
 
 export type { BackupData } from './backup.js';
+export type { DeletedMessages } from './deletions.js';
 export type { ImportSummary } from './import-plan.js';
 export type { DeletedConversation } from './records.js';
 export type { SearchMatch, SearchOptions, SearchResult } from './search-index.js';
@@ -24,9 +28,10 @@ export interface StorageChange {
   messageIds?: string[];
   /** The settings changed. */
   settings?: true;
+  /** The user's presets changed: list them again. */
+  presets?: true;
 }
 
-/** What the conversations take, for the storage panel. */
 /** What `listNewestMessages` read. */
 export interface NewestMessages {
   messages: MessageRecord[];
@@ -34,11 +39,28 @@ export interface NewestMessages {
   complete: boolean;
 }
 
+/** What the conversations take, for the storage panel. */
 export interface ConversationsSize {
   conversations: number;
   messages: number;
-  /** Roughly what the records take as UTF-8 text; the browser's own count includes its overheads. */
+  /** Files sent in the conversations. */
+  attachments: number;
+  /**
+   * Roughly what the records take as UTF-8 text, attachments (their text, and the bytes kept) included; the
+   * browser's own count includes its overheads.
+   */
   approximateBytes: number;
+  /** The attachments' part of `approximateBytes`. */
+  attachmentBytes: number;
+}
+
+/** Everything stored but the settings, read at one moment: what a backup holds. */
+export interface StoredRecords {
+  conversations: ConversationRecord[];
+  messages: MessageRecord[];
+  attachments: AttachmentRecord[];
+  /** The user's own presets (never the built-ins). */
+  presets: Preset[];
 }
 
 /**
@@ -69,11 +91,11 @@ export interface ChatRepository {
    */
   setActiveLeaf(conversationId: string, leafId: string): Promise<ConversationRecord | undefined>;
   /**
-   * Deletes the conversation and all its messages in one transaction, and returns them for Undo (undefined when no
-   * such conversation existed; stray messages with that conversation id are deleted all the same).
+   * Deletes the conversation, all its messages and its attachments in one transaction, and returns them for Undo
+   * (undefined when no such conversation existed; stray messages with that conversation id are deleted all the same).
    */
   deleteConversation(id: string): Promise<DeletedConversation | undefined>;
-  /** Undo of a delete: writes the conversation and its messages back as they were, in one transaction. */
+  /** Undo of a delete: writes the conversation, its messages and attachments back as they were, in one transaction. */
   restoreConversation(deleted: DeletedConversation): Promise<void>;
   /** Every message of the conversation, all branches, oldest first (by `createdAt`). */
   listMessages(conversationId: string): Promise<MessageRecord[]>;
@@ -93,12 +115,53 @@ export interface ChatRepository {
    */
   putMessage(message: MessageRecord): Promise<void>;
   /**
-   * Deletes one message in one transaction. Its children then follow its parent, and if it was the active leaf,
-   * its parent becomes it; so a deletion never cuts a conversation in two.
+   * A user message and the files sent with it, in one transaction: all of them or none. Each attachment must name
+   * the message and its conversation (else this rejects with a TypeError, a mistake of the caller's). The message is
+   * written as `putMessage` writes it, with `attachmentIds` naming the attachments given, in their order.
    */
-  deleteMessage(id: string): Promise<void>;
-  /** Deletes every message of the conversation; the conversation itself stays, with no active leaf. */
+  putMessageWithAttachments(message: MessageRecord, attachments: readonly AttachmentRecord[]): Promise<void>;
+  /** The files sent in the conversation, oldest first. */
+  listAttachments(conversationId: string): Promise<AttachmentRecord[]>;
+  getAttachment(id: string): Promise<AttachmentRecord | undefined>;
+  /**
+   * Deletes one message and the files sent with it, in one transaction. Its children then follow its parent, and if
+   * it was the active leaf, its parent becomes it; so a deletion never cuts a conversation in two. Returns what was
+   * deleted and rewritten, for `restoreMessages` (undefined when there was no such message).
+   */
+  deleteMessage(id: string): Promise<DeletedMessages | undefined>;
+  /**
+   * Deletes the message and the whole branch below it (every reply, every alternative, and their files) in one
+   * transaction, for "Delete" after its confirmation. The active leaf stays if it survives, else moves to the branch
+   * shown from the message's parent. Returns what was deleted for `restoreMessages`.
+   */
+  deleteBranch(messageId: string): Promise<DeletedMessages | undefined>;
+  /**
+   * "Undo last exchange": deletes the last question of the branch shown, with every reply to it (all alternatives)
+   * and its files, in one transaction. `messages[0]` of the result is the question, whose text goes back in the box.
+   * Undefined when the branch shown has no question (or there is no such conversation).
+   */
+  deleteExchange(conversationId: string): Promise<DeletedMessages | undefined>;
+  /**
+   * Undo of `deleteMessage`, `deleteBranch` or `deleteExchange`: writes every message and file back as it was, in one
+   * transaction, and shows the branch shown before, unless a message was sent since. False, and nothing written, when
+   * the conversation is gone.
+   */
+  restoreMessages(deleted: DeletedMessages): Promise<boolean>;
+  /** Deletes every message of the conversation and its files; the conversation itself stays, with no active leaf. */
   deleteMessages(conversationId: string): Promise<void>;
+  /** The built-in presets (from code, in their order), then the user's, by name. */
+  listPresets(): Promise<Preset[]>;
+  /**
+   * Creates, renames or updates one of the user's presets and returns it as stored. Rejects with a `PresetError`
+   * (its `userMessage` is for the alert) for a built-in, an empty or too long name, or sampling out of range.
+   */
+  savePreset(preset: Preset): Promise<Preset>;
+  /**
+   * Deletes one of the user's presets and returns it (for Undo: save it again); undefined when there was none.
+   * Rejects with a `PresetError` for a built-in: they cannot be deleted. Conversations that used it keep its id, so
+   * readers must treat a preset id they do not find as missing.
+   */
+  deletePreset(id: string): Promise<Preset | undefined>;
   /**
    * Conversations whose title or any message (all branches) contains every word of `query`, ignoring case and
    * accents; title matches first, then the most recently updated. Each comes with snippets and highlight ranges.
@@ -111,14 +174,17 @@ export interface ChatRepository {
    * second or two and then holds about the size of their text in memory.
    */
   prepareSearch(): Promise<void>;
-  /** Every conversation and every message, all branches, read at one moment: what `exportAll` writes. */
-  readAllConversations(): Promise<{ conversations: ConversationRecord[]; messages: MessageRecord[] }>;
+  /**
+   * Every conversation, every message (all branches), every attachment and the user's presets, read at one moment:
+   * what `exportAll` writes.
+   */
+  readAllConversations(): Promise<StoredRecords>;
   /**
    * Adds a backup that `parseBackup` accepted, in one transaction: all of it or, on any failure (a full disk is a
    * `StorageError` of kind `quota`), none of it. Never overwrites: see `planImport`.
    */
   importBackup(data: BackupData): Promise<ImportSummary>;
-  /** Counts and an approximate size of the conversations (reads every record: not for every render). */
+  /** Counts and an approximate size of the conversations and their files (reads every record: not for every render). */
   measureConversations(): Promise<ConversationsSize>;
   /** Returns the defaults, merged under anything stored. */
   loadSettings(): Promise<Settings>;

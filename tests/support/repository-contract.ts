@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings.js';
-import { createBackup, parseBackup } from '../../src/storage/backup.js';
+import { exportAll, parseBackup } from '../../src/storage/backup.js';
 import type { ChatRepository, StorageChange } from '../../src/storage/types.js';
 import { conversation, message } from '../fixtures/records.js';
 import { describeBranchContract } from './repository-contract-branches.js';
@@ -297,7 +297,7 @@ function describeSearchBackupAndSizeContract(open: RepositoryFactory): void {
       const target = await open();
       await target.putConversation(conversation('c', 5));
       await target.putMessage(message('u1', 'c', 1, { content: 'Already here' }));
-      const parsed = parseBackup(JSON.stringify(createBackup(all)));
+      const parsed = parseBackup(await exportAll(source));
       if (!parsed.ok) throw new Error(parsed.message);
 
       const summary = await target.importBackup(parsed.data);

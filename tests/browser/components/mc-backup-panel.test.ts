@@ -10,6 +10,8 @@ const MEASURED: StorageState = {
     conversationsBytes: 3.4 * 1024 ** 2,
     conversationCount: 12,
     messageCount: 1_340,
+    attachmentCount: 0,
+    attachmentsBytes: 0,
     indexedDbBytes: 4 * 1024 ** 2,
     modelsBytes: 4.27 * 1024 ** 3,
     totalUsage: 4.3 * 1024 ** 3,

@@ -140,7 +140,15 @@ describe('import', () => {
     const outcome = await importBackupFile(repository, new File([json], 'private-mistral-chat.json'));
     expect(outcome).toEqual({
       ok: true,
-      summary: { conversations: 0, messages: 0, skipped: 2, renamed: 0, conversationIds: [] },
+      summary: {
+        conversations: 0,
+        messages: 0,
+        attachments: 0,
+        presets: 0,
+        skipped: 2,
+        renamed: 0,
+        conversationIds: [],
+      },
     });
     expect(await everything(repository)).toEqual(before);
   });

@@ -56,3 +56,4 @@ export function openAtVersion(name: string, version: number): Promise<IDBPDataba
 }
 
 export { conversation, message } from '../../fixtures/records.js';
+export { attachment, userPreset } from '../../fixtures/attachments.js';

@@ -5,7 +5,7 @@ import { openChatRepository } from '../../../src/storage/idb-repository.js';
 import { visiblePath } from '../../../src/domain/branches.js';
 import { DB_VERSION, MIGRATIONS, runMigrations, type MigrationStep } from '../../../src/storage/migrations.js';
 import type { ChatRepository } from '../../../src/storage/types.js';
-import { conversation, message, openAtVersion, useTestDatabases } from './harness.js';
+import { attachment, conversation, message, openAtVersion, useTestDatabases } from './harness.js';
 
 const newDatabaseName = useTestDatabases();
 const opened: ChatRepository[] = [];
@@ -44,6 +44,62 @@ describe('schema versions', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('adds the attachments store (by conversation) and the presets store at version 3', async () => {
+    const db = await openAtVersion(newDatabaseName(), 3);
+    try {
+      expect([...db.objectStoreNames].sort()).toEqual([
+        'attachments',
+        'conversations',
+        'messages',
+        'presets',
+        'settings',
+      ]);
+      const tx = db.transaction(['attachments', 'presets', 'messages']);
+      expect(tx.objectStore('attachments').keyPath).toBe('id');
+      expect(tx.objectStore('attachments').index('by-conversation').keyPath).toBe('conversationId');
+      expect(tx.objectStore('presets').keyPath).toBe('id');
+      expect([...tx.objectStore('presets').indexNames]).toEqual([]);
+      expect([...tx.objectStore('messages').indexNames]).toEqual(['by-conversation']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('opens a version 2 database at the current version with every record as it was, and stores attachments', async () => {
+    const name = newDatabaseName();
+    const v2Conversations = [
+      { ...conversation('a', 100, 'Branched'), activeLeafId: 'a2b' },
+      conversation('empty', 300, 'No messages yet'),
+    ];
+    const v2Messages = [
+      { ...message('a1', 'a', 10, { content: 'Hello' }), parentId: null },
+      { ...message('a2', 'a', 20, { role: 'assistant', content: 'Hi' }), parentId: 'a1' },
+      { ...message('a2b', 'a', 30, { role: 'assistant', content: 'Hello there' }), parentId: 'a1' },
+    ];
+    const v2Settings = { engine: 'hosted', hfToken: 'hf_v2', systemPrompt: 'Be kind.' };
+    const v2 = await openAtVersion(name, 2);
+    const tx = v2.transaction(['conversations', 'messages', 'settings'], 'readwrite');
+    await Promise.all([
+      ...v2Conversations.map((c) => tx.objectStore('conversations').put(c)),
+      ...v2Messages.map((m) => tx.objectStore('messages').put(m)),
+      tx.objectStore('settings').put(v2Settings, 'settings'),
+      tx.done,
+    ]);
+    v2.close();
+
+    const repository = await openChatRepository({ name });
+    opened.push(repository);
+    expect(await repository.listConversations()).toEqual([v2Conversations[1], v2Conversations[0]]);
+    expect(await repository.listMessages('a')).toEqual(v2Messages);
+    expect(await repository.loadSettings()).toMatchObject(v2Settings);
+    expect(await repository.listAttachments('a')).toEqual([]);
+
+    const file = attachment('f1', 'a', 'a1');
+    await repository.putMessageWithAttachments(v2Messages[0]!, [file]);
+    expect(await repository.listAttachments('a')).toEqual([file]);
+    expect(await repository.getMessage('a1')).toMatchObject({ attachmentIds: ['f1'], content: 'Hello' });
   });
 
   it('refuses a version no migration leads to', async () => {

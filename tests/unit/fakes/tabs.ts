@@ -1,9 +1,12 @@
+import type { AttachmentRecord } from '../../../src/domain/attachments.js';
+import type { Preset } from '../../../src/domain/presets.js';
 import type { ConversationRecord, MessageRecord } from '../../../src/domain/records.js';
 import type { Settings, SettingsChanges } from '../../../src/domain/settings.js';
 import type {
   BackupData,
   ChatRepository,
   DeletedConversation,
+  DeletedMessages,
   ImportSummary,
   NewestMessages,
   SearchOptions,
@@ -97,12 +100,60 @@ export class TabRepository implements ChatRepository {
     this.#announce({ conversationIds: [message.conversationId], messageIds: [message.id] });
   }
 
-  async deleteMessage(id: string): Promise<void> {
-    const message = await this.records.getMessage(id);
-    if (!message) return;
-    const children = (await this.records.listMessages(message.conversationId)).filter((m) => m.parentId === id);
-    await this.records.deleteMessage(id);
-    this.#announce({ conversationIds: [message.conversationId], messageIds: [id, ...children.map((m) => m.id)] });
+  async putMessageWithAttachments(message: MessageRecord, attachments: readonly AttachmentRecord[]): Promise<void> {
+    await this.records.putMessageWithAttachments(message, attachments);
+    this.#announce({ conversationIds: [message.conversationId], messageIds: [message.id] });
+  }
+
+  listAttachments(conversationId: string): Promise<AttachmentRecord[]> {
+    return this.records.listAttachments(conversationId);
+  }
+
+  getAttachment(id: string): Promise<AttachmentRecord | undefined> {
+    return this.records.getAttachment(id);
+  }
+
+  async deleteMessage(id: string): Promise<DeletedMessages | undefined> {
+    return this.#announceDeleted(await this.records.deleteMessage(id));
+  }
+
+  async deleteBranch(messageId: string): Promise<DeletedMessages | undefined> {
+    return this.#announceDeleted(await this.records.deleteBranch(messageId));
+  }
+
+  async deleteExchange(conversationId: string): Promise<DeletedMessages | undefined> {
+    return this.#announceDeleted(await this.records.deleteExchange(conversationId));
+  }
+
+  async restoreMessages(deleted: DeletedMessages): Promise<boolean> {
+    const restored = await this.records.restoreMessages(deleted);
+    if (restored) this.#announceDeleted(deleted);
+    return restored;
+  }
+
+  /** Deleted or put back: the messages removed, and the children that moved. */
+  #announceDeleted(deleted: DeletedMessages | undefined): DeletedMessages | undefined {
+    if (deleted) {
+      const messageIds = [...deleted.messages, ...deleted.rewritten].map((m) => m.id);
+      this.#announce({ conversationIds: [deleted.conversationId], messageIds });
+    }
+    return deleted;
+  }
+
+  listPresets(): Promise<Preset[]> {
+    return this.records.listPresets();
+  }
+
+  async savePreset(preset: Preset): Promise<Preset> {
+    const saved = await this.records.savePreset(preset);
+    this.#announce({ conversationIds: [], presets: true });
+    return saved;
+  }
+
+  async deletePreset(id: string): Promise<Preset | undefined> {
+    const deleted = await this.records.deletePreset(id);
+    if (deleted) this.#announce({ conversationIds: [], presets: true });
+    return deleted;
   }
 
   async deleteMessages(conversationId: string): Promise<void> {

@@ -294,6 +294,8 @@ describe('storage health', () => {
       conversationsBytes: 2_000,
       conversationCount: 1,
       messageCount: 2,
+      attachmentCount: 0,
+      attachmentsBytes: 0,
       indexedDbBytes: 50_000,
       modelsBytes: 4_500_000_000,
       totalUsage: 4_600_000_000,

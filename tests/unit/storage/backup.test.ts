@@ -87,7 +87,10 @@ function withMessage(index: number, changes: Record<string, unknown>): Record<st
 describe('createBackup and parseBackup', () => {
   it('round-trips every conversation and message, every field included', () => {
     const parsed = parseBackup(text(createBackup({ conversations, messages }, new Date(0))));
-    expect(parsed).toEqual({ ok: true, data: { exportedAt: '1970-01-01T00:00:00.000Z', conversations, messages } });
+    expect(parsed).toEqual({
+      ok: true,
+      data: { exportedAt: '1970-01-01T00:00:00.000Z', conversations, messages, attachments: [], presets: [] },
+    });
   });
 
   it('leaves out where a hosted reply was sent: the provider and Endpoint URL are this browser’s settings', () => {
@@ -101,7 +104,7 @@ describe('createBackup and parseBackup', () => {
     expect(json).not.toContain('vllm');
     expect(parseBackup(json)).toEqual({
       ok: true,
-      data: { exportedAt: '1970-01-01T00:00:00.000Z', conversations, messages },
+      data: { exportedAt: '1970-01-01T00:00:00.000Z', conversations, messages, attachments: [], presets: [] },
     });
   });
 
@@ -111,11 +114,22 @@ describe('createBackup and parseBackup', () => {
       version: BACKUP_VERSION,
       exportedAt: '1970-01-01T00:00:00.000Z',
     });
-    expect(Object.keys(file()).sort()).toEqual(['conversations', 'exportedAt', 'format', 'messages', 'version']);
+    expect(Object.keys(file()).sort()).toEqual([
+      'attachments',
+      'conversations',
+      'exportedAt',
+      'format',
+      'messages',
+      'presets',
+      'version',
+    ]);
   });
 
   it('exports through the repository as JSON text', async () => {
-    const json = await exportAll({ readAllConversations: async () => ({ conversations, messages }) }, new Date(0));
+    const json = await exportAll(
+      { readAllConversations: async () => ({ conversations, messages, attachments: [], presets: [] }) },
+      new Date(0),
+    );
     expect(parseBackup(json)).toMatchObject({ ok: true, data: { conversations, messages } });
   });
 
@@ -254,10 +268,16 @@ describe('createBackup and parseBackup', () => {
 });
 
 describe('planImport', () => {
-  const data = (): BackupData => ({ exportedAt: 'x', conversations, messages });
+  const data = (): BackupData => ({ exportedAt: 'x', conversations, messages, attachments: [], presets: [] });
   let counter = 0;
   const newId = () => `fresh-${++counter}`;
-  const empty: StoredState = { conversationIds: new Set(), messageIds: new Set(), lookalikes: [] };
+  const empty: StoredState = {
+    conversationIds: new Set(),
+    messageIds: new Set(),
+    attachmentIds: new Set(),
+    presets: [],
+    lookalikes: [],
+  };
 
   it('adds everything under its own ids into an empty database, a streaming reply as interrupted', () => {
     const plan = planImport(data(), empty, newId);
@@ -275,6 +295,7 @@ describe('planImport', () => {
   it('gives fresh ids to records whose ids the database already uses, and follows them in every reference', () => {
     const storedConversation = { ...conversations[0]!, createdAt: 999 };
     const stored: StoredState = {
+      ...empty,
       conversationIds: new Set(['c1']),
       messageIds: new Set(['u1', 'a1b']),
       lookalikes: [{ conversation: storedConversation, messages: [{ ...messages[0]!, content: 'something else' }] }],
@@ -298,6 +319,7 @@ describe('planImport', () => {
   it('skips a conversation already stored with all its messages, even under other ids', () => {
     const renamedEarlier = messages.map((m) => ({ ...m, id: `old-${m.id}`, conversationId: 'old-c1' }));
     const stored: StoredState = {
+      ...empty,
       conversationIds: new Set(['old-c1', 'c2']),
       messageIds: new Set(renamedEarlier.map((m) => m.id)),
       lookalikes: [
@@ -311,6 +333,7 @@ describe('planImport', () => {
   it('imports a conversation that has moved on since the backup was made only if the backup holds something new', () => {
     const continued = [...messages, { ...messages[0]!, id: 'u2', parentId: 'a1b', createdAt: 50, content: 'More' }];
     const stored: StoredState = {
+      ...empty,
       conversationIds: new Set(['c1']),
       messageIds: new Set(continued.map((m) => m.id)),
       lookalikes: [{ conversation: conversations[0]!, messages: continued }],
@@ -371,12 +394,26 @@ describe('file names', () => {
 
 describe('importBackupFile', () => {
   const json = JSON.stringify(createBackup({ conversations, messages }));
-  const summary = { conversations: 2, messages: 3, skipped: 0, renamed: 0, conversationIds: ['c1', 'c2'] };
+  const summary = {
+    conversations: 2,
+    messages: 3,
+    attachments: 0,
+    presets: 0,
+    skipped: 0,
+    renamed: 0,
+    conversationIds: ['c1', 'c2'],
+  };
 
   it('imports a file that checks out, and says what it added', async () => {
     const repository = { importBackup: vi.fn(async () => summary) };
     expect(await importBackupFile(repository, new Blob([json]))).toEqual({ ok: true, summary });
-    expect(repository.importBackup).toHaveBeenCalledWith({ exportedAt: expect.any(String), conversations, messages });
+    expect(repository.importBackup).toHaveBeenCalledWith({
+      exportedAt: expect.any(String),
+      conversations,
+      messages,
+      attachments: [],
+      presets: [],
+    });
     expect(importSummaryMessage(summary)).toBe('Imported 2 conversations (3 messages).');
     expect(importSummaryMessage({ ...summary, conversations: 1, messages: 1, skipped: 1 })).toBe(
       'Imported 1 conversation (1 message). 1 conversation was already here and was left as it is.',

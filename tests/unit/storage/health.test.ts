@@ -2,7 +2,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { estimateUsage, requestPersistentStorage } from '../../../src/storage/health.js';
 
 const repository = {
-  measureConversations: async () => ({ conversations: 3, messages: 40, approximateBytes: 12_345 }),
+  measureConversations: async () => ({
+    conversations: 3,
+    messages: 40,
+    attachments: 2,
+    approximateBytes: 12_345,
+    attachmentBytes: 2_000,
+  }),
 };
 
 // What counts as downloaded models (WebLLM's caches, measured by Content-Length or by body; never the service
@@ -21,6 +27,8 @@ describe('estimateUsage', () => {
       conversationsBytes: 12_345,
       conversationCount: 3,
       messageCount: 40,
+      attachmentCount: 2,
+      attachmentsBytes: 2_000,
       indexedDbBytes: 40_000,
       modelsBytes: null,
       totalUsage: 4_600_000_000,

@@ -1,0 +1,64 @@
+/**
+ * The IndexedDB side of attachments and of deleting messages with Undo: reading what a conversation holds inside a
+ * write transaction, and carrying out what `deletions.ts` planned, all in that one transaction.
+ */
+import type { AttachmentRecord } from '../domain/attachments.js';
+import { planRestore, type ConversationContents, type DeletedMessages, type DeletionPlan } from './deletions.js';
+import { requestAll, type ChatTransaction } from './idb-requests.js';
+import { messagesOf } from './idb-search.js';
+import { byAttachmentCreation } from './records.js';
+
+/** The conversation, its messages (all branches) and its attachments (oldest first), read in `tx`. */
+export async function readContents(tx: ChatTransaction, conversationId: string): Promise<ConversationContents> {
+  const [conversation, messages, attachments] = await Promise.all([
+    tx.objectStore('conversations').get(conversationId),
+    tx.objectStore('messages').index('by-conversation').getAll(messagesOf(conversationId)),
+    attachmentsOf(tx, conversationId),
+  ]);
+  return { conversation, messages, attachments };
+}
+
+/** The conversation's attachments, oldest first (the index orders by conversation only). */
+export async function attachmentsOf(
+  tx: Pick<ChatTransaction, 'objectStore'>,
+  conversationId: string,
+): Promise<AttachmentRecord[]> {
+  const stored = await tx.objectStore('attachments').index('by-conversation').getAll(conversationId);
+  return stored.sort(byAttachmentCreation);
+}
+
+/** Deletes, rewrites and moves the active leaf as planned. */
+export async function applyDeletion(tx: ChatTransaction, plan: DeletionPlan): Promise<void> {
+  const messages = tx.objectStore('messages');
+  const attachments = tx.objectStore('attachments');
+  const { conversation } = plan;
+  await requestAll([
+    ...plan.deleted.messages.map((message) => () => messages.delete(message.id)),
+    ...plan.deleted.attachments.map((attachment) => () => attachments.delete(attachment.id)),
+    ...plan.writes.map((message) => () => messages.put(message)),
+    () => (conversation ? tx.objectStore('conversations').put(conversation) : undefined),
+  ]);
+}
+
+/** Puts back what a deletion took; false, writing nothing, when the conversation is gone. */
+export async function applyRestore(tx: ChatTransaction, deleted: DeletedMessages): Promise<boolean> {
+  const conversations = tx.objectStore('conversations');
+  const restore = planRestore(deleted, await conversations.get(deleted.conversationId));
+  if (!restore) return false;
+  const messages = tx.objectStore('messages');
+  const attachments = tx.objectStore('attachments');
+  const { conversation } = restore;
+  await requestAll([
+    ...restore.messages.map((message) => () => messages.put(message)),
+    ...restore.attachments.map((attachment) => () => attachments.put(attachment)),
+    () => (conversation ? conversations.put(conversation) : undefined),
+  ]);
+  return true;
+}
+
+/** Deletes every attachment of the conversation. */
+export async function deleteAttachmentsOf(tx: ChatTransaction, conversationId: string): Promise<void> {
+  const store = tx.objectStore('attachments');
+  const keys = await store.index('by-conversation').getAllKeys(conversationId);
+  await requestAll(keys.map((key) => () => store.delete(key)));
+}
