@@ -1,0 +1,31 @@
+/**
+ * The page's side of the PDF worker. This module is loaded with a dynamic import on the first PDF (read-attachment.ts),
+ * and the worker, which holds PDF.js (~1.3 MB), starts on the first call: neither is in the initial bundle.
+ */
+
+import type { PdfProgress, PdfTextResult } from './pdf-text.js';
+import { WorkerRpc } from './worker-rpc.js';
+
+export interface PdfCall {
+  /** Transferred: the caller's buffer is emptied. */
+  bytes: ArrayBuffer;
+  maxPages: number;
+}
+
+export interface PdfExtractOptions {
+  maxPages: number;
+  onProgress?: (progress: PdfProgress) => void;
+  signal?: AbortSignal;
+}
+
+let rpc: WorkerRpc<PdfCall, PdfTextResult, PdfProgress> | null = null;
+
+export function extractPdfTextInWorker(bytes: ArrayBuffer, options: PdfExtractOptions): Promise<PdfTextResult> {
+  rpc ??= new WorkerRpc(
+    () => new Worker(new URL('./pdf-worker.ts', import.meta.url), { type: 'module', name: 'pdf-text' }),
+  );
+  return rpc.call(
+    { bytes, maxPages: options.maxPages },
+    { transfer: [bytes], onProgress: options.onProgress, signal: options.signal },
+  );
+}
