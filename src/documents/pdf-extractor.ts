@@ -18,14 +18,20 @@ export interface PdfExtractOptions {
   signal?: AbortSignal;
 }
 
-let rpc: WorkerRpc<PdfCall, PdfTextResult, PdfProgress> | null = null;
+export type PdfExtractor = (bytes: ArrayBuffer, options: PdfExtractOptions) => Promise<PdfTextResult>;
 
-export function extractPdfTextInWorker(bytes: ArrayBuffer, options: PdfExtractOptions): Promise<PdfTextResult> {
-  rpc ??= new WorkerRpc(
-    () => new Worker(new URL('./pdf-worker.ts', import.meta.url), { type: 'module', name: 'pdf-text' }),
-  );
-  return rpc.call(
-    { bytes, maxPages: options.maxPages },
-    { transfer: [bytes], onProgress: options.onProgress, signal: options.signal },
-  );
+export function startPdfWorker(): Worker {
+  return new Worker(new URL('./pdf-worker.ts', import.meta.url), { type: 'module', name: 'pdf-text' });
 }
+
+/** One worker serves every PDF read through the extractor; it starts on the first. */
+export function createPdfExtractor(startWorker: () => Worker = startPdfWorker): PdfExtractor {
+  const rpc = new WorkerRpc<PdfCall, PdfTextResult, PdfProgress>(startWorker);
+  return (bytes, options) =>
+    rpc.call(
+      { bytes, maxPages: options.maxPages },
+      { transfer: [bytes], onProgress: options.onProgress, signal: options.signal },
+    );
+}
+
+export const extractPdfTextInWorker: PdfExtractor = createPdfExtractor();

@@ -6,6 +6,7 @@
 
 import { fileKind } from './file-kind.js';
 import { htmlToText } from './html-text.js';
+import type { PdfExtractor } from './pdf-extractor.js';
 import type { PdfProgress, PdfTextResult } from './pdf-text.js';
 import { decodeText } from './text-decode.js';
 
@@ -39,10 +40,8 @@ export interface ReadFailure {
 
 export type ReadResult = { ok: true; document: ExtractedDocument } | { ok: false; failure: ReadFailure };
 
-export type PdfExtract = (
-  bytes: ArrayBuffer,
-  options: { maxPages: number; onProgress?: (progress: PdfProgress) => void; signal?: AbortSignal },
-) => Promise<PdfTextResult>;
+/** Reads a PDF's text; the default is the PDF worker's (`pdf-extractor.ts`). */
+export type PdfExtract = PdfExtractor;
 
 export interface ReadOptions {
   /** Pages read so far, for a PDF. */

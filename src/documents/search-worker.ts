@@ -1,26 +1,28 @@
-/** The search worker: holds the passage index, so indexing a large file never blocks the page. */
+/** The search worker: splits and indexes attachments and ranks their passages, so a large file never blocks the page. */
 
+import { splitPassages } from './passages.js';
 import { PassageSearch } from './passage-search.js';
-import type { RankedPassage } from './passage-search.js';
 import { serveRpc } from './worker-rpc.js';
 import type { MessageEndpoint, RpcResponse } from './worker-rpc.js';
-import type { SearchCall } from './passage-index.js';
+import type { SearchCall, SearchResult } from './passage-index.js';
 
 const search = new PassageSearch();
 
 // The global scope is the worker's own; typing it through the DOM lib keeps worker globals out of the page's types.
-serveRpc<SearchCall, RankedPassage[] | null>(
-  globalThis as unknown as MessageEndpoint<RpcResponse<RankedPassage[] | null, never>>,
+serveRpc<SearchCall, SearchResult>(
+  globalThis as unknown as MessageEndpoint<RpcResponse<SearchResult, never>>,
   (call) => {
     switch (call.type) {
-      case 'add':
-        search.add(call.attachmentId, call.text, call.passages);
-        return null;
+      case 'add': {
+        const passages = call.passages ? [...call.passages] : splitPassages(call.text);
+        search.add(call.attachmentId, call.text, passages);
+        return { passages };
+      }
       case 'remove':
         search.remove(call.attachmentId);
-        return null;
+        return { removed: true };
       case 'retrieve':
-        return search.retrieve(call.question, call.k, call.attachmentIds);
+        return { ranked: search.retrieve(call.question, call.k, call.attachmentIds) };
     }
   },
 );
