@@ -27,11 +27,23 @@ export function startPdfWorker(): Worker {
 /** One worker serves every PDF read through the extractor; it starts on the first. */
 export function createPdfExtractor(startWorker: () => Worker = startPdfWorker): PdfExtractor {
   const rpc = new WorkerRpc<PdfCall, PdfTextResult, PdfProgress>(startWorker);
-  return (bytes, options) =>
-    rpc.call(
-      { bytes, maxPages: options.maxPages },
-      { transfer: [bytes], onProgress: options.onProgress, signal: options.signal },
-    );
+  let inFlight = 0;
+  return async (bytes, options) => {
+    inFlight += 1;
+    try {
+      return await rpc.call(
+        { bytes, maxPages: options.maxPages },
+        { transfer: [bytes], onProgress: options.onProgress, signal: options.signal },
+      );
+    } catch (error) {
+      // A hostile PDF can hold PDF.js in one long decode, where the cancel message waits unread: stopping the worker
+      // is the sure way to stop it. Only when no other PDF is being read by it; the next call starts a new one.
+      if (options.signal?.aborted && inFlight === 1) rpc.terminate();
+      throw error;
+    } finally {
+      inFlight -= 1;
+    }
+  };
 }
 
 export const extractPdfTextInWorker: PdfExtractor = createPdfExtractor();

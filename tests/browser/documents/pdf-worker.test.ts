@@ -85,19 +85,27 @@ describe('the PDF worker', () => {
     expect(reported).toBe(300);
   });
 
-  it('stops reading when the user cancels, and the worker serves the next file', async () => {
+  it('stops the worker when the user cancels, and starts a new one for the next file', async () => {
+    let started = 0;
+    const extractWithCount = createPdfExtractor(() => {
+      started += 1;
+      return startProbe();
+    });
     const pages = Array.from({ length: 200 }, (_, index) => [`Page ${index + 1}`]);
     const controller = new AbortController();
     const reading = readAttachment(new File([writePdf({ pages })], 'cancelled.pdf'), {
-      extractPdf,
+      extractPdf: extractWithCount,
       signal: controller.signal,
       onProgress: ({ page }) => {
         if (page === 3) controller.abort(new DOMException('The user removed the file.', 'AbortError'));
       },
     });
     await expect(reading).rejects.toMatchObject({ name: 'AbortError' });
-    const next = await readAttachment(new File([writePdf({ pages: [['Next']] })], 'next.pdf'), { extractPdf });
+    const next = await readAttachment(new File([writePdf({ pages: [['Next']] })], 'next.pdf'), {
+      extractPdf: extractWithCount,
+    });
     expect(next).toMatchObject({ ok: true, document: { text: 'Next' } });
+    expect(started).toBe(2);
   });
 
   it('refuses a PDF over 2,000 pages with the count, before reading a page', async () => {
