@@ -31,6 +31,9 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
+// eslint-disable-next-line no-control-regex -- the range is "any ASCII character"
+const ASCII_ONLY = /^[\u0000-\u007f]*$/;
+
 export class PassageSearch {
   readonly #index = new MiniSearch<IndexedPassage>({
     fields: ['text'],
@@ -92,14 +95,16 @@ export class PassageSearch {
  * 2 MB file that is a third of MiniSearch's default tokenizing time.
  */
 function tokenize(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}\p{M}]+/u);
+  const lower = text.toLowerCase();
+  // Most passages are ASCII, and an ASCII class splits them in half the time of Unicode properties on a cold start
+  // (each file is indexed once, mostly before the JIT has warmed up).
+  return ASCII_ONLY.test(lower) ? lower.split(/[^a-z0-9]+/) : lower.split(/[^\p{L}\p{N}\p{M}]+/u);
 }
 
 /** Accents folded ("Pâtisserie" matches "patisserie"), stop words and empty strings out. */
 function normalizeTerm(term: string): string | null {
   if (term === '' || STOP_WORDS.has(term)) return null;
   // Most terms are plain ASCII: skip the Unicode normalisation they do not need.
-  // eslint-disable-next-line no-control-regex -- the range is "any ASCII character"
-  if (/^[\u0000-\u007f]*$/.test(term)) return term;
+  if (ASCII_ONLY.test(term)) return term;
   return term.normalize('NFD').replace(/\p{Diacritic}/gu, '');
 }

@@ -43,7 +43,9 @@ interface Piece extends PassageSpan {
 
 /** Appends to `out` pieces covering [start, end) in order, each within `maxTokens`. */
 function splitToFit(text: string, start: number, end: number, level: number, maxTokens: number, out: Piece[]): void {
-  const tokens = estimateTokens(text.slice(start, end));
+  // No character costs less than a third of a token: a region that long is over without counting (the whole file).
+  const surelyOver = Math.ceil((end - start) / 3) > maxTokens;
+  const tokens = surelyOver ? Infinity : estimateTokens(text.slice(start, end));
   if (tokens <= maxTokens) {
     out.push({ start, end, tokens });
     return;
