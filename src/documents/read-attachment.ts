@@ -5,10 +5,10 @@
  */
 
 import { fileKind } from './file-kind.js';
-import { htmlToText } from './html-text.js';
 import type { PdfExtractor } from './pdf-extractor.js';
 import type { PdfProgress, PdfTextResult } from './pdf-text.js';
-import { decodeText } from './text-decode.js';
+import { textContent } from './text-content.js';
+import type { TextReader } from './text-reader.js';
 
 export const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
 export const MAX_PDF_PAGES = 2_000;
@@ -49,7 +49,12 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Where PDFs are read: by default the PDF worker, loaded on the first PDF. */
   extractPdf?: PdfExtract;
+  /** Where text files past `TEXT_OFF_PAGE_BYTES` are read: by default the text worker, loaded on the first. */
+  readText?: TextReader;
 }
+
+/** Smaller files are read on the page: a 128 KB HTML file is a few milliseconds of work, less than a worker's start. */
+export const TEXT_OFF_PAGE_BYTES = 128 * 1024;
 
 /** "%PDF-" must open the file, give or take the junk some writers put first (readers accept it within 1 KB). */
 const PDF_HEADER_WINDOW = 1024;
@@ -83,7 +88,19 @@ export async function readAttachment(file: File, options: ReadOptions = {}): Pro
   options.signal?.throwIfAborted();
   if (kind.kind === 'pdf') return readPdf(name, bytes, options);
 
-  const decoded = decodeText(new Uint8Array(bytes));
+  const html = kind.kind === 'html';
+  let decoded: Awaited<ReturnType<TextReader>>;
+  if (bytes.byteLength <= TEXT_OFF_PAGE_BYTES) {
+    decoded = textContent(bytes, html);
+  } else {
+    const readText = options.readText ?? (await import('./text-reader.js')).readTextInWorker;
+    try {
+      decoded = await readText(bytes, { html, signal: options.signal });
+    } catch {
+      options.signal?.throwIfAborted();
+      return fail('unreadable', `“${name}” could not be read; the reader stopped on it. Try another copy.`);
+    }
+  }
   if (!decoded.ok) {
     return fail(
       'binary',
@@ -91,8 +108,8 @@ export async function readAttachment(file: File, options: ReadOptions = {}): Pro
         'If it is a document, save it as PDF or plain text and attach that.',
     );
   }
-  const text = kind.kind === 'html' ? htmlToText(decoded.text) : decoded.text;
-  if (text.trim() === '') return fail('no-text', `“${name}” has no text in it to read.`);
+  const { text } = decoded;
+  if (!/\S/.test(text)) return fail('no-text', `“${name}” has no text in it to read.`);
   return { ok: true, document: { text, type: kind.type } };
 }
 
@@ -126,7 +143,7 @@ async function readPdf(name: string, bytes: ArrayBuffer, options: ReadOptions): 
     }
     return fail('unreadable', `“${name}” is damaged or not a PDF this app can read. Try another copy of it.`);
   }
-  if (result.text.trim() === '') {
+  if (!/\S/.test(result.text)) {
     return fail(
       'no-text',
       `“${name}” has no text to read: its pages are probably scanned images. ` +

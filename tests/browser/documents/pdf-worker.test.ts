@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPdfExtractor } from '../../../src/documents/pdf-extractor.js';
 import type { PdfExtractor } from '../../../src/documents/pdf-extractor.js';
 import { readAttachment } from '../../../src/documents/read-attachment.js';
+import { createTextReader } from '../../../src/documents/text-reader.js';
 import { ATTACHMENT_CORPUS, BEACON_ORIGIN, JAVASCRIPT_PDF_SPEC } from '../../fixtures/attachments/corpus.js';
 import { writePdf } from '../../fixtures/attachments/pdf-writer.js';
 import { installNetworkSpy, listenToSpies } from './network-spy.js';
@@ -148,6 +149,24 @@ describe('the HTML and text files of the corpus in a browser', () => {
     if (htmlResult.ok) expect(htmlResult.document.text).not.toMatch(/alert|attacker/);
     expect(await readAttachment(binary)).toMatchObject({ ok: false, failure: { code: 'binary' } });
     expect(await readAttachment(new File([], 'empty.txt'))).toMatchObject({ ok: false, failure: { code: 'empty' } });
+    await settle();
+    expect(spies.reports).toEqual([]);
+  });
+
+  it('stay inert past 128 KB too, read in the text worker with the same outcome', async () => {
+    const html = await fixtureFile('scripts.html', 'text/html');
+    const padding = `<!-- ${'x'.repeat(200_000)} -->`;
+    const large = (name: string, ...parts: BlobPart[]): File =>
+      new File([padding, ...parts], name, { type: 'text/html' });
+    const readText = createTextReader(
+      () => new Worker(new URL('./probe-text-worker.ts', import.meta.url), { type: 'module', name: 'text-probe' }),
+    );
+    // The first large file starts the worker: the app's own scripts.
+    expect(await readAttachment(large('warm-up.html', '<p>Warm up</p>'), { readText })).toMatchObject({ ok: true });
+    await settle();
+    spies = listenToSpies();
+    const result = await readAttachment(large('large-scripts.html', await html.text()), { readText });
+    expect(result).toEqual(await readAttachment(html));
     await settle();
     expect(spies.reports).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { displayName, MAX_ATTACHMENT_BYTES, readAttachment } from '../../../src/documents/read-attachment.js';
 import type { PdfExtract } from '../../../src/documents/read-attachment.js';
 import { extractPdfText } from '../../../src/documents/pdf-text.js';
+import type { TextReader } from '../../../src/documents/text-reader.js';
 import { ATTACHMENT_CORPUS } from '../../fixtures/attachments/corpus.js';
 import { writePdf } from '../../fixtures/attachments/pdf-writer.js';
 import { nodePdfJs } from './node-pdfjs.js';
@@ -57,6 +58,25 @@ describe('readAttachment', () => {
         if (!result.ok) expect(result.failure.message).toContain(`“${file}”`);
       }
     });
+  });
+
+  it('reads a large text file with the text reader it is given, and a small one on the page', async () => {
+    const calls: { size: number; html: boolean }[] = [];
+    const readText: TextReader = async (bytes, { html }) => {
+      calls.push({ size: bytes.byteLength, html });
+      return { ok: true, text: 'from the reader' };
+    };
+    const large = await readAttachment(textFile('<p>x</p>'.repeat(20_000), 'large.html'), { readText });
+    expect(large).toEqual({ ok: true, document: { text: 'from the reader', type: 'text/html' } });
+    expect(calls).toEqual([{ size: 160_000, html: true }]);
+    await readAttachment(textFile('small', 'small.txt'), { readText });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('answers with a sentence when the text reader stops', async () => {
+    const readText: TextReader = () => Promise.reject(new Error('worker crashed'));
+    const result = await readAttachment(textFile('x'.repeat(200_000), 'big.txt'), { readText });
+    expect(result).toMatchObject({ ok: false, failure: { code: 'unreadable' } });
   });
 
   it('refuses a file over 50 MB without reading it', async () => {
