@@ -6,12 +6,13 @@ import litA11y from 'eslint-plugin-lit-a11y';
 import globals from 'globals';
 
 /**
- * The layers, bottom up: domain ← storage / engines / markdown / pwa / security ← state ← components ← app ← main.
+ * The layers, bottom up: domain ← storage / engines / documents / markdown / pwa / security ← state ← components ← app
+ * ← main.
  * Each folder may import only from the layers below it; `docs/architecture.md` explains why.
  */
 const folder = (name) => `^(\\.\\./)+${name}/`;
 const layer = (names, message, extra = {}) => ({ regex: folder(`(${names.join('|')})`), message, ...extra });
-const SERVICES = ['storage', 'engines', 'markdown', 'pwa', 'security'];
+const SERVICES = ['storage', 'engines', 'documents', 'markdown', 'pwa', 'security'];
 const ABOVE_SERVICES = ['state', 'components', 'app', 'styles'];
 const layerRules = [
   {

@@ -1,0 +1,16 @@
+/** The PDF worker: reads a PDF's text off the page's thread (see pdf-text.ts for what it allows a PDF to do). */
+
+import * as pdfjs from 'pdfjs-dist';
+import * as parser from 'pdfjs-dist/build/pdf.worker.mjs';
+import { extractPdfText, useParserInThisThread, type PdfProgress, type PdfTextResult } from './pdf-text.js';
+import { serveRpc, type MessageEndpoint, type RpcResponse } from './worker-rpc.js';
+import type { PdfCall } from './pdf-extractor.js';
+
+useParserInThisThread(parser);
+
+// The global scope is the worker's own; typing it through the DOM lib keeps worker globals out of the page's types.
+serveRpc<PdfCall, PdfTextResult, PdfProgress>(
+  globalThis as unknown as MessageEndpoint<RpcResponse<PdfTextResult, PdfProgress>>,
+  (call, { signal, progress }) =>
+    extractPdfText(pdfjs, new Uint8Array(call.bytes), { maxPages: call.maxPages, onProgress: progress, signal }),
+);

@@ -1,0 +1,3 @@
+import { installNetworkSpy } from './network-spy.js';
+
+installNetworkSpy(`worker ${self.name}`);

@@ -1,0 +1,3 @@
+// The real PDF worker, with the network spy installed before any of its modules run (imports evaluate in order).
+import './install-worker-spy.js';
+import '../../../src/documents/pdf-worker.js';

@@ -1,0 +1,3 @@
+// The real text worker, with the network spy installed before any of its modules run (imports evaluate in order).
+import './install-worker-spy.js';
+import '../../../src/documents/text-worker.js';
