@@ -2,7 +2,7 @@
  * Text to sanitized HTML: the only source of markup the app renders as HTML.
  *
  * - `renderMarkdown` / `createStreamingRenderer`: model replies and any other markdown, as sanitized blocks;
- * - `sanitizeHtml`: any other HTML (user text, imported files, titles), with the same policy;
+ * - `sanitizeHtml`: the allow-list every rendered block goes through; any new HTML sink must use it too;
  * - `loadHighlighter`: syntax highlighting, loaded on first need;
  * - `fetchRemoteImage`: an image the user asked to see, fetched as data for a `blob:` URL (the CSP allows no other).
  */
