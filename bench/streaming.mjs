@@ -9,11 +9,15 @@
 // thread of the page's process (main thread, compositor, raster, workers), so work moved off the main thread shows
 // up there rather than vanishing.
 //
+// BENCH_PROFILE=1 also records the main thread's CPU profile of each measured reply (bench/results/*.cpuprofile, for
+// Chrome's Performance panel) and logs the functions that took the most time.
+//
 // Two replies are measured, each at 1k and 8k tokens: prose (`streaming`), and a Markdown-heavy one
 // (`streaming-markdown`: lists, fenced code, links, bold and inline code, see stream-tokens.mjs).
 import { pageProbe } from './page-probe.mjs';
 import { notMeasured } from './report.mjs';
 import { LAST_TOKEN_MARKER, markdownHeavyTokens, proseTokens } from './stream-tokens.mjs';
+import { saveProfile, startProfile } from './profile.mjs';
 import { DIST, failureReason, loadTestSupport, log } from './support.mjs';
 
 export const TOKEN_DELAY_MS = Number(process.env.BENCH_TOKEN_DELAY_MS ?? 2);
@@ -153,6 +157,7 @@ async function streamOnce(support, browser, appUrl, server, makeTokens, tokenCou
     server.configure({ tokens: makeTokens(tokenCount), tokenDelayMs: TOKEN_DELAY_MS });
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
+    const profiling = process.env.BENCH_PROFILE ? await startProfile(cdp) : false;
     await page.evaluate(() => window.__bench.start());
     const before = await mainThreadMs(cdp);
     const requestIndex = server.chatRequests().length;
@@ -163,6 +168,7 @@ async function streamOnce(support, browser, appUrl, server, makeTokens, tokenCou
     await page.waitForFunction(() => window.__bench.markerSeenAt !== null, null, { polling: 100, timeout: 30_000 });
     await support.stopButton(page).waitFor({ state: 'hidden', timeout: 30_000 });
     const after = await mainThreadMs(cdp);
+    if (profiling) await saveProfile(cdp, `streaming-${tokenCount}`);
     const probe = await page.evaluate(() => window.__bench.result());
     if (session.blockedUrls.length > 0) log(`  blocked requests: ${session.blockedUrls.join(', ')}`);
 
