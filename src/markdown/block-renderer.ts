@@ -12,7 +12,7 @@ import { escapeHtml, escapeText } from './html-escape.js';
 import { renderImage, renderLink } from './links-and-images.js';
 import type { LinkImageState } from './links-and-images.js';
 import type { RemoteImageState } from './remote-image.js';
-import { ACTION_ATTRIBUTE, CODE_INDEX_ATTRIBUTE } from './sanitize-policy.js';
+import { ACTION_ATTRIBUTE, CODE_INDEX_ATTRIBUTE } from './content-actions.js';
 
 export const LIMITS = {
   /** Characters of one code block shown before "Show all". */

@@ -14,14 +14,10 @@ export type {
   RenderResult,
   StreamingRenderer,
 } from './streaming-renderer.js';
-export {
-  ACTION_ATTRIBUTE,
-  CODE_INDEX_ATTRIBUTE,
-  IMAGE_SOURCE_ATTRIBUTE,
-  sanitizeHtml,
-  TRUSTED_TYPES_POLICY_NAME,
-} from './sanitize-policy.js';
-export type { ContentAction, SanitizedHtml, SanitizeOptions } from './sanitize-policy.js';
+export { sanitizeHtml, TRUSTED_TYPES_POLICY_NAME } from './sanitize-policy.js';
+export type { SanitizedHtml, SanitizeOptions } from './sanitize-policy.js';
+export { ACTION_ATTRIBUTE, CODE_INDEX_ATTRIBUTE, IMAGE_SOURCE_ATTRIBUTE } from './content-actions.js';
+export type { ContentAction } from './content-actions.js';
 export { getLoadedHighlighter, loadHighlighter } from './highlight.js';
 export type { Highlighter } from './highlight.js';
 export { LIMITS } from './block-renderer.js';

@@ -15,7 +15,7 @@ import { TextRenderer } from 'marked';
 import type { Parser, Tokens } from 'marked';
 import { decodeReferences, escapeHtml, escapeText } from './html-escape.js';
 import type { RemoteImageFailure, RemoteImageState } from './remote-image.js';
-import { ACTION_ATTRIBUTE, IMAGE_SOURCE_ATTRIBUTE } from './sanitize-policy.js';
+import { ACTION_ATTRIBUTE, IMAGE_SOURCE_ATTRIBUTE } from './content-actions.js';
 import { describeDestination, parseSafeImageUrl, parseSafeLinkUrl, textShowsDestination } from './url-policy.js';
 
 /** What the links and images of one block depend on, and what they leave for the block to know. */

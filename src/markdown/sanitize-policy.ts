@@ -24,6 +24,7 @@
 import DOMPurify from 'dompurify';
 import type { Config, UponSanitizeAttributeHookEvent } from 'dompurify';
 import type { TrustedHTML, TrustedTypesWindow } from 'trusted-types/lib';
+import { ACTION_ATTRIBUTE, CODE_INDEX_ATTRIBUTE, CONTENT_ACTIONS, IMAGE_SOURCE_ATTRIBUTE } from './content-actions.js';
 import { stripInvisible } from './invisible-unicode.js';
 import type { RemoteImageState } from './remote-image.js';
 import { parseSafeImageUrl, parseSafeLinkUrl } from './url-policy.js';
@@ -46,12 +47,6 @@ export interface SanitizedHtml {
   /** True when invisible characters were removed, so the UI can say so. */
   readonly hiddenCharactersRemoved: boolean;
 }
-
-export const ACTION_ATTRIBUTE = 'data-mc-action';
-export const IMAGE_SOURCE_ATTRIBUTE = 'data-mc-src';
-export const CODE_INDEX_ATTRIBUTE = 'data-mc-index';
-export type ContentAction = 'load-image' | 'copy-code' | 'show-all';
-const ACTIONS: ReadonlySet<string> = new Set<ContentAction>(['load-image', 'copy-code', 'show-all']);
 
 /** Every element the output may hold; any other is dropped (its text kept, unless it is in DROPPED_WITH_CONTENT). */
 const ALLOWED_TAGS = [
@@ -217,7 +212,7 @@ function attributeValue(element: Element, name: string, value: string): string |
     case IMAGE_SOURCE_ATTRIBUTE:
       return tag === 'button' ? (parseSafeImageUrl(value)?.href ?? null) : null;
     case ACTION_ATTRIBUTE:
-      return tag === 'button' && ACTIONS.has(value) ? value : null;
+      return tag === 'button' && CONTENT_ACTIONS.has(value) ? value : null;
     case CODE_INDEX_ATTRIBUTE:
       return tag === 'button' && SMALL_NUMBER.test(value) ? value : null;
     case 'class': {
