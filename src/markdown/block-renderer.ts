@@ -1,13 +1,18 @@
 /**
  * Turns one top-level markdown token into HTML that is not yet sanitized. Raw HTML in the markdown is shown as text,
- * never parsed; code blocks get a Copy code button and, once loaded, highlighting; very long code blocks, lists and
- * tables are cut short with a "Show all" button so a hostile or runaway reply cannot freeze the page.
+ * never parsed; links and images are written as links-and-images.ts says; code blocks get a Copy code button and,
+ * once loaded, highlighting; very long code blocks, lists and tables are cut short with a "Show all" button so a
+ * hostile or runaway reply cannot freeze the page.
  */
 import { Marked, Renderer } from 'marked';
 import type { Parser, Token, Tokens } from 'marked';
 import { LEXER_OPTIONS } from './block-lexer.js';
 import type { Highlighter } from './highlight.js';
-import { ACTION_ATTRIBUTE, CODE_INDEX_ATTRIBUTE } from './sanitize-policy.js';
+import { escapeHtml, escapeText } from './html-escape.js';
+import { renderImage, renderLink } from './links-and-images.js';
+import type { LinkImageState } from './links-and-images.js';
+import type { RemoteImageState } from './remote-image.js';
+import { ACTION_ATTRIBUTE, CODE_INDEX_ATTRIBUTE } from './content-actions.js';
 
 export const LIMITS = {
   /** Characters of one code block shown before "Show all". */
@@ -28,6 +33,8 @@ export interface BlockRenderSettings {
   expanded: boolean;
   /** The block may still grow (the reply is streaming and this is its last block). */
   growing: boolean;
+  /** Images the user chose to load, by normalized URL, and what became of each. */
+  images: ReadonlyMap<string, RemoteImageState>;
 }
 
 export interface DirtyBlock {
@@ -41,21 +48,8 @@ export interface DirtyBlock {
   wantsHighlighter: boolean;
   /** A code block was left plain only because it is too long to highlight on every token while growing. */
   highlightDeferred: boolean;
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes all markup characters: for text that must show exactly as written. */
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
-}
-
-/** Escapes markup characters but keeps character references, as marked does for inline text. */
-function escapeText(text: string): string {
-  return text.replace(
-    /[<>"']|&(?!(?:#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/g,
-    (character) => ESCAPES[character] ?? character,
-  );
+  /** Normalized URLs of every image in the block, stand-in or shown. */
+  imageSources: string[];
 }
 
 const numberFormat = new Intl.NumberFormat('en');
@@ -69,6 +63,7 @@ interface RenderState extends DirtyBlock {
   settings: BlockRenderSettings;
   /** The text of the task list item whose checkbox comes next. */
   taskLabel: string;
+  links: LinkImageState;
 }
 
 const MAX_TASK_LABEL = 200;
@@ -143,6 +138,12 @@ function createMarked(): Marked {
   marked.use({
     renderer: {
       code: codeBlock,
+      link(token) {
+        return renderLink(this.parser, token, currentState().links);
+      },
+      image(token) {
+        return renderImage(this.parser, token, currentState().links);
+      },
       html({ text, block }) {
         // Raw HTML from the model is shown, never interpreted.
         return block ? `<p class="mc-raw-html">${escapeHtml(text.replace(/\n+$/, ''))}</p>\n` : escapeHtml(text);
@@ -184,6 +185,7 @@ const marked = createMarked();
 
 /** Renders top-level tokens (normally one) to HTML that still has to go through the sanitizer. */
 export function renderBlock(tokens: Token[], settings: BlockRenderSettings): DirtyBlock {
+  const imageSources: string[] = [];
   const current: RenderState = {
     settings,
     html: '',
@@ -191,7 +193,9 @@ export function renderBlock(tokens: Token[], settings: BlockRenderSettings): Dir
     limited: false,
     wantsHighlighter: false,
     highlightDeferred: false,
+    imageSources,
     taskLabel: '',
+    links: { images: settings.images, imageSources, standInsAfterLink: undefined },
   };
   state = current;
   try {
@@ -202,5 +206,5 @@ export function renderBlock(tokens: Token[], settings: BlockRenderSettings): Dir
     state = undefined;
   }
   const { html, codes, limited, wantsHighlighter, highlightDeferred } = current;
-  return { html, codes, limited, wantsHighlighter, highlightDeferred };
+  return { html, codes, limited, wantsHighlighter, highlightDeferred, imageSources };
 }

@@ -2,7 +2,7 @@
  * Text to sanitized HTML: the only source of markup the app renders as HTML.
  *
  * - `renderMarkdown` / `createStreamingRenderer`: model replies and any other markdown, as sanitized blocks;
- * - `sanitizeHtml`: any other HTML (user text, imported files, titles), with the same policy;
+ * - `sanitizeHtml`: the allow-list every rendered block goes through; any new HTML sink must use it too;
  * - `loadHighlighter`: syntax highlighting, loaded on first need;
  * - `fetchRemoteImage`: an image the user asked to see, fetched as data for a `blob:` URL (the CSP allows no other).
  */
@@ -14,14 +14,10 @@ export type {
   RenderResult,
   StreamingRenderer,
 } from './streaming-renderer.js';
-export {
-  ACTION_ATTRIBUTE,
-  CODE_INDEX_ATTRIBUTE,
-  IMAGE_SOURCE_ATTRIBUTE,
-  sanitizeHtml,
-  TRUSTED_TYPES_POLICY_NAME,
-} from './sanitize-policy.js';
-export type { ContentAction, SanitizedHtml, SanitizeOptions } from './sanitize-policy.js';
+export { sanitizeHtml, TRUSTED_TYPES_POLICY_NAME } from './sanitize-policy.js';
+export type { SanitizedHtml, SanitizeOptions } from './sanitize-policy.js';
+export { ACTION_ATTRIBUTE, CODE_INDEX_ATTRIBUTE, IMAGE_SOURCE_ATTRIBUTE } from './content-actions.js';
+export type { ContentAction } from './content-actions.js';
 export { getLoadedHighlighter, loadHighlighter } from './highlight.js';
 export type { Highlighter } from './highlight.js';
 export { LIMITS } from './block-renderer.js';

@@ -157,13 +157,12 @@ function renderEntry(
   previous: RenderedBlock | null,
 ): Entry {
   const expanded = context.expandedBlocks.has(key);
-  const dirty = renderBlock(tokens, { highlighter: context.highlighter, expanded, growing });
+  const dirty = renderBlock(tokens, { highlighter: context.highlighter, expanded, growing, images: context.images });
+  const imageSources = dirty.imageSources;
   let block: RenderedBlock | null = null;
-  let imageSources: readonly string[] = [];
   let hidden = false;
   if (dirty.html !== '') {
     const sanitized = sanitizeHtml(dirty.html, { images: context.images });
-    imageSources = sanitized.imageSources;
     hidden = sanitized.hiddenCharactersRemoved;
     const unchanged = previous?.html === sanitized.html && sameCodes(previous.codes, dirty.codes);
     block = unchanged ? previous : { key, html: sanitized.html, trusted: sanitized.trusted, codes: dirty.codes };

@@ -120,7 +120,7 @@ describe('hostile replies stay inert', () => {
       inertOrExplain(whole, entry.input, 'whole');
       expect(blocksOf(whole)).toEqual(blocksOf(streamed));
 
-      // The same text as HTML from another sink (user text, an imported file, a title), through the same policy.
+      // The same text as raw HTML straight into the sanitizer, no markdown first: the allow-list alone keeps it inert.
       const asHtml = document.createElement('div');
       asHtml.innerHTML = sanitizeHtml(entry.input).html;
       container.append(asHtml);

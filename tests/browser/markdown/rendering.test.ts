@@ -122,6 +122,25 @@ describe('links', () => {
     expect(inside(element).querySelector('p')?.textContent).toBe('click data');
   });
 
+  test('a character reference in a destination is decoded before the link is checked and its host named', async () => {
+    const element = await show('[pay](https://evil.example&#47;@paypal.com/) or [q](https://a.example/?x=1&amp;y=2)');
+    const links = [...inside(element).querySelectorAll('a')];
+    expect(links.map((link) => link.getAttribute('href'))).toEqual([
+      'https://evil.example/@paypal.com/',
+      'https://a.example/?x=1&y=2',
+    ]);
+    expect(inside(element).querySelector('p')?.textContent).toBe('pay (evil.example) or q (a.example)');
+  });
+
+  test('the images of one link get their buttons after it, in order', async () => {
+    const element = await show(
+      '[![one](https://one.example/1.png) ![two](https://two.example/2.png)](https://ci.example/)',
+    );
+    expect(inside(element).querySelector('p')?.textContent).toBe(
+      'one two (ci.example) Load image from one.example one Load image from two.example two',
+    );
+  });
+
   test('reference-style links resolve, even to a definition further down', async () => {
     await show('See [the spec][spec].\n\n[spec]: https://spec.example/ "The spec"');
     await expect.element(page.getByRole('link', { name: 'the spec' })).toHaveAttribute('href', 'https://spec.example/');
@@ -320,7 +339,7 @@ describe('hidden characters', () => {
   });
 });
 
-describe('sanitizeHtml, the policy for every other HTML sink', () => {
+describe('sanitizeHtml, the allow-list every rendered block goes through', () => {
   test('keeps ordinary formatting and links, removes what is active', () => {
     const { html, hiddenCharactersRemoved } = sanitizeHtml(
       '<p id="x" style="color:red" onclick="alert(1)">Hi <b>there</b> <a href="https://example.com/a">example.com/a</a></p><script>alert(1)</script>',
@@ -331,21 +350,25 @@ describe('sanitizeHtml, the policy for every other HTML sink', () => {
     expect(hiddenCharactersRemoved).toBe(false);
   });
 
-  test('turns an <img> into a placeholder; once the user loaded it, an <img> from its blob: URL, or else a link', () => {
-    const dirty = '<img src="https://img.example/a.png" srcset="https://img.example/b.png 2x" alt="A">';
-    expect(sanitizeHtml(dirty).html).toContain('Load image from img.example');
-    expect(sanitizeHtml(dirty).imageSources).toEqual(['https://img.example/a.png']);
+  test('keeps an <img> only with the blob: URL made for an image the user loaded', () => {
     const objectUrl = `blob:${location.origin}/0b7c1a9e-7d7e-4f5e-9d1c-3f1a2b3c4d5e`;
-    const loaded = sanitizeHtml(dirty, {
-      images: new Map([['https://img.example/a.png', { status: 'loaded', objectUrl }]]),
-    }).html;
-    expect(loaded).toBe(`<img src="${objectUrl}" alt="A" referrerpolicy="no-referrer" decoding="async">`);
-    const blocked = sanitizeHtml(dirty, {
-      images: new Map([['https://img.example/a.png', { status: 'blocked', reason: 'too-large' }]]),
-    });
-    expect(blocked.html).toContain(
-      '<a href="https://img.example/a.png" target="_blank" rel="noopener noreferrer">Open image from img.example</a>' +
-        '<span class="mc-image-note"> (this image is too large to show here)</span>',
+    const images = new Map([['https://img.example/a.png', { status: 'loaded', objectUrl } as const]]);
+    expect(sanitizeHtml('<p><img src="https://img.example/a.png" alt="A">x</p>', { images }).html).toBe('<p>x</p>');
+    expect(sanitizeHtml(`<img src="${objectUrl}" alt="A" srcset="https://img.example/b.png 2x">`).html).toBe('');
+    expect(sanitizeHtml(`<img src="blob:${location.origin}/other" alt="A">`, { images }).html).toBe('');
+    expect(
+      sanitizeHtml(`<img src="${objectUrl}" alt="A" referrerpolicy="no-referrer" decoding="async" loading="lazy">`, {
+        images,
+      }).html,
+    ).toBe(`<img src="${objectUrl}" alt="A" referrerpolicy="no-referrer" decoding="async">`);
+  });
+
+  test('makes every link open in a new tab and every button a plain button, whatever the input said', () => {
+    expect(sanitizeHtml('<a href="https://a.example/" target="_self" rel="opener">a</a><a>b</a>').html).toBe(
+      '<a href="https://a.example/" target="_blank" rel="noopener noreferrer">a</a><a>b</a>',
+    );
+    expect(sanitizeHtml('<button type="submit">x</button><button>y</button>').html).toBe(
+      '<button type="button">x</button><button type="button">y</button>',
     );
   });
 

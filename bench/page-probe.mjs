@@ -1,0 +1,67 @@
+// Runs in the page before the app (`page.addInitScript(pageProbe, marker)`): the streaming rows' view from inside.
+/**
+ * Runs in the page before the app: records long tasks and the moment the last token's marker enters the DOM,
+ * including inside shadow roots (each one is observed as it is attached). The observer's own time is measured so
+ * it can be subtracted from the main-thread total, and it disconnects as soon as the marker is found.
+ */
+export function pageProbe(marker) {
+  const state = {
+    windowStart: Infinity,
+    longestTaskMs: 0,
+    longestTaskStart: 0,
+    markerSeenAt: null,
+    markerSeenAtLocal: null,
+    observerMs: 0,
+  };
+  const recordLongTasks = (entries) => {
+    for (const entry of entries) {
+      if (entry.startTime >= state.windowStart && entry.duration > state.longestTaskMs) {
+        state.longestTaskMs = entry.duration;
+        state.longestTaskStart = entry.startTime;
+      }
+    }
+  };
+  const longTasks = new PerformanceObserver((list) => recordLongTasks(list.getEntries()));
+  longTasks.observe({ type: 'longtask', buffered: true });
+
+  const containsMarker = (node) =>
+    (node.nodeType === Node.TEXT_NODE ? node.data : (node.textContent ?? '')).includes(marker);
+  const observer = new MutationObserver((records) => {
+    const started = performance.now();
+    if (state.windowStart !== Infinity) {
+      for (const record of records) {
+        const found =
+          record.type === 'characterData' ? containsMarker(record.target) : [...record.addedNodes].some(containsMarker);
+        if (found) {
+          state.markerSeenAtLocal = performance.now();
+          state.markerSeenAt = performance.timeOrigin + state.markerSeenAtLocal;
+          observer.disconnect();
+          break;
+        }
+      }
+    }
+    state.observerMs += performance.now() - started;
+  });
+  const options = { subtree: true, childList: true, characterData: true };
+  observer.observe(document, options);
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attachShadow.call(this, init);
+    if (state.markerSeenAt === null) observer.observe(root, options);
+    return root;
+  };
+
+  window.__bench = {
+    start() {
+      state.windowStart = performance.now();
+      state.observerMs = 0;
+    },
+    get markerSeenAt() {
+      return state.markerSeenAt;
+    },
+    result() {
+      recordLongTasks(longTasks.takeRecords());
+      return { ...state };
+    },
+  };
+}
