@@ -22,6 +22,7 @@ const MEASUREMENTS = {
   'streaming-markdown': measureMarkdownStreaming,
   scale: measureScaleRows,
   'model-picker': measurePickerRows,
+  documents: () => import('./documents.mjs').then(({ measureDocumentRows }) => measureDocumentRows({ log })),
   lighthouse: measureLighthouseScores,
 };
 

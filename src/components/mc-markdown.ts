@@ -11,13 +11,11 @@ import {
   getLoadedHighlighter,
   loadHighlighter,
   parseSafeImageUrl,
-} from '../markdown/index.js';
-import type {
-  Highlighter,
-  RemoteImageLoader,
-  RemoteImageOutcome,
-  RemoteImageState,
-  RenderResult,
+  type Highlighter,
+  type RemoteImageLoader,
+  type RemoteImageOutcome,
+  type RemoteImageState,
+  type RenderResult,
 } from '../markdown/index.js';
 import { markdownStyles } from './markdown-styles.js';
 

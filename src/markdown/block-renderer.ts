@@ -4,13 +4,11 @@
  * once loaded, highlighting; very long code blocks, lists and tables are cut short with a "Show all" button so a
  * hostile or runaway reply cannot freeze the page.
  */
-import { Marked, Renderer } from 'marked';
-import type { Parser, Token, Tokens } from 'marked';
+import { Marked, Renderer, type Parser, type Token, type Tokens } from 'marked';
 import { LEXER_OPTIONS } from './block-lexer.js';
 import type { Highlighter } from './highlight.js';
 import { escapeHtml, escapeText } from './html-escape.js';
-import { renderImage, renderLink } from './links-and-images.js';
-import type { LinkImageState } from './links-and-images.js';
+import { renderImage, renderLink, type LinkImageState } from './links-and-images.js';
 import type { RemoteImageState } from './remote-image.js';
 import { ACTION_ATTRIBUTE, CODE_INDEX_ATTRIBUTE } from './content-actions.js';
 

@@ -11,8 +11,7 @@
  * The sanitizer checks the result again (sanitize-policy.ts), but only as an allow-list: what is written here is what
  * the reader gets.
  */
-import { TextRenderer } from 'marked';
-import type { Parser, Tokens } from 'marked';
+import { TextRenderer, type Parser, type Tokens } from 'marked';
 import { decodeReferences, escapeHtml, escapeText } from './html-escape.js';
 import type { RemoteImageFailure, RemoteImageState } from './remote-image.js';
 import { ACTION_ATTRIBUTE, IMAGE_SOURCE_ATTRIBUTE } from './content-actions.js';

@@ -5,8 +5,7 @@ import { page, userEvent } from 'vitest/browser';
 import '../../../src/components/mc-markdown.js';
 import '../../../src/styles/tokens.css';
 import type { McMarkdown } from '../../../src/components/mc-markdown.js';
-import { LIMITS, sanitizeHtml } from '../../../src/markdown/index.js';
-import type { RemoteImageLoader, RemoteImageOutcome } from '../../../src/markdown/index.js';
+import { LIMITS, sanitizeHtml, type RemoteImageLoader, type RemoteImageOutcome } from '../../../src/markdown/index.js';
 import { assertInert } from '../../fixtures/assert-inert.js';
 
 afterEach(() => {
