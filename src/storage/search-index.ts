@@ -76,7 +76,62 @@ interface IndexedConversation {
   foldedTitle: string;
   updatedAt: number;
   messages: Map<string, IndexedMessage>;
+  /** The messages' folded texts joined, for one search through them all; `null` once a message changed. */
+  joined: JoinedMessages | null;
   attachments: Map<string, IndexedAttachment>;
+}
+
+/**
+ * One conversation's messages in one folded text, each followed by "\n". A term never holds whitespace, so none
+ * matches across two messages; searching one long text is several times faster than searching each message.
+ */
+interface JoinedMessages {
+  text: string;
+  /** `starts[i]`: where `messages[i]` starts in `text`; the last entry is `text.length`. */
+  starts: number[];
+  messages: IndexedMessage[];
+}
+
+function joinMessages(messages: Map<string, IndexedMessage>): JoinedMessages {
+  const list = [...messages.values()];
+  const starts: number[] = [];
+  let offset = 0;
+  for (const message of list) {
+    starts.push(offset);
+    offset += message.folded.length + 1;
+  }
+  starts.push(offset);
+  const text = list.length === 0 ? '' : `${list.map((message) => message.folded).join('\n')}\n`;
+  // Each message's text becomes a slice of the joined one, so the index holds the text once, not twice.
+  list.forEach((message, i) => (message.folded = text.slice(starts[i], (starts[i + 1] ?? offset) - 1)));
+  return { text, starts, messages: list };
+}
+
+/** The messages holding every term: the first term is looked for through the whole text, the others after it. */
+function matchingMessages({ text, starts, messages }: JoinedMessages, terms: readonly string[]): IndexedMessage[] {
+  const [first, ...others] = terms;
+  const found: IndexedMessage[] = [];
+  if (first === undefined) return found;
+  /** The next place each other term is found at, or -1 when it is not found again; -2 before the first look. */
+  const next = others.map(() => -2);
+  let k = 0;
+  for (let at = text.indexOf(first); at !== -1;) {
+    while ((starts[k + 1] ?? Infinity) <= at) k++;
+    const start = starts[k] ?? 0;
+    const end = starts[k + 1] ?? text.length;
+    let all = true;
+    for (let j = 0; j < others.length && all; j++) {
+      const term = others[j] ?? '';
+      let position = next[j] ?? -1;
+      if (position !== -1 && position < start) position = next[j] = text.indexOf(term, start);
+      if (position === -1) return found;
+      all = position + term.length < end;
+    }
+    const message = messages[k];
+    if (all && message) found.push(message);
+    at = text.indexOf(first, end);
+  }
+  return found;
 }
 
 export type IndexableConversation = Pick<ConversationRecord, 'id' | 'title' | 'updatedAt'>;
@@ -122,18 +177,22 @@ export class SearchIndex {
   setMessage(message: IndexableMessage): void {
     const previousHome = this.#home.get(message.id);
     if (previousHome !== undefined && previousHome !== message.conversationId) this.deleteMessage(message.id);
-    this.#entry(message.conversationId).messages.set(message.id, {
+    const entry = this.#entry(message.conversationId);
+    entry.messages.set(message.id, {
       id: message.id,
       createdAt: message.createdAt,
       folded: foldForSearch(message.content),
     });
+    entry.joined = null;
     this.#home.set(message.id, message.conversationId);
   }
 
   deleteMessage(id: string): void {
     const home = this.#home.get(id);
     if (home === undefined) return;
-    this.#conversations.get(home)?.messages.delete(id);
+    const entry = this.#conversations.get(home);
+    entry?.messages.delete(id);
+    if (entry) entry.joined = null;
     this.#home.delete(id);
   }
 
@@ -168,6 +227,9 @@ export class SearchIndex {
     if (conversation) this.setConversation(conversation);
     for (const message of messages) this.setMessage(message);
     for (const attachment of attachments) this.setAttachment(attachment);
+    // Joined now, while the index is filled, rather than at the first search.
+    const entry = this.#conversations.get(id);
+    if (entry) entry.joined = joinMessages(entry.messages);
   }
 
   /** The conversations that match, title matches first, then the most recently updated. */
@@ -180,10 +242,8 @@ export class SearchIndex {
     for (const [conversationId, entry] of this.#conversations) {
       if (entry.title === undefined) continue;
       const titleMatches = containsAll(entry.foldedTitle, terms);
-      const matched: (IndexedMessage | IndexedAttachment)[] = [];
-      for (const message of entry.messages.values()) {
-        if (containsAll(message.folded, terms)) matched.push(message);
-      }
+      entry.joined ??= joinMessages(entry.messages);
+      const matched: (IndexedMessage | IndexedAttachment)[] = matchingMessages(entry.joined, terms);
       for (const attachment of entry.attachments.values()) {
         if (entry.messages.has(attachment.messageId) && containsAll(attachment.folded, terms)) matched.push(attachment);
       }
@@ -209,7 +269,7 @@ export class SearchIndex {
   #entry(conversationId: string): IndexedConversation {
     let entry = this.#conversations.get(conversationId);
     if (!entry) {
-      entry = { foldedTitle: '', updatedAt: 0, messages: new Map(), attachments: new Map() };
+      entry = { foldedTitle: '', updatedAt: 0, messages: new Map(), joined: null, attachments: new Map() };
       this.#conversations.set(conversationId, entry);
     }
     return entry;
