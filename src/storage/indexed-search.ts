@@ -3,10 +3,25 @@
  * by the notices of what was stored, and told which conversations other tabs changed, to read them again. It runs in
  * the search worker, or on the page where there is no worker.
  */
-import type { ChatDatabase } from './schema.js';
-import { SearchIndex, toSearchResults, type SearchOptions, type SearchResult } from './search-index.js';
+import type { ConversationRecord } from '../state/types.js';
+import type { ChatDatabase, StoredMessage } from './schema.js';
+import {
+  SearchIndex,
+  toSearchResults,
+  type AttachmentText,
+  type IndexableAttachment,
+  type SearchOptions,
+  type SearchPlace,
+  type SearchResult,
+} from './search-index.js';
 import type { SearchNotice } from './search-protocol.js';
-import { forEachConversationWithFiles, readConversations, readMatchedTexts } from './search-reads.js';
+import {
+  ATTACHMENTS_STORE,
+  forEachConversationWithFiles,
+  hasAttachments,
+  messagesOf,
+  untyped,
+} from './search-reads.js';
 
 export class IndexedSearch {
   readonly #connect: () => Promise<ChatDatabase>;
@@ -123,4 +138,61 @@ function conversationOf(notice: Exclude<SearchNotice, { type: 'stale' | 'convers
     case 'conversation-replaced':
       return notice.id;
   }
+}
+
+export interface StoredConversation {
+  id: string;
+  /** Absent when the conversation no longer exists. */
+  conversation: ConversationRecord | undefined;
+  messages: StoredMessage[];
+  attachments: IndexableAttachment[];
+}
+
+/** The conversations as they are stored now, in one transaction. */
+export async function readConversations(db: ChatDatabase, ids: readonly string[]): Promise<StoredConversation[]> {
+  const withFiles = hasAttachments(db);
+  const tx = untyped(db).transaction(['conversations', 'messages', ...(withFiles ? [ATTACHMENTS_STORE] : [])]);
+  const conversations = tx.objectStore('conversations');
+  const messages = tx.objectStore('messages').index('by-conversation');
+  const files = withFiles ? tx.objectStore(ATTACHMENTS_STORE).index('by-conversation') : null;
+  return Promise.all(
+    ids.map(async (id) => {
+      const [conversation, stored, attached] = await Promise.all([
+        conversations.get(id) as Promise<ConversationRecord | undefined>,
+        messages.getAll(messagesOf(id)) as Promise<StoredMessage[]>,
+        files ? (files.getAll(id) as Promise<IndexableAttachment[]>) : [],
+      ]);
+      return { id, conversation, messages: stored, attachments: attached };
+    }),
+  );
+}
+
+export interface MatchedTexts {
+  contentOf(messageId: string): string | undefined;
+  attachmentOf(attachmentId: string): AttachmentText | undefined;
+}
+
+/** The original text of the matched messages and files, to cut their snippets from. */
+export async function readMatchedTexts(db: ChatDatabase, places: readonly SearchPlace[]): Promise<MatchedTexts> {
+  const messageIds = places.filter((place) => place.attachmentId === undefined).map((place) => place.messageId);
+  const attachmentIds = places.flatMap((place) => (place.attachmentId === undefined ? [] : [place.attachmentId]));
+  const content = new Map<string, string>();
+  const files = new Map<string, AttachmentText>();
+  if (messageIds.length > 0 || attachmentIds.length > 0) {
+    const withFiles = attachmentIds.length > 0 && hasAttachments(db);
+    const tx = untyped(db).transaction(['messages', ...(withFiles ? [ATTACHMENTS_STORE] : [])]);
+    const messages = tx.objectStore('messages');
+    const attachments = withFiles ? tx.objectStore(ATTACHMENTS_STORE) : null;
+    await Promise.all([
+      ...messageIds.map(async (id) => {
+        const record = (await messages.get(id)) as StoredMessage | undefined;
+        if (record) content.set(id, record.content);
+      }),
+      ...(attachments ? attachmentIds : []).map(async (id) => {
+        const record = (await attachments?.get(id)) as IndexableAttachment | undefined;
+        if (record) files.set(id, { name: record.name, text: record.text });
+      }),
+    ]);
+  }
+  return { contentOf: (id) => content.get(id), attachmentOf: (id) => files.get(id) };
 }

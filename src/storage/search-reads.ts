@@ -1,12 +1,12 @@
 /**
- * What the search index reads from the database: every conversation with its messages (and attached files) to fill
- * it, some conversations again when they changed elsewhere, and the original text of the matches it shows. The same
- * reads serve the index in its worker and, where there is no worker, on the page.
+ * Reading every conversation with its messages (and attached files), as the search index does to fill itself and the
+ * repository to measure what it holds. Kept apart from the index's other reads (indexed-search.ts), which the page
+ * loads only where there is no worker.
  */
 import type { IDBPDatabase } from 'idb';
 import type { ConversationRecord } from '../state/types.js';
 import type { ChatDatabase, StoredMessage } from './schema.js';
-import type { AttachmentText, IndexableAttachment, SearchPlace } from './search-index.js';
+import type { IndexableAttachment } from './search-index.js';
 
 /**
  * Conversations whose messages are read per transaction while filling the index. Requests in one transaction are
@@ -75,68 +75,11 @@ async function readEveryConversation(
   }
 }
 
-export interface StoredConversation {
-  id: string;
-  /** Absent when the conversation no longer exists. */
-  conversation: ConversationRecord | undefined;
-  messages: StoredMessage[];
-  attachments: IndexableAttachment[];
-}
-
-/** The conversations as they are stored now, in one transaction. */
-export async function readConversations(db: ChatDatabase, ids: readonly string[]): Promise<StoredConversation[]> {
-  const withFiles = hasAttachments(db);
-  const tx = untyped(db).transaction(['conversations', 'messages', ...(withFiles ? [ATTACHMENTS_STORE] : [])]);
-  const conversations = tx.objectStore('conversations');
-  const messages = tx.objectStore('messages').index('by-conversation');
-  const files = withFiles ? tx.objectStore(ATTACHMENTS_STORE).index('by-conversation') : null;
-  return Promise.all(
-    ids.map(async (id) => {
-      const [conversation, stored, attached] = await Promise.all([
-        conversations.get(id) as Promise<ConversationRecord | undefined>,
-        messages.getAll(messagesOf(id)) as Promise<StoredMessage[]>,
-        files ? (files.getAll(id) as Promise<IndexableAttachment[]>) : [],
-      ]);
-      return { id, conversation, messages: stored, attachments: attached };
-    }),
-  );
-}
-
-export interface MatchedTexts {
-  contentOf(messageId: string): string | undefined;
-  attachmentOf(attachmentId: string): AttachmentText | undefined;
-}
-
-/** The original text of the matched messages and files, to cut their snippets from. */
-export async function readMatchedTexts(db: ChatDatabase, places: readonly SearchPlace[]): Promise<MatchedTexts> {
-  const messageIds = places.filter((place) => place.attachmentId === undefined).map((place) => place.messageId);
-  const attachmentIds = places.flatMap((place) => (place.attachmentId === undefined ? [] : [place.attachmentId]));
-  const content = new Map<string, string>();
-  const files = new Map<string, AttachmentText>();
-  if (messageIds.length > 0 || attachmentIds.length > 0) {
-    const withFiles = attachmentIds.length > 0 && hasAttachments(db);
-    const tx = untyped(db).transaction(['messages', ...(withFiles ? [ATTACHMENTS_STORE] : [])]);
-    const messages = tx.objectStore('messages');
-    const attachments = withFiles ? tx.objectStore(ATTACHMENTS_STORE) : null;
-    await Promise.all([
-      ...messageIds.map(async (id) => {
-        const record = (await messages.get(id)) as StoredMessage | undefined;
-        if (record) content.set(id, record.content);
-      }),
-      ...(attachments ? attachmentIds : []).map(async (id) => {
-        const record = (await attachments?.get(id)) as IndexableAttachment | undefined;
-        if (record) files.set(id, { name: record.name, text: record.text });
-      }),
-    ]);
-  }
-  return { contentOf: (id) => content.get(id), attachmentOf: (id) => files.get(id) };
-}
-
-function hasAttachments(db: ChatDatabase): boolean {
+export function hasAttachments(db: ChatDatabase): boolean {
   return db.objectStoreNames.contains(ATTACHMENTS_STORE as never);
 }
 
 /** The typed schema does not name the files' store (yet): those reads go through the untyped database. */
-function untyped(db: ChatDatabase): IDBPDatabase {
+export function untyped(db: ChatDatabase): IDBPDatabase {
   return db as unknown as IDBPDatabase;
 }
