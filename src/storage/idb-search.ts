@@ -123,9 +123,8 @@ export class IdbSearch {
     // Twice at most: a worker that fails hands its requests to the page; one cleared away, to a fresh worker.
     for (let attempt = 0; ; attempt++) {
       const starting = this.#start();
-      const backend = await starting;
       try {
-        return await backend.request(body);
+        return await (await starting).request(body);
       } catch (error) {
         if (!(error instanceof BackendStopped) || attempt > 0) throw error;
         if (error.workerFailed) this.#workerFailed = true;
@@ -138,7 +137,12 @@ export class IdbSearch {
     if (!this.#starting) {
       const startedAt = performance.now();
       const starting = this.#open().then((backend) => {
-        if (this.#starting === starting) this.#backend = backend;
+        // Cleared while it started: its worker must not be left running.
+        if (this.#starting !== starting) {
+          backend.close();
+          throw new BackendStopped('The search index was dropped.', false);
+        }
+        this.#backend = backend;
         return measureFirstAnswer(backend, startedAt);
       });
       this.#starting = starting;
