@@ -248,7 +248,7 @@ class IdbChatRepository implements ChatRepository {
         ...attachments.map((attachment) => () => attachmentStore.put(attachment)),
       ]);
     });
-    this.#search.conversationReplaced(conversation.id, conversation, messages);
+    this.#search.conversationReplaced(conversation.id, conversation, messages, attachments);
     this.#announce({ conversationIds: [conversation.id] });
   }
 
@@ -303,6 +303,7 @@ class IdbChatRepository implements ChatRepository {
     });
     if (!written) return;
     this.#search.messageChanged(written.message);
+    for (const attachment of attachments) this.#search.attachmentChanged(attachment);
     if (written.conversation) this.#search.conversationChanged(written.conversation);
     this.#announce({ conversationIds: [message.conversationId], messageIds: [message.id] });
   }
@@ -336,6 +337,7 @@ class IdbChatRepository implements ChatRepository {
     const restored = await this.#write((tx) => applyRestore(tx, deleted));
     if (!restored) return false;
     for (const message of [...deleted.messages, ...deleted.rewritten]) this.#search.messageChanged(message);
+    for (const attachment of deleted.attachments) this.#search.attachmentChanged(attachment);
     const conversation = await this.getConversation(deleted.conversationId);
     if (conversation) this.#search.conversationChanged(conversation);
     this.#announce({
@@ -365,6 +367,7 @@ class IdbChatRepository implements ChatRepository {
     if (!plan) return undefined;
     const { deleted } = plan;
     for (const message of deleted.messages) this.#search.messageDeleted(message.id, deleted.conversationId);
+    for (const attachment of deleted.attachments) this.#search.attachmentDeleted(attachment.id, deleted.conversationId);
     for (const message of plan.writes) this.#search.messageChanged(message);
     if (plan.conversation) this.#search.conversationChanged(plan.conversation);
     this.#announce({
@@ -437,10 +440,11 @@ class IdbChatRepository implements ChatRepository {
     const plan = await this.#write((tx) => importInto(tx, data), [...IMPORT_STORES]).catch((error: unknown) => {
       throw importError(error);
     });
-    const { conversationRecords, messageRecords, presetRecords } = plan;
+    const { conversationRecords, messageRecords, attachmentRecords, presetRecords } = plan;
     const summary = summaryOf(plan);
     for (const conversation of conversationRecords) this.#search.conversationChanged(conversation);
     for (const message of messageRecords) this.#search.messageChanged(message);
+    for (const attachment of attachmentRecords) this.#search.attachmentChanged(attachment);
     if (summary.conversationIds.length > 0 || presetRecords.length > 0) {
       this.#announce({ conversationIds: summary.conversationIds, ...(presetRecords.length > 0 && { presets: true }) });
     }

@@ -1,156 +1,252 @@
 /**
- * The search index of one IndexedDB repository: filled from the database on first use, kept current by the
- * repository's own writes, and told by other tabs' change notices which conversations to read again.
+ * The search of one IndexedDB repository. Its index is filled and searched in a dedicated worker with a connection of
+ * its own (search-worker.ts), so neither reading 100,000 messages nor folding them holds up the page; the page only
+ * tells it what it stored, and gets back results ready to show. The worker starts on the first search or preparation
+ * (the app asks once it is idle after start, so never before first paint). Where no worker can run (none in this
+ * browser, a policy that forbids it, or it stopped), the same index runs on the page, loaded only then.
  */
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
-import type { ChatDatabase, StoredMessage } from './schema.js';
-import { SearchIndex, toSearchResults, type SearchOptions, type SearchResult } from './search-index.js';
+import type { ChatDatabase } from './schema.js';
+import type { IndexableAttachment, SearchOptions, SearchResult } from './search-index.js';
+import {
+  attachmentFields,
+  conversationFields,
+  messageNotice,
+  type FromSearchWorker,
+  type SearchNotice,
+  type ToSearchWorker,
+} from './search-protocol.js';
 
-/**
- * Conversations whose messages are read per transaction while filling the index. Requests in one transaction are
- * pipelined, so the next conversation is read while this one is folded; a bounded group keeps each transaction short
- * enough not to hold up a reply being saved.
- */
-const CONVERSATIONS_PER_READ = 200;
+export { forEachConversation, messagesOf } from './search-reads.js';
 
-/** One conversation's messages, oldest first, in the `by-conversation` index. */
-export function messagesOf(conversationId: string): IDBKeyRange {
-  return IDBKeyRange.bound([conversationId, Number.NEGATIVE_INFINITY], [conversationId, Number.POSITIVE_INFINITY]);
+/** The entry the bench reads: from starting the index (its worker included) until it is ready to answer. */
+export const SEARCH_INDEX_BUILT_MEASURE = 'mc-search-index-built';
+
+/** A worker this slow to start is given up on, and the page holds the index itself. */
+const WORKER_START_TIMEOUT_MS = 10_000;
+
+/** A request before the worker's id is given to it. */
+type RequestBody = { type: 'prepare' } | { type: 'search'; query: string; options: SearchOptions | undefined };
+
+/** Where the index is: in a worker or on the page. */
+interface SearchBackend {
+  readonly inWorker: boolean;
+  notify(notice: SearchNotice): void;
+  request(body: RequestBody): Promise<SearchResult[] | null>;
+  close(): void;
 }
 
-/**
- * Reads every conversation and its messages (all branches), calling `onConversation` as each arrives. Messages
- * whose conversation no longer exists are not read: nothing shows them.
- */
-export async function forEachConversation(
-  db: ChatDatabase,
-  onConversation: (conversation: ConversationRecord, messages: readonly StoredMessage[]) => void,
-): Promise<void> {
-  const conversations = await db.getAll('conversations');
-  for (let start = 0; start < conversations.length; start += CONVERSATIONS_PER_READ) {
-    const byConversation = db.transaction('messages').store.index('by-conversation');
-    await Promise.all(
-      conversations.slice(start, start + CONVERSATIONS_PER_READ).map(async (conversation) => {
-        onConversation(conversation, await byConversation.getAll(messagesOf(conversation.id)));
-      }),
-    );
+/** The backend stopped before it answered: the request is made again on a new one. */
+class BackendStopped extends Error {
+  override readonly name = 'BackendStopped';
+  /** The worker failed (it did not start, or it crashed), rather than being closed on purpose. */
+  readonly workerFailed: boolean;
+
+  constructor(reason: string, workerFailed: boolean) {
+    super(reason);
+    this.workerFailed = workerFailed;
   }
 }
 
 export class IdbSearch {
   readonly #connect: () => Promise<ChatDatabase>;
-  #index: SearchIndex | null = null;
-  #building: Promise<void> | null = null;
-  #refreshing: Promise<void> | null = null;
-  /** Conversations to read again before the next search: changed by another tab, or while the index was busy. */
-  readonly #stale = new Set<string>();
+  /** Set once the backend can take notices; until then nothing is told, as it reads what is stored when it fills. */
+  #backend: SearchBackend | null = null;
+  #starting: Promise<SearchBackend> | null = null;
+  /** After a worker failed once, the page keeps the index. */
+  #workerFailed = false;
 
   constructor(connect: () => Promise<ChatDatabase>) {
     this.#connect = connect;
   }
 
   conversationChanged(conversation: ConversationRecord): void {
-    if (this.#applicable()) this.#index?.setConversation(conversation);
-    else this.markStale([conversation.id]);
+    this.#backend?.notify({ type: 'conversation-changed', conversation: conversationFields(conversation) });
   }
 
   messageChanged(message: MessageRecord): void {
-    if (this.#applicable()) this.#index?.setMessage(message);
-    else this.markStale([message.conversationId]);
+    this.#backend?.notify(messageNotice(message));
   }
 
   messageDeleted(id: string, conversationId: string): void {
-    if (this.#applicable()) this.#index?.deleteMessage(id);
-    else this.markStale([conversationId]);
+    this.#backend?.notify({ type: 'message-deleted', id, conversationId });
   }
 
-  /** The conversation now holds exactly this (`undefined`: it is gone). */
+  attachmentChanged(attachment: IndexableAttachment): void {
+    this.#backend?.notify({ type: 'attachment-changed', attachment: attachmentFields(attachment) });
+  }
+
+  attachmentDeleted(id: string, conversationId: string): void {
+    this.#backend?.notify({ type: 'attachment-deleted', id, conversationId });
+  }
+
+  /** The conversation now holds exactly this, files included (`undefined`: it is gone). */
   conversationReplaced(
     id: string,
     conversation: ConversationRecord | undefined,
     messages: readonly MessageRecord[],
+    attachments: readonly IndexableAttachment[] = [],
   ): void {
-    if (this.#applicable()) this.#index?.replaceConversation(id, conversation, messages);
-    else this.markStale([id]);
+    this.#backend?.notify({
+      type: 'conversation-replaced',
+      id,
+      conversation: conversation && conversationFields(conversation),
+      messages: messages.map((message) => {
+        const { id: messageId, conversationId, content, createdAt } = message;
+        return { id: messageId, conversationId, content, createdAt };
+      }),
+      attachments: attachments.map(attachmentFields),
+    });
   }
 
-  /** Nothing to do while there is no index: when it is filled, it reads what is stored then. */
+  /** Changed by another tab: read again before the next search. */
   markStale(conversationIds: readonly string[]): void {
-    if (!this.#index && !this.#building) return;
-    for (const id of conversationIds) this.#stale.add(id);
+    this.#backend?.notify({ type: 'stale', conversationIds: [...conversationIds] });
   }
 
   async prepare(): Promise<void> {
-    await this.#ready();
+    await this.#request({ type: 'prepare' });
   }
 
   async search(query: string, options?: SearchOptions): Promise<SearchResult[]> {
-    const index = await this.#ready();
-    const { terms, hits } = index.find(query, options);
-    const ids = hits.flatMap((hit) => hit.messageIds);
-    if (ids.length === 0) return toSearchResults(hits, terms, () => undefined);
-    const db = await this.#connect();
-    const store = db.transaction('messages').store;
-    const records = await Promise.all(ids.map((id) => store.get(id)));
-    const content = new Map(records.flatMap((record) => (record ? [[record.id, record.content] as const] : [])));
-    return toSearchResults(hits, terms, (id) => content.get(id));
+    return (await this.#request({ type: 'search', query, options })) ?? [];
   }
 
-  /** Drops the index (and its memory); the next search fills it again. */
+  /** Drops the index (and its memory, stopping its worker); the next search fills it again. */
   clear(): void {
-    this.#index = null;
-    this.#stale.clear();
+    this.#backend?.close();
+    this.#backend = null;
+    this.#starting = null;
   }
 
-  /** A write can go straight into the index only when no read of the database is under way to overwrite it. */
-  #applicable(): boolean {
-    return this.#index !== null && this.#building === null && this.#refreshing === null;
-  }
-
-  async #ready(): Promise<SearchIndex> {
-    // Bounded: a tab streaming into a conversation marks it stale every half second; a search must still answer.
-    for (let round = 0; ; round++) {
-      if (this.#building) {
-        await this.#building;
-      } else if (!this.#index) {
-        this.#building = this.#build().finally(() => (this.#building = null));
-      } else if (this.#refreshing) {
-        await this.#refreshing;
-      } else if (this.#stale.size === 0 || round > 4) {
-        return this.#index;
-      } else {
-        this.#refreshing = this.#refresh(this.#index).finally(() => (this.#refreshing = null));
+  async #request(body: RequestBody): Promise<SearchResult[] | null> {
+    // Twice at most: a worker that fails hands its requests to the page; one cleared away, to a fresh worker.
+    for (let attempt = 0; ; attempt++) {
+      const starting = this.#start();
+      try {
+        return await (await starting).request(body);
+      } catch (error) {
+        if (!(error instanceof BackendStopped) || attempt > 0) throw error;
+        if (error.workerFailed) this.#workerFailed = true;
+        if (this.#starting === starting) this.clear();
       }
     }
   }
 
-  async #build(): Promise<void> {
-    const db = await this.#connect();
-    const index = new SearchIndex();
-    await forEachConversation(db, (conversation, messages) =>
-      index.replaceConversation(conversation.id, conversation, messages),
-    );
-    this.#index = index;
+  #start(): Promise<SearchBackend> {
+    if (!this.#starting) {
+      const startedAt = performance.now();
+      const starting = this.#open().then((backend) => {
+        // Cleared while it started: its worker must not be left running.
+        if (this.#starting !== starting) {
+          backend.close();
+          throw new BackendStopped('The search index was dropped.', false);
+        }
+        this.#backend = backend;
+        return measureFirstAnswer(backend, startedAt);
+      });
+      this.#starting = starting;
+      // A failed start is not kept: the next request tries again.
+      starting.catch(() => {
+        if (this.#starting === starting) this.#starting = null;
+      });
+    }
+    return this.#starting;
   }
 
-  async #refresh(index: SearchIndex): Promise<void> {
-    const ids = [...this.#stale];
-    this.#stale.clear();
-    try {
-      const db = await this.#connect();
-      const tx = db.transaction(['conversations', 'messages']);
-      const conversations = tx.objectStore('conversations');
-      const messages = tx.objectStore('messages').index('by-conversation');
-      const rows = await Promise.all(
-        ids.map(async (id) => {
-          const [conversation, stored] = await Promise.all([conversations.get(id), messages.getAll(messagesOf(id))]);
-          return { id, conversation, stored };
-        }),
-      );
-      for (const { id, conversation, stored } of rows) index.replaceConversation(id, conversation, stored);
-    } catch (error) {
-      for (const id of ids) this.#stale.add(id);
-      throw error;
+  async #open(): Promise<SearchBackend> {
+    if (!this.#workerFailed && typeof Worker === 'function') {
+      const { name } = await this.#connect();
+      const backend = startWorkerBackend(name);
+      if (backend) return backend;
+      this.#workerFailed = true;
     }
+    const { IndexedSearch } = await import('./indexed-search.js');
+    const search = new IndexedSearch(this.#connect);
+    return {
+      inWorker: false,
+      notify: (notice) => search.apply(notice),
+      request: async (body) => {
+        if (body.type === 'prepare') {
+          await search.prepare();
+          return null;
+        }
+        return search.search(body.query, body.options);
+      },
+      close: () => search.clear(),
+    };
   }
+}
+
+/** The backend, whose first answer (the index was filled by then) is recorded as a performance measure. */
+function measureFirstAnswer(backend: SearchBackend, startedAt: number): SearchBackend {
+  let measured = false;
+  return {
+    inWorker: backend.inWorker,
+    notify: (notice) => backend.notify(notice),
+    request: async (body) => {
+      const result = await backend.request(body);
+      if (!measured) {
+        measured = true;
+        performance.measure(SEARCH_INDEX_BUILT_MEASURE, { start: startedAt, detail: { inWorker: backend.inWorker } });
+      }
+      return result;
+    },
+    close: () => backend.close(),
+  };
+}
+
+/** The worker, or `null` where it cannot be made. Requests sent before it is ready wait in its queue. */
+function startWorkerBackend(databaseName: string): SearchBackend | null {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./search-worker.ts', import.meta.url), { type: 'module', name: 'search' });
+  } catch {
+    return null;
+  }
+  const pending = new Map<number, { resolve(results: SearchResult[] | null): void; reject(error: Error): void }>();
+  let nextId = 1;
+  let stopped: BackendStopped | null = null;
+  const stop = (error: BackendStopped): void => {
+    if (stopped) return;
+    stopped = error;
+    clearTimeout(startTimer);
+    worker.terminate();
+    for (const request of pending.values()) request.reject(error);
+    pending.clear();
+  };
+  const fail = (detail: string) => stop(new BackendStopped(`The search worker stopped: ${detail}`, true));
+  const startTimer = setTimeout(() => fail('it did not start'), WORKER_START_TIMEOUT_MS);
+  worker.addEventListener('error', (event) => fail(event.message || 'its script failed to load'));
+  worker.addEventListener('messageerror', () => fail('a message could not be read'));
+  worker.addEventListener('message', ({ data }: MessageEvent<FromSearchWorker>) => {
+    if (data.type === 'ready') {
+      clearTimeout(startTimer);
+      return;
+    }
+    const request = pending.get(data.id);
+    pending.delete(data.id);
+    if (data.type === 'done') request?.resolve(data.results);
+    // Rebuilt as what the worker's database threw, so the repository maps it to the same StorageError.
+    else request?.reject(new DOMException(data.error.message, data.error.name));
+  });
+  const post = (message: ToSearchWorker) => worker.postMessage(message);
+  post({ type: 'open', name: databaseName });
+  return {
+    inWorker: true,
+    notify: (notice) => {
+      if (!stopped) post(notice);
+    },
+    request: (body) =>
+      new Promise((resolve, reject) => {
+        if (stopped) {
+          reject(stopped);
+          return;
+        }
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        post({ ...body, id });
+      }),
+    close: () => stop(new BackendStopped('The search index was dropped.', false)),
+  };
 }

@@ -183,8 +183,14 @@ export class MemoryRepository implements ChatRepository {
     const index = new SearchIndex();
     for (const conversation of this.conversations.values()) index.setConversation(conversation);
     for (const message of this.messages.values()) index.setMessage(message);
+    for (const attachment of this.attachments.values()) index.setAttachment(attachment);
     const { terms, hits } = index.find(query, options);
-    return toSearchResults(hits, terms, (id) => this.messages.get(id)?.content);
+    return toSearchResults(
+      hits,
+      terms,
+      (id) => this.messages.get(id)?.content,
+      (id) => this.attachments.get(id),
+    );
   }
 
   async prepareSearch(): Promise<void> {}

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings.js';
 import { exportAll, parseBackup } from '../../src/storage/backup.js';
 import type { ChatRepository, StorageChange } from '../../src/storage/types.js';
+import { attachment } from '../fixtures/attachments.js';
 import { conversation, message } from '../fixtures/records.js';
 import { describeBranchContract } from './repository-contract-branches.js';
 
@@ -278,6 +279,22 @@ function describeSearchBackupAndSizeContract(open: RepositoryFactory): void {
       expect((await repository.searchConversations('paris')).map((r) => r.conversationId)).toEqual(['paris', 'code']);
       expect(await repository.searchConversations('creme brulee')).toMatchObject([{ conversationId: 'paris' }]);
       expect(await repository.searchConversations('tokyo')).toEqual([]);
+    });
+
+    it('searches the names and text of files sent with a message, and forgets them with their message', async () => {
+      const repository = await open();
+      await repository.putConversation(conversation('c', 1, 'Reading'));
+      const question = message('u1', 'c', 10, { content: 'What does it say?' });
+      const file = attachment('f1', 'c', 'u1', { name: 'Quarterly-Report.txt', text: 'The zeppelin budget rose.' });
+      await repository.putMessageWithAttachments(question, [file]);
+
+      expect(await repository.searchConversations('ZEPPELIN')).toMatchObject([
+        { conversationId: 'c', matches: [{ messageId: 'u1', attachment: { id: 'f1', name: 'Quarterly-Report.txt' } }] },
+      ]);
+      expect(await repository.searchConversations('quarterly report')).toMatchObject([{ conversationId: 'c' }]);
+
+      await repository.deleteMessage('u1');
+      expect(await repository.searchConversations('zeppelin')).toEqual([]);
     });
 
     it('reads every conversation and message at once, and imports them elsewhere without overwriting', async () => {

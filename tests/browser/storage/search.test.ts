@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBackup, parseBackup } from '../../../src/storage/backup.js';
+import { STORAGE_MESSAGES } from '../../../src/storage/errors.js';
+import { SEARCH_INDEX_BUILT_MEASURE } from '../../../src/storage/idb-search.js';
 import type { Range } from '../../../src/storage/search-text.js';
 import type { ChatRepository, SearchResult, StorageChange } from '../../../src/storage/types.js';
 import { conversation, message, useTestRepositories } from './harness.js';
@@ -33,7 +35,33 @@ async function library(repository: ChatRepository): Promise<void> {
   await repository.putMessage(message('c1', 'code', 210, { content: 'How do I read a CSV file in Python?' }));
 }
 
-describe('searchConversations', () => {
+/** Where the last index was filled: in its worker, or on the page. */
+function lastIndexInWorker(): boolean | undefined {
+  const measure = performance.getEntriesByName(SEARCH_INDEX_BUILT_MEASURE).at(-1) as PerformanceMeasure | undefined;
+  return (measure?.detail as { inWorker?: boolean } | undefined)?.inWorker;
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  performance.clearMeasures(SEARCH_INDEX_BUILT_MEASURE);
+});
+
+// Every behaviour holds with the index in its worker and, where a browser has no workers, on the page.
+describe.each([
+  { where: 'in a worker', inWorker: true },
+  { where: 'on the page', inWorker: false },
+])('searchConversations, the index $where', ({ inWorker }) => {
+  beforeEach(() => {
+    if (!inWorker) vi.stubGlobal('Worker', undefined);
+  });
+
+  it('fills the index where it should', async () => {
+    const repository = await open();
+    await library(repository);
+    await repository.prepareSearch();
+    expect(lastIndexInWorker()).toBe(inWorker);
+  });
+
   it('finds words in titles and every message, whatever their case and accents, and highlights them', async () => {
     const repository = await open();
     await library(repository);
@@ -145,5 +173,54 @@ describe('searchConversations', () => {
     expect(match!.snippet.length).toBeLessThan(170);
     expect(match!.snippet).not.toContain('\n');
     expect(highlighted(match!.snippet, match!.ranges)).toEqual(['Forty']);
+  });
+});
+
+/** A worker whose script fails as soon as it is asked anything: blocked by a policy, or crashed. */
+class FailingWorker extends EventTarget {
+  static made = 0;
+  constructor() {
+    super();
+    FailingWorker.made++;
+  }
+  postMessage(message: { type: string }): void {
+    if (message.type === 'open') return;
+    setTimeout(() => this.dispatchEvent(new ErrorEvent('error', { message: 'Refused to load the script' })));
+  }
+  terminate(): void {}
+}
+
+describe('searchConversations when the worker fails', () => {
+  it('answers from an index on the page, then keeps it there', async () => {
+    FailingWorker.made = 0;
+    vi.stubGlobal('Worker', FailingWorker);
+    const repository = await open();
+    await library(repository);
+
+    expect(summary(await repository.searchConversations('cafe'))).toEqual([['paris', ['p2'], [['Café']]]]);
+    expect(lastIndexInWorker()).toBe(false);
+    await repository.putMessage(message('c2', 'code', 220, { content: 'Written after the worker failed: Quokka' }));
+    expect((await repository.searchConversations('quokka')).map((r) => r.conversationId)).toEqual(['code']);
+    expect(FailingWorker.made).toBe(1);
+  });
+
+  it("reports what the worker's database threw as a storage error, with the message for the user", async () => {
+    /** A worker whose database is full: every request fails as IndexedDB would report it. */
+    class FullDiskWorker extends EventTarget {
+      postMessage(message: { type: string; id?: number }): void {
+        if (message.id === undefined) return;
+        const error = { name: 'QuotaExceededError', message: 'The quota has been exceeded.' };
+        const data = { type: 'failed', id: message.id, error };
+        setTimeout(() => this.dispatchEvent(new MessageEvent('message', { data })));
+      }
+      terminate(): void {}
+    }
+    vi.stubGlobal('Worker', FullDiskWorker);
+    const repository = await open();
+    await expect(repository.searchConversations('cafe')).rejects.toMatchObject({
+      name: 'StorageError',
+      kind: 'quota',
+      userMessage: STORAGE_MESSAGES.quota,
+    });
   });
 });

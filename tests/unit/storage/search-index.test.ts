@@ -110,6 +110,34 @@ describe('SearchIndex', () => {
     expect(search(library(), 'bouchon csv')).toEqual([]);
   });
 
+  it('matches each message on its own: never across two, and each word anywhere in it', () => {
+    const index = indexWith([
+      {
+        id: 'greek',
+        title: 'Letters',
+        updatedAt: 1,
+        messages: [
+          ['g1', 'alpha then beta'],
+          ['g2', 'gamma'],
+          ['g3', 'beta before alpha, delta'],
+          ['g4', 'foo'],
+          ['g5', 'bar delta'],
+        ],
+      },
+    ]);
+    const ids = (query: string) =>
+      search(index, query, { matchesPerConversation: 10 })[0]?.matches.map((m) => m.messageId);
+    expect(ids('alpha beta')).toEqual(['g1', 'g3']);
+    expect(ids('delta alpha')).toEqual(['g3']);
+    expect(ids('alphagamma')).toBeUndefined();
+    expect(ids('alpha gamma')).toBeUndefined();
+    expect(ids('foobar')).toBeUndefined();
+    expect(ids('delta')).toEqual(['g3', 'g5']);
+    index.setMessage({ id: 'g2', conversationId: 'greek', content: 'gamma and alpha', createdAt: 1 });
+    texts.set('g2', 'gamma and alpha');
+    expect(ids('alpha gamma')).toEqual(['g2']);
+  });
+
   it('limits the conversations returned and the matches listed, and counts them all', () => {
     const many = indexWith([
       {
