@@ -3,33 +3,33 @@
  * or storage; they raise events, and the root element calls these actions. The work is done by small parts sharing
  * one `Store` and one `WriteQueue`: the open conversation (`ConversationOpener`), drafts (`DraftKeeper`), other tabs
  * (`TabSync`), writing (`MessageWriter`), replies (`ReplyRunner`), settings and the engines' state
- * (`SettingsKeeper`), deletion with Undo (`ConversationDeleter`), search (`SearchRunner`) and backups
- * (`BackupActions`). This facade wires them, and keeps what spans several: start, opening a conversation, Clear.
+ * (`SettingsKeeper`), deletion with Undo (`ConversationDeleter`), search (`SearchRunner`), storage health
+ * (`StorageHealth`) and backups (`BackupActions`). This facade wires them, and keeps what spans several: start, opening a conversation, Clear.
  */
 import { leafAfterChoosing } from '../domain/branches.js';
 import { modelChange } from '../domain/providers.js';
 import { DEFAULT_SETTINGS, type SettingsChanges } from '../domain/settings.js';
 import type { EngineResolver } from '../engines/types.js';
-import { localDraftStore, type DraftStore } from '../storage/drafts.js';
-import { estimateUsage, requestPersistentStorage, type StorageUsage } from '../storage/health.js';
-import type { TimerHandle } from '../storage/streaming-writer.js';
+import { localDraftStore } from '../storage/drafts.js';
+import { estimateUsage, requestPersistentStorage } from '../storage/health.js';
 import type { ChatRepository } from '../storage/types.js';
 import { localUnsavedReplyStore, type UnsavedReplyStore } from '../storage/unsaved-reply.js';
-import { AlertBoard, errorMessage } from './alert-board.js';
+import { AlertBoard } from './alert-board.js';
 import type { ActionOutcome, AppState, ChatActions, StateSource } from './app-state.js';
 import { BackupActions } from './backup-actions.js';
+import { nextPaint, type ChatSessionDeps } from './chat-session-deps.js';
 import { ConversationDeleter } from './conversation-deleter.js';
 import { restoreChanges } from './conversation-engine.js';
 import { ConversationOpener } from './conversation-opener.js';
 import { DraftKeeper } from './draft-keeper.js';
 import { whenIdle } from './idle.js';
 import { MessageWriter } from './message-writer.js';
-import type { AlternativeModel } from './model-recovery.js';
 import { viewOf } from './open-conversation.js';
-import { ReplyRunner, type CreateStreamingWriter } from './reply-runner.js';
+import { ReplyRunner } from './reply-runner.js';
 import { downloadFile } from './save-file.js';
 import { EMPTY_SEARCH, SearchRunner } from './search-runner.js';
-import { SettingsKeeper, type LazyCatalogueSource, type LocalModelSource } from './settings-keeper.js';
+import { SettingsKeeper } from './settings-keeper.js';
+import { StorageHealth } from './storage-health.js';
 import { Store } from './store.js';
 import { TabSync } from './tab-sync.js';
 import { WriteQueue } from './write-queue.js';
@@ -37,59 +37,13 @@ import { WriteQueue } from './write-queue.js';
 export { BACKUP_CODE_UNAVAILABLE } from './backup-actions.js';
 export { UNDO_MS } from './conversation-deleter.js';
 export { CONTINUE_PROMPT } from './reply-runner.js';
-
-export interface ChatSessionDeps {
-  repository: ChatRepository;
-  engines: EngineResolver;
-  createStreamingWriter: CreateStreamingWriter;
-  /** The local model service: its state becomes `AppState.local`, and its changes refresh the engine line. */
-  local?: LocalModelSource;
-  /** The hosted catalogue service, once created: its view becomes `AppState.catalogue`. */
-  catalogues?: LazyCatalogueSource;
-  /** Hands an exported file to the user. Default: a download through a temporary `<a download>`. */
-  saveFile?: (name: string, blob: Blob) => void;
-  /** Asks the browser to keep the site's data; resolves to whether it will. Default: `navigator.storage.persist`. */
-  requestPersistentStorage?: () => Promise<boolean>;
-  /** Measures storage for `refreshStorageUsage`. Default: `estimateUsage(repository)`. */
-  estimateUsage?: () => Promise<StorageUsage>;
-  /** Runs `callback` once the page is idle after start (to build the search index). Default: requestIdleCallback. */
-  whenIdle?: (callback: () => void) => void;
-  /**
-   * Resolves once what was just rendered can be on screen: a long conversation shows its newest messages, and only
-   * then reads the rest. Default: the next animation frame (or 50 ms, in a hidden tab), then a task.
-   */
-  afterPaint?: () => Promise<void>;
-  /** For the Undo offer and for noticing that another tab's reply went silent. Default: setTimeout. */
-  setTimer?: (callback: () => void, delayMs: number) => TimerHandle;
-  clearTimer?: (handle: TimerHandle) => void;
-  /** Where `flushPending` leaves a synchronous copy of the streaming reply. Default: localStorage. */
-  unsavedReplies?: UnsavedReplyStore;
-  /** Where unsent text is kept, per conversation. Default: localStorage. */
-  drafts?: DraftStore;
-  /** A served model to offer when a reply fails because its model is not served. Default: none offered. */
-  alternativeModel?: AlternativeModel;
-  now?: () => number;
-  newId?: () => string;
-}
-
-function nextPaint(): Promise<void> {
-  return new Promise((resolve) => {
-    // A hidden tab has no frames: the timer keeps the rest of the read from waiting until it is shown.
-    const fallback = setTimeout(resolve, 50);
-    if (typeof requestAnimationFrame !== 'function') return;
-    requestAnimationFrame(() => {
-      clearTimeout(fallback);
-      setTimeout(resolve, 0);
-    });
-  });
-}
+export type { ChatSessionDeps } from './chat-session-deps.js';
 
 export class ChatSession implements ChatActions, StateSource {
   readonly #store: Store;
   readonly #repository: ChatRepository;
   readonly #engines: EngineResolver;
-  readonly #requestPersistentStorage: () => Promise<boolean>;
-  readonly #estimateUsage: () => Promise<StorageUsage>;
+  readonly #storageHealth: StorageHealth;
   readonly #whenIdle: (callback: () => void) => void;
   readonly #unsavedReplies: UnsavedReplyStore;
   readonly #queue = new WriteQueue();
@@ -106,8 +60,6 @@ export class ChatSession implements ChatActions, StateSource {
   constructor(deps: ChatSessionDeps) {
     const repository = (this.#repository = deps.repository);
     const engines = (this.#engines = deps.engines);
-    this.#requestPersistentStorage = deps.requestPersistentStorage ?? (() => requestPersistentStorage());
-    this.#estimateUsage = deps.estimateUsage ?? (() => estimateUsage(repository));
     this.#whenIdle = deps.whenIdle ?? whenIdle;
     this.#unsavedReplies = deps.unsavedReplies ?? localUnsavedReplyStore();
     const setTimer = deps.setTimer ?? ((callback, delayMs) => setTimeout(callback, delayMs));
@@ -138,6 +90,12 @@ export class ChatSession implements ChatActions, StateSource {
       ready: false,
     }));
     const alerts = (this.#alerts = new AlertBoard(store));
+    this.#storageHealth = new StorageHealth({
+      store,
+      alerts,
+      requestPersistentStorage: deps.requestPersistentStorage ?? (() => requestPersistentStorage()),
+      estimateUsage: deps.estimateUsage ?? (() => estimateUsage(repository)),
+    });
     const opener = (this.#opener = new ConversationOpener({
       store,
       repository,
@@ -227,10 +185,7 @@ export class ChatSession implements ChatActions, StateSource {
       if (latest) await this.openConversation(latest.id);
     });
     this.#store.update((state) => ({ ...state, ready: true }));
-    void this.#requestPersistentStorage().then(
-      (persisted) => this.#updateStorage({ persisted }),
-      () => undefined,
-    );
+    this.#storageHealth.askToPersist();
     // Only makes the first search fast; a failure here shows when the search itself runs.
     this.#whenIdle(() => void this.#repository.prepareSearch().catch(() => undefined));
   }
@@ -339,19 +294,8 @@ export class ChatSession implements ChatActions, StateSource {
     return this.#backups.importBackup(file);
   }
 
-  async refreshStorageUsage(): Promise<void> {
-    this.#updateStorage({ measuring: true });
-    try {
-      const usage = await this.#estimateUsage();
-      this.#updateStorage({
-        usage,
-        measuring: false,
-        ...(usage.persisted === null ? {} : { persisted: usage.persisted }),
-      });
-    } catch (error) {
-      this.#updateStorage({ measuring: false });
-      this.showAlert(errorMessage(error));
-    }
+  refreshStorageUsage(): Promise<void> {
+    return this.#storageHealth.refresh();
   }
 
   updateSettings(patch: SettingsChanges): Promise<void> {
@@ -402,9 +346,5 @@ export class ChatSession implements ChatActions, StateSource {
       return;
     }
     await this.#repository.putMessage({ ...stored, content: unsaved.content, updatedAt: unsaved.updatedAt });
-  }
-
-  #updateStorage(patch: Partial<AppState['storage']>): void {
-    this.#store.update((state) => ({ ...state, storage: { ...state.storage, ...patch } }));
   }
 }
