@@ -4,14 +4,15 @@
  */
 import { installScriptUrlPolicy } from './security/trusted-types.js';
 import './app/mc-chat-app.js';
-import { recommendEngine } from './app/recommendation.js';
 import { createEngineResolver } from './engines/engine-resolver.js';
 import { LocalModelService } from './engines/webllm/local-model-service.js';
 import { localAvailability } from './engines/webllm/local-model-state.js';
 import { createConnectivity } from './pwa/connectivity.js';
 import { registerServiceWorker } from './pwa/register.js';
 import type { CatalogueService } from './state/catalogue-service.js';
-import { ChatController } from './state/chat-controller.js';
+import { ChatSession } from './state/chat-session.js';
+import type { LazyCatalogueSource } from './state/settings-keeper.js';
+import type { SpeedTest } from './engines/webllm/speed-test.js';
 import { openChatRepository } from './storage/idb-repository.js';
 import { MemoryRepository } from './storage/memory-repository.js';
 import { createStreamingWriter } from './storage/streaming-writer.js';
@@ -32,18 +33,53 @@ async function openRepository(onAlert: (message: string) => void): Promise<ChatR
   }
 }
 
-/** The "This device" panel in Settings: created on first open, fed by the local model service. */
-async function mountLocalPanel(app: McChatApp, local: LocalModelService, controller: ChatController): Promise<void> {
-  const [, { SpeedTest }, { readModelShape }] = await Promise.all([
-    import('./components/mc-local-model-panel.js'),
+type LocalPanelEvent = keyof Pick<
+  HTMLElementEventMap,
+  | 'mc-local-select'
+  | 'mc-local-download'
+  | 'mc-local-confirm'
+  | 'mc-local-cancel'
+  | 'mc-local-use-here'
+  | 'mc-local-delete'
+  | 'mc-local-test-speed'
+>;
+
+/**
+ * Does what the local model panel asks. Its events bubble and are composed up to the app element, whoever renders
+ * the panel, and are heard there; a panel whose events do not bubble is heard on itself (`onlyUnbubbled`), so no
+ * request is ever handled twice.
+ */
+function handleLocalPanel(
+  target: EventTarget,
+  local: LocalModelService,
+  session: ChatSession,
+  speed: () => Promise<SpeedTest>,
+  onlyUnbubbled = false,
+): void {
+  const on = <K extends LocalPanelEvent>(type: K, handle: (event: HTMLElementEventMap[K]) => void) =>
+    target.addEventListener(type, (event) => {
+      if (!onlyUnbubbled || !event.bubbles) handle(event as HTMLElementEventMap[K]);
+    });
+  on('mc-local-test-speed', () => void speed().then((test) => test.run()));
+  on('mc-local-select', (event) => {
+    void local.selectModel(event.detail.id);
+    void session.updateSettings({ localModel: event.detail.id });
+  });
+  on('mc-local-download', () => void local.requestDownload());
+  on('mc-local-confirm', () => void local.confirmDownload());
+  on('mc-local-cancel', () => void local.cancelDownload());
+  on('mc-local-use-here', () => void local.useHere());
+  on('mc-local-delete', (event) => void local.deleteModel(event.detail.id));
+}
+
+/** The speed test of the "This device" panel, created on first use. */
+async function createSpeedTest(local: LocalModelService, session: ChatSession): Promise<SpeedTest> {
+  const [{ SpeedTest }, { readModelShape }] = await Promise.all([
     import('./engines/webllm/speed-test.js'),
     import('./engines/webllm/model-cache.js'),
   ]);
-  const panel = document.createElement('mc-local-model-panel');
-  panel.state = local.getState();
-  local.subscribe((state) => (panel.state = state));
-  const speed = new SpeedTest({
-    engine: () => local.engine(controller.getState().settings),
+  return new SpeedTest({
+    engine: () => local.engine(session.getState().settings),
     subject: () => {
       const { selectedId, options, gpu } = local.getState();
       const label = options.find((option) => option.id === selectedId)?.label ?? selectedId;
@@ -51,18 +87,22 @@ async function mountLocalPanel(app: McChatApp, local: LocalModelService, control
     },
     shape: (modelId) => readModelShape(modelId),
   });
-  panel.speed = speed.getState();
-  speed.subscribe((state) => (panel.speed = state));
-  panel.addEventListener('mc-local-test-speed', () => void speed.run());
-  panel.addEventListener('mc-local-select', (event) => {
-    void local.selectModel(event.detail.id);
-    void controller.updateSettings({ localModel: event.detail.id });
-  });
-  panel.addEventListener('mc-local-download', () => void local.requestDownload());
-  panel.addEventListener('mc-local-confirm', () => void local.confirmDownload());
-  panel.addEventListener('mc-local-cancel', () => void local.cancelDownload());
-  panel.addEventListener('mc-local-use-here', () => void local.useHere());
-  panel.addEventListener('mc-local-delete', (event) => void local.deleteModel(event.detail.id));
+}
+
+/** The "This device" panel in Settings: created on first open, fed by the local model service. */
+async function mountLocalPanel(
+  app: McChatApp,
+  local: LocalModelService,
+  session: ChatSession,
+  speed: () => Promise<SpeedTest>,
+): Promise<void> {
+  const [, test] = await Promise.all([import('./components/mc-local-model-panel.js'), speed()]);
+  const panel = document.createElement('mc-local-model-panel');
+  panel.state = local.getState();
+  local.subscribe((state) => (panel.state = state));
+  panel.speed = test.getState();
+  test.subscribe((state) => (panel.speed = state));
+  handleLocalPanel(panel, local, session, speed, true);
   app.localPanel = panel;
 }
 
@@ -70,23 +110,25 @@ async function boot(): Promise<void> {
   installScriptUrlPolicy();
   const app = document.querySelector('mc-chat-app');
   if (!app) return;
-  // Storage problems found while opening are shown once the controller (and with it the alert list) exists.
+  // Storage problems found while opening are shown once the session (and with it the alert list) exists.
   const pendingAlerts: string[] = [];
   const repository = await openRepository((message) => pendingAlerts.push(message));
   // A download started in Settings may fail after Settings is closed: its failure is also an alert.
-  const local = new LocalModelService({ onLoadFailed: (message) => controller.showAlert(message) });
+  const local = new LocalModelService({ onLoadFailed: (message) => session.showAlert(message) });
   const catalogues = new LazyCatalogues();
-  const controller: ChatController = new ChatController({
+  const session: ChatSession = new ChatSession({
     repository,
+    local,
+    catalogues,
     engines: createEngineResolver(local, {
       resolution: (settings) => catalogues.current?.resolution(settings) ?? { kind: 'unknown' },
     }),
     alternativeModel: async (settings, failedModel) => (await catalogues.load()).alternativeTo(settings, failedModel),
     createStreamingWriter: (save) =>
-      createStreamingWriter(save, { onError: (error) => controller.showAlert(userMessageOf(error)) }),
+      createStreamingWriter(save, { onError: (error) => session.showAlert(userMessageOf(error)) }),
   });
-  app.source = controller;
-  app.actions = controller;
+  app.source = session;
+  app.actions = session;
   // The app renders from its state now: the loading placeholder in index.html is done.
   app.replaceChildren();
 
@@ -98,34 +140,34 @@ async function boot(): Promise<void> {
     onOfflineReady: () => app.showToast('Ready to work offline'),
   });
 
-  local.subscribe((state) => {
-    const { available, reason } = localAvailability(state);
-    app.localAvailable = available;
-    app.localUnavailableReason = reason;
-    app.recommendation = recommendEngine({ available, reason }, state.gpuSummary);
-    controller.refreshEngineStatus();
-  });
+  let speedTest: Promise<SpeedTest> | undefined;
+  const speed = () => {
+    speedTest ??= createSpeedTest(local, session);
+    speedTest.catch(() => (speedTest = undefined));
+    return speedTest;
+  };
+  handleLocalPanel(app, local, session, speed);
   let panelMounted: Promise<void> | undefined;
   const prepareLocal = () => {
-    panelMounted ??= mountLocalPanel(app, local, controller).catch(() =>
-      controller.showAlert('The model settings could not be loaded. Check your connection, then reopen Settings.'),
+    panelMounted ??= mountLocalPanel(app, local, session, speed).catch(() =>
+      session.showAlert('The model settings could not be loaded. Check your connection, then reopen Settings.'),
     );
-    void local.prepare(controller.getState().settings.localModel);
+    void local.prepare(session.getState().settings.localModel);
   };
   app.addEventListener('mc-settings-open', prepareLocal);
-  const catalogueWatch = watchCatalogue(app, catalogues, controller);
+  const catalogueWatch = watchCatalogue(app, catalogues, session);
 
   // A closing or hidden tab may never run another task: write the streaming reply now.
-  const flush = () => void controller.flushPending();
+  const flush = () => void session.flushPending();
   addEventListener('pagehide', flush);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') flush();
   });
 
-  await controller.start();
-  for (const message of pendingAlerts.splice(0)) controller.showAlert(message);
+  await session.start();
+  for (const message of pendingAlerts.splice(0)) session.showAlert(message);
   try {
-    if (controller.getState().settings.engine === 'local') await startLocal(local, controller, prepareLocal);
+    if (session.getState().settings.engine === 'local') await startLocal(local, session, prepareLocal);
   } finally {
     catalogueWatch.startupDone();
   }
@@ -135,7 +177,7 @@ async function boot(): Promise<void> {
  * The catalogue service, created on the first hosted look-up: it is not part of the first screen, and a device in
  * local mode never loads it.
  */
-class LazyCatalogues {
+class LazyCatalogues implements LazyCatalogueSource {
   current: CatalogueService | undefined;
   #loading: Promise<CatalogueService> | undefined;
   readonly #created = new Set<(service: CatalogueService) => void>();
@@ -170,26 +212,13 @@ class LazyCatalogues {
 }
 
 /**
- * The hosted model list in Settings and in the engine line. It is looked up when Settings opens and when the
- * hosted provider changes (at most hourly per list), never in local mode.
+ * When the hosted model list is looked up: when Settings opens and when the hosted provider changes (at most hourly
+ * per list), never in local mode. What it finds reaches the UI through the session's state (`catalogue`).
  */
-function watchCatalogue(
-  app: McChatApp,
-  catalogues: LazyCatalogues,
-  controller: ChatController,
-): { startupDone(): void } {
-  const show = () => (app.catalogue = catalogues.current?.view(controller.getState().settings));
-  catalogues.onCreated((service) =>
-    service.subscribe(() => {
-      show();
-      controller.refreshEngineStatus();
-    }),
-  );
-  let shown = controller.getState().settings;
+function watchCatalogue(app: McChatApp, catalogues: LazyCatalogues, session: ChatSession): { startupDone(): void } {
+  let shown = session.getState().settings;
   let starting = true;
-  controller.subscribe((state) => {
-    show();
-    const { settings } = state;
+  session.subscribe(({ settings }) => {
     // The settings read at start, and the switch to hosted on a device that cannot run the model, are not the
     // user's change: nothing leaves this device before Settings opens.
     if (starting) shown = settings;
@@ -201,7 +230,7 @@ function watchCatalogue(
     shown = settings;
     if (switched) catalogues.refresh(settings);
   });
-  app.addEventListener('mc-settings-open', () => catalogues.refresh(controller.getState().settings));
+  app.addEventListener('mc-settings-open', () => catalogues.refresh(session.getState().settings));
   return { startupDone: () => (starting = false) };
 }
 
@@ -209,7 +238,7 @@ function watchCatalogue(
  * Private by default: a device that can run the model starts on it. Without WebGPU (or without a GPU that fits
  * any model) the app switches to the Hugging Face API and says why.
  */
-async function startLocal(local: LocalModelService, chat: ChatController, prepareLocal: () => void): Promise<void> {
+async function startLocal(local: LocalModelService, chat: ChatSession, prepareLocal: () => void): Promise<void> {
   prepareLocal();
   await local.prepare();
   const { available, reason } = localAvailability(local.getState());

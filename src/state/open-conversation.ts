@@ -1,6 +1,6 @@
 /**
- * The open conversation as the controller holds it: every message of every branch, and which branch is shown. Pure:
- * the controller derives what the UI renders (`viewOf`) and folds in what other tabs stored (`mergeMessages`).
+ * The open conversation as the session holds it: every message of every branch, and which branch is shown. Pure:
+ * the session derives what the UI renders (`viewOf`) and folds in what other tabs stored (`mergeMessages`).
  */
 import { MessageTree } from '../domain/branches.js';
 import type { Alternatives } from './app-state.js';

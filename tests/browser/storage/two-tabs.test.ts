@@ -1,11 +1,11 @@
 /**
- * Two tabs of the app in one page: two chat controllers, each over its own IndexedDB repository on the same
+ * Two tabs of the app in one page: two chat sessions, each over its own IndexedDB repository on the same
  * database, hearing each other through the real BroadcastChannel. Only the engines are fakes. The tests drive the
- * controllers through the actions the UI calls and check what a user of either tab would see, and what is stored.
+ * sessions through the actions the UI calls and check what a user of either tab would see, and what is stored.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { ChatEngine, EngineResolver } from '../../../src/engines/types.js';
-import { ChatController } from '../../../src/state/chat-controller.js';
+import { ChatSession } from '../../../src/state/chat-session.js';
 import type { MessageRecord } from '../../../src/domain/records.js';
 import type { Settings } from '../../../src/domain/settings.js';
 import { visiblePath } from '../../../src/domain/branches.js';
@@ -46,7 +46,7 @@ function numberedAnswers(name: string): () => ChatEngine {
 }
 
 interface Tab {
-  controller: ChatController;
+  session: ChatSession;
   repository: ChatRepository;
 }
 
@@ -62,7 +62,7 @@ async function openTab(databaseName: string, engine: () => ChatEngine): Promise<
       available: true,
     }),
   };
-  const controller: ChatController = new ChatController({
+  const session: ChatSession = new ChatSession({
     repository,
     engines,
     createStreamingWriter: (save) => createStreamingWriter(save),
@@ -71,8 +71,8 @@ async function openTab(databaseName: string, engine: () => ChatEngine): Promise<
     requestPersistentStorage: async () => false,
     whenIdle: (callback) => setTimeout(callback, 0),
   });
-  await controller.start();
-  return { controller, repository };
+  await session.start();
+  return { session, repository };
 }
 
 /** Two started tabs on one new database, and a third connection to read what the database holds. */
@@ -86,19 +86,19 @@ async function twoTabs(engines: { a?: () => ChatEngine; b?: () => ChatEngine } =
 
 /** What the transcript shows. */
 function shown(tab: Tab): string[] {
-  return tab.controller.getState().messages.map((message) => message.content);
+  return tab.session.getState().messages.map((message) => message.content);
 }
 
 /** What the conversation list shows, by id (the order of two conversations updated in the same ms may differ). */
 function listed(tab: Tab): [string, string][] {
-  return tab.controller
+  return tab.session
     .getState()
     .conversations.map(({ id, title }): [string, string] => [id, title])
     .sort(([x], [y]) => (x < y ? -1 : 1));
 }
 
 function titleIn(tab: Tab, id: string): string | undefined {
-  return tab.controller.getState().conversations.find((conversation) => conversation.id === id)?.title;
+  return tab.session.getState().conversations.find((conversation) => conversation.id === id)?.title;
 }
 
 /** Every message stored, all conversations and branches. */
@@ -110,10 +110,10 @@ async function storedMessages(database: ChatRepository): Promise<MessageRecord[]
 
 /** A conversation started in tab `a` with `text`, then opened in tab `b` once `b` lists it: its id. */
 async function openInBoth(a: Tab, b: Tab, text: string): Promise<string> {
-  await a.controller.send(text);
-  const id = a.controller.getState().activeConversationId!;
+  await a.session.send(text);
+  const id = a.session.getState().activeConversationId!;
   await vi.waitFor(() => expect(titleIn(b, id)).toBe(text), PROMPTLY);
-  await b.controller.openConversation(id);
+  await b.session.openConversation(id);
   return id;
 }
 
@@ -127,7 +127,7 @@ async function expectInStep(tabs: readonly Tab[], database: ChatRepository): Pro
     .map(({ id, title }): [string, string] => [id, title])
     .sort(([x], [y]) => (x < y ? -1 : 1));
   for (const tab of tabs) {
-    const state = tab.controller.getState();
+    const state = tab.session.getState();
     expect(state.alerts).toEqual([]);
     expect(state.streamingMessageId).toBeNull();
     expect(listed(tab)).toEqual(expectedList);
@@ -150,23 +150,23 @@ describe('two tabs on one database', () => {
   it('shows a conversation created, renamed and deleted in one tab in the other within a second', async () => {
     const { a, b, database } = await twoTabs();
 
-    await a.controller.send('Plan a trip to Lyon');
-    const id = a.controller.getState().activeConversationId!;
+    await a.session.send('Plan a trip to Lyon');
+    const id = a.session.getState().activeConversationId!;
     await vi.waitFor(() => expect(titleIn(b, id)).toBe('Plan a trip to Lyon'), PROMPTLY);
 
-    await b.controller.openConversation(id);
+    await b.session.openConversation(id);
     expect(shown(b)).toEqual(['Plan a trip to Lyon', 'A answer 1']);
 
-    await a.controller.renameConversation(id, 'Lyon in May');
+    await a.session.renameConversation(id, 'Lyon in May');
     await vi.waitFor(() => expect(titleIn(b, id)).toBe('Lyon in May'), PROMPTLY);
 
-    await a.controller.deleteConversation(id);
-    await vi.waitFor(() => expect(b.controller.getState().conversations).toEqual([]), PROMPTLY);
+    await a.session.deleteConversation(id);
+    await vi.waitFor(() => expect(b.session.getState().conversations).toEqual([]), PROMPTLY);
     // It was open there: it closes rather than showing messages that no longer exist.
-    expect(b.controller.getState()).toMatchObject({ activeConversationId: null, messages: [] });
+    expect(b.session.getState()).toMatchObject({ activeConversationId: null, messages: [] });
 
     // Undo in the first tab brings it back in the second.
-    await a.controller.undoDelete();
+    await a.session.undoDelete();
     await vi.waitFor(() => expect(titleIn(b, id)).toBe('Lyon in May'), PROMPTLY);
     await vi.waitFor(() => expectInStep([a, b], database), SETTLED);
   });
@@ -179,20 +179,20 @@ describe('two tabs on one database', () => {
     await openInBoth(a, b, 'Hi');
     expect(shown(b)).toEqual(['Hi', 'Hello!']);
 
-    const sending = a.controller.send('Tell me a story');
+    const sending = a.session.send('Tell me a story');
     await vi.waitFor(() => expect(shown(b)).toEqual(['Hi', 'Hello!', 'Tell me a story', '']), PROMPTLY);
     engine.say('Once upon a time');
     // The first words are saved at once, so the other tab sees the reply grow.
     await vi.waitFor(() => expect(shown(b).at(-1)).toBe('Once upon a time'), PROMPTLY);
-    expect(b.controller.getState().messages.at(-1)?.status).toBe('streaming');
-    expect(b.controller.getState().streamingMessageId).toBeNull();
+    expect(b.session.getState().messages.at(-1)?.status).toBe('streaming');
+    expect(b.session.getState().streamingMessageId).toBeNull();
 
     engine.say(', there were two tabs.');
     engine.end();
     await sending;
     await vi.waitFor(
       () =>
-        expect(b.controller.getState().messages.at(-1)).toMatchObject({
+        expect(b.session.getState().messages.at(-1)).toMatchObject({
           content: 'Once upon a time, there were two tabs.',
           status: 'complete',
         }),
@@ -210,10 +210,10 @@ describe('two tabs on one database', () => {
     const id = await openInBoth(a, b, 'Where is Lyon?');
 
     // The rename lands while the reply streams, between two of its saves.
-    const sending = a.controller.send('What should we eat there?');
+    const sending = a.session.send('What should we eat there?');
     engine.say('Quenelles');
     await vi.waitFor(() => expect(shown(b).at(-1)).toBe('Quenelles'), PROMPTLY);
-    await b.controller.renameConversation(id, 'Food in Lyon');
+    await b.session.renameConversation(id, 'Food in Lyon');
     engine.say(' and a praline tart.');
     engine.end();
     await sending;
@@ -221,7 +221,7 @@ describe('two tabs on one database', () => {
     // And a rename at the same moment as a whole turn.
     engine.say('Try Les Halles.');
     engine.end();
-    await Promise.all([a.controller.send('Where?'), b.controller.renameConversation(id, 'Eating in Lyon')]);
+    await Promise.all([a.session.send('Where?'), b.session.renameConversation(id, 'Eating in Lyon')]);
 
     const expected = [
       'Where is Lyon?',
@@ -244,13 +244,13 @@ describe('two tabs on one database', () => {
 
   it('ends on one title, the same in both tabs and the database, when both rename at once', async () => {
     const { a, b, database } = await twoTabs();
-    await a.controller.send('Shared');
-    const id = a.controller.getState().activeConversationId!;
+    await a.session.send('Shared');
+    const id = a.session.getState().activeConversationId!;
     await vi.waitFor(() => expect(titleIn(b, id)).toBe('Shared'), PROMPTLY);
     for (let round = 1; round <= 5; round++) {
       await Promise.all([
-        a.controller.renameConversation(id, `First tab's name ${round}`),
-        b.controller.renameConversation(id, `Second tab's name ${round}`),
+        a.session.renameConversation(id, `First tab's name ${round}`),
+        b.session.renameConversation(id, `Second tab's name ${round}`),
       ]);
     }
     await vi.waitFor(async () => {
@@ -265,13 +265,13 @@ describe('two tabs on one database', () => {
   it('keeps both changes when the two tabs change different settings at the same moment', async () => {
     const { a, b, database } = await twoTabs();
     await Promise.all([
-      a.controller.updateSettings({ systemPrompt: 'Answer in French.' }),
-      b.controller.updateSettings({ sampling: { temperature: 0.2 } }),
+      a.session.updateSettings({ systemPrompt: 'Answer in French.' }),
+      b.session.updateSettings({ sampling: { temperature: 0.2 } }),
     ]);
     await vi.waitFor(async () => {
       for (const settings of [
-        a.controller.getState().settings,
-        b.controller.getState().settings,
+        a.session.getState().settings,
+        b.session.getState().settings,
         await database.loadSettings(),
       ]) {
         expect(settings.systemPrompt).toBe('Answer in French.');
@@ -284,14 +284,14 @@ describe('two tabs on one database', () => {
     const engine = new ControlledEngine();
     const { a, b, database } = await twoTabs({ b: () => engine });
     const id = await openInBoth(a, b, 'Shared');
-    const sending = b.controller.send('A question from the second tab');
+    const sending = b.session.send('A question from the second tab');
     engine.say('The first words');
     await vi.waitFor(() => expect(shown(a).at(-1)).toBe('The first words'), PROMPTLY);
 
-    await a.controller.deleteConversation(id);
+    await a.session.deleteConversation(id);
     await sending;
-    await vi.waitFor(() => expect(b.controller.getState().conversations).toEqual([]), PROMPTLY);
-    expect(b.controller.getState()).toMatchObject({
+    await vi.waitFor(() => expect(b.session.getState().conversations).toEqual([]), PROMPTLY);
+    expect(b.session.getState()).toMatchObject({
       activeConversationId: null,
       messages: [],
       streamingMessageId: null,
@@ -301,7 +301,7 @@ describe('two tabs on one database', () => {
     expect(await database.getConversation(id)).toBeUndefined();
     expect(await database.listMessages(id)).toEqual([]);
 
-    await a.controller.undoDelete();
+    await a.session.undoDelete();
     await vi.waitFor(() => expect(titleIn(b, id)).toBe('Shared'), PROMPTLY);
     expect(shown(a)).toEqual(['Shared', 'A answer 1', 'A question from the second tab', 'The first words']);
     expect((await database.listMessages(id)).map((message) => message.content)).toEqual(shown(a));
@@ -311,10 +311,10 @@ describe('two tabs on one database', () => {
     const { a, b, database } = await twoTabs();
     const turns = 5;
     for (let turn = 1; turn <= turns; turn++) {
-      await Promise.all([a.controller.send(`Alpha ${turn}`), b.controller.send(`Beta ${turn}`)]);
+      await Promise.all([a.session.send(`Alpha ${turn}`), b.session.send(`Beta ${turn}`)]);
     }
-    const alpha = a.controller.getState().activeConversationId!;
-    const beta = b.controller.getState().activeConversationId!;
+    const alpha = a.session.getState().activeConversationId!;
+    const beta = b.session.getState().activeConversationId!;
     expect(alpha).not.toBe(beta);
 
     const transcript = (name: string, prefix: string) =>
@@ -338,7 +338,7 @@ describe('two tabs on one database', () => {
     );
 
     // Swapping conversations shows the other tab's whole transcript.
-    await Promise.all([a.controller.openConversation(beta), b.controller.openConversation(alpha)]);
+    await Promise.all([a.session.openConversation(beta), b.session.openConversation(alpha)]);
     expect(shown(a)).toEqual(transcript('B', 'Beta'));
     expect(shown(b)).toEqual(transcript('A', 'Alpha'));
   });
@@ -348,7 +348,7 @@ describe('two tabs on one database', () => {
     const id = await openInBoth(a, b, 'Common start');
     expect(shown(b)).toEqual(['Common start', 'A answer 1']);
 
-    await Promise.all([a.controller.send('From the first tab'), b.controller.send('From the second tab')]);
+    await Promise.all([a.session.send('From the first tab'), b.session.send('From the second tab')]);
 
     const stored = await database.listMessages(id);
     expect(stored.map((message) => message.content).sort()).toEqual(
@@ -360,8 +360,8 @@ describe('two tabs on one database', () => {
     // Each tab learns of the other's turn: "1 / 2" or "2 / 2" on the user message it shows.
     for (const tab of [a, b]) {
       await vi.waitFor(() => {
-        const userMessage = tab.controller.getState().messages[2];
-        expect(userMessage && tab.controller.getState().alternatives[userMessage.id]?.count).toBe(2);
+        const userMessage = tab.session.getState().messages[2];
+        expect(userMessage && tab.session.getState().alternatives[userMessage.id]?.count).toBe(2);
       }, SETTLED);
     }
     await vi.waitFor(() => expectInStep([a, b], database), SETTLED);
@@ -369,27 +369,27 @@ describe('two tabs on one database', () => {
 
   it('finds in one tab what the other tab just wrote, however it is spelled', async () => {
     const { a, b } = await twoTabs();
-    await a.controller.send('Where do we meet?');
-    await b.controller.search('strasse');
+    await a.session.send('Where do we meet?');
+    await b.session.search('strasse');
     // The first search starts the search worker; the other tab's last writes may be heard meanwhile and search again.
     await vi.waitFor(
-      () => expect(b.controller.getState().search).toMatchObject({ query: 'strasse', results: [], pending: false }),
+      () => expect(b.session.getState().search).toMatchObject({ query: 'strasse', results: [], pending: false }),
       PROMPTLY,
     );
 
     // The search shown refreshes as the other tab writes: no need to type it again.
-    await a.controller.send('At the Hauptstraße, by the fountain');
-    const id = a.controller.getState().activeConversationId!;
+    await a.session.send('At the Hauptstraße, by the fountain');
+    const id = a.session.getState().activeConversationId!;
     await vi.waitFor(() => {
-      const [result, ...others] = b.controller.getState().search.results;
+      const [result, ...others] = b.session.getState().search.results;
       expect(others).toEqual([]);
       expect(result?.conversationId).toBe(id);
       expect(result?.matches.map((match) => highlighted(match.snippet, match.ranges))).toEqual([['straße']]);
     }, PROMPTLY);
 
-    await a.controller.renameConversation(id, 'Meeting on the Strasse');
+    await a.session.renameConversation(id, 'Meeting on the Strasse');
     await vi.waitFor(() => {
-      const matches = b.controller.getState().search.results[0]?.matches ?? [];
+      const matches = b.session.getState().search.results[0]?.matches ?? [];
       expect(matches.map((match) => highlighted(match.snippet, match.ranges))).toEqual([['Strasse'], ['straße']]);
     }, PROMPTLY);
   });

@@ -1,140 +1,140 @@
 import { describe, expect, test } from 'vitest';
-import { CONTINUE_PROMPT } from '../../../src/state/chat-controller.js';
+import { CONTINUE_PROMPT } from '../../../src/state/chat-session.js';
 import { MemoryRepository } from '../fakes/memory-repository.js';
 import { ScriptedEngine } from '../fakes/scripted-engine.js';
-import { messageWith, numberedAnswers, setup, shown, until } from './controller-setup.js';
+import { messageWith, numberedAnswers, setup, shown, until } from './session-setup.js';
 
 describe('branches: edit, regenerate, alternatives, continue', () => {
   test('editing a message starts a new branch with a new reply; the original branch stays', async () => {
-    const { controller, repository, lastRequest } = setup(numberedAnswers());
-    await controller.start();
-    await controller.send('one');
-    await controller.send('two');
-    const two = messageWith(controller, 'two');
+    const { session, repository, lastRequest } = setup(numberedAnswers());
+    await session.start();
+    await session.send('one');
+    await session.send('two');
+    const two = messageWith(session, 'two');
 
-    await controller.editMessage(two.id, '  deux  ');
+    await session.editMessage(two.id, '  deux  ');
 
-    expect(shown(controller)).toEqual(['one', 'answer 1', 'deux', 'answer 3']);
+    expect(shown(session)).toEqual(['one', 'answer 1', 'deux', 'answer 3']);
     expect(lastRequest()).toEqual([
       { role: 'user', content: 'one' },
       { role: 'assistant', content: 'answer 1' },
       { role: 'user', content: 'deux' },
     ]);
-    const deux = messageWith(controller, 'deux');
+    const deux = messageWith(session, 'deux');
     expect(deux.parentId).toBe(two.parentId);
-    expect(controller.getState().alternatives[deux.id]).toEqual({
+    expect(session.getState().alternatives[deux.id]).toEqual({
       position: 2,
       count: 2,
       previousId: two.id,
       nextId: null,
     });
-    expect(controller.getState().alternatives[messageWith(controller, 'one').id]).toBeUndefined();
+    expect(session.getState().alternatives[messageWith(session, 'one').id]).toBeUndefined();
     const stored = [...repository.messages.values()].map((m) => m.content).sort();
     expect(stored).toEqual(['answer 1', 'answer 2', 'answer 3', 'deux', 'one', 'two']);
   });
 
   test('Previous and Next alternative walk "1 / 3" … "3 / 3" and show each branch down to its end', async () => {
-    const { controller, repository } = setup(numberedAnswers());
-    await controller.start();
-    await controller.send('question');
-    await controller.send('follow-up');
-    const question = messageWith(controller, 'question');
-    await controller.editMessage(question.id, 'second wording');
-    const second = messageWith(controller, 'second wording');
-    await controller.editMessage(second.id, 'third wording');
-    const third = messageWith(controller, 'third wording');
-    expect(controller.getState().alternatives[third.id]).toMatchObject({ position: 3, count: 3, nextId: null });
+    const { session, repository } = setup(numberedAnswers());
+    await session.start();
+    await session.send('question');
+    await session.send('follow-up');
+    const question = messageWith(session, 'question');
+    await session.editMessage(question.id, 'second wording');
+    const second = messageWith(session, 'second wording');
+    await session.editMessage(second.id, 'third wording');
+    const third = messageWith(session, 'third wording');
+    expect(session.getState().alternatives[third.id]).toMatchObject({ position: 3, count: 3, nextId: null });
 
-    await controller.showAlternative(third.id, 'previous');
-    expect(shown(controller)).toEqual(['second wording', 'answer 3']);
-    await controller.showAlternative(second.id, 'previous');
+    await session.showAlternative(third.id, 'previous');
+    expect(shown(session)).toEqual(['second wording', 'answer 3']);
+    await session.showAlternative(second.id, 'previous');
     // The first wording's branch, down to its newest end: the follow-up and its reply come back.
-    expect(shown(controller)).toEqual(['question', 'answer 1', 'follow-up', 'answer 2']);
-    expect(controller.getState().alternatives[question.id]).toEqual({
+    expect(shown(session)).toEqual(['question', 'answer 1', 'follow-up', 'answer 2']);
+    expect(session.getState().alternatives[question.id]).toEqual({
       position: 1,
       count: 3,
       previousId: null,
       nextId: second.id,
     });
 
-    await controller.showAlternative(question.id, 'previous');
-    expect(shown(controller)).toEqual(['question', 'answer 1', 'follow-up', 'answer 2']);
+    await session.showAlternative(question.id, 'previous');
+    expect(shown(session)).toEqual(['question', 'answer 1', 'follow-up', 'answer 2']);
 
-    await controller.showAlternative(question.id, 'next');
-    expect(shown(controller)).toEqual(['second wording', 'answer 3']);
-    expect(controller.getState().alternatives[second.id]).toMatchObject({
+    await session.showAlternative(question.id, 'next');
+    expect(shown(session)).toEqual(['second wording', 'answer 3']);
+    expect(session.getState().alternatives[second.id]).toMatchObject({
       position: 2,
       count: 3,
     });
     // The branch shown is kept, so a reload shows the same one.
-    const conversationId = controller.getState().activeConversationId!;
-    expect(repository.conversations.get(conversationId)?.activeLeafId).toBe(messageWith(controller, 'answer 3').id);
+    const conversationId = session.getState().activeConversationId!;
+    expect(repository.conversations.get(conversationId)?.activeLeafId).toBe(messageWith(session, 'answer 3').id);
   });
 
   test('Regenerate of an earlier reply adds an alternative to it; the later turns stay on the old branch', async () => {
-    const { controller, lastRequest } = setup(numberedAnswers());
-    await controller.start();
-    await controller.send('first');
-    await controller.send('second');
-    const firstReply = messageWith(controller, 'answer 1');
+    const { session, lastRequest } = setup(numberedAnswers());
+    await session.start();
+    await session.send('first');
+    await session.send('second');
+    const firstReply = messageWith(session, 'answer 1');
 
-    await controller.regenerate(firstReply.id);
+    await session.regenerate(firstReply.id);
 
-    expect(shown(controller)).toEqual(['first', 'answer 3']);
+    expect(shown(session)).toEqual(['first', 'answer 3']);
     expect(lastRequest()).toEqual([{ role: 'user', content: 'first' }]);
-    const newReply = messageWith(controller, 'answer 3');
-    expect(controller.getState().alternatives[newReply.id]).toMatchObject({ position: 2, count: 2 });
-    await controller.showAlternative(newReply.id, 'previous');
-    expect(shown(controller)).toEqual(['first', 'answer 1', 'second', 'answer 2']);
+    const newReply = messageWith(session, 'answer 3');
+    expect(session.getState().alternatives[newReply.id]).toMatchObject({ position: 2, count: 2 });
+    await session.showAlternative(newReply.id, 'previous');
+    expect(shown(session)).toEqual(['first', 'answer 1', 'second', 'answer 2']);
   });
 
   test('Regenerate three times gives "3 / 3", each answer kept', async () => {
-    const { controller } = setup(numberedAnswers());
-    await controller.start();
-    await controller.send('question');
-    await controller.retry();
-    await controller.retry();
-    const last = messageWith(controller, 'answer 3');
-    expect(controller.getState().alternatives[last.id]).toMatchObject({ position: 3, count: 3 });
-    await controller.showAlternative(last.id, 'previous');
-    await controller.showAlternative(messageWith(controller, 'answer 2').id, 'previous');
-    expect(shown(controller)).toEqual(['question', 'answer 1']);
+    const { session } = setup(numberedAnswers());
+    await session.start();
+    await session.send('question');
+    await session.retry();
+    await session.retry();
+    const last = messageWith(session, 'answer 3');
+    expect(session.getState().alternatives[last.id]).toMatchObject({ position: 3, count: 3 });
+    await session.showAlternative(last.id, 'previous');
+    await session.showAlternative(messageWith(session, 'answer 2').id, 'previous');
+    expect(shown(session)).toEqual(['question', 'answer 1']);
   });
 
   test('an edit with the same or no text changes nothing', async () => {
-    const { controller, repository } = setup(numberedAnswers());
-    await controller.start();
-    await controller.send('same');
-    const same = messageWith(controller, 'same');
-    await controller.editMessage(same.id, ' same ');
-    await controller.editMessage(same.id, '   ');
-    expect(shown(controller)).toEqual(['same', 'answer 1']);
+    const { session, repository } = setup(numberedAnswers());
+    await session.start();
+    await session.send('same');
+    const same = messageWith(session, 'same');
+    await session.editMessage(same.id, ' same ');
+    await session.editMessage(same.id, '   ');
+    expect(shown(session)).toEqual(['same', 'answer 1']);
     expect(repository.messages.size).toBe(2);
   });
 
   test('Continue appends to the stopped reply itself, after asking the engine to carry on', async () => {
     let calls = 0;
-    const { controller, repository, lastRequest } = setup(() =>
+    const { session, repository, lastRequest } = setup(() =>
       ++calls === 1
         ? new ScriptedEngine([{ delta: 'Once upon' }, { waitForAbort: true }])
         : new ScriptedEngine([{ delta: ' a time.' }, { finishReason: 'stop' }]),
     );
-    await controller.start();
-    const sending = controller.send('Tell me a story');
-    await until(() => controller.getState().messages.at(-1)?.content === 'Once upon');
-    controller.stop();
+    await session.start();
+    const sending = session.send('Tell me a story');
+    await until(() => session.getState().messages.at(-1)?.content === 'Once upon');
+    session.stop();
     await sending;
-    const stopped = messageWith(controller, 'Once upon');
+    const stopped = messageWith(session, 'Once upon');
     expect(stopped.status).toBe('stopped');
 
-    await controller.continueReply(stopped.id);
+    await session.continueReply(stopped.id);
 
     expect(lastRequest()).toEqual([
       { role: 'user', content: 'Tell me a story' },
       { role: 'assistant', content: 'Once upon' },
       { role: 'user', content: CONTINUE_PROMPT },
     ]);
-    expect(controller.getState().messages).toMatchObject([
+    expect(session.getState().messages).toMatchObject([
       { content: 'Tell me a story' },
       { id: stopped.id, content: 'Once upon a time.', status: 'complete' },
     ]);
@@ -165,51 +165,51 @@ describe('branches: edit, regenerate, alternatives, continue', () => {
       status: 'streaming',
       parentId: 'q',
     });
-    const { controller } = setup([{ delta: ' a time.' }], { repository });
-    await controller.start();
-    expect(controller.getState().messages.at(-1)).toMatchObject({ id: 'r', status: 'interrupted' });
+    const { session } = setup([{ delta: ' a time.' }], { repository });
+    await session.start();
+    expect(session.getState().messages.at(-1)).toMatchObject({ id: 'r', status: 'interrupted' });
 
-    await controller.continueReply('r');
+    await session.continueReply('r');
 
-    expect(controller.getState().messages.at(-1)).toMatchObject({ content: 'Once upon a time.', status: 'complete' });
+    expect(session.getState().messages.at(-1)).toMatchObject({ content: 'Once upon a time.', status: 'complete' });
     expect(repository.messages.get('r')).toMatchObject({ content: 'Once upon a time.', status: 'complete' });
   });
 
   test('Continue of a reply that never got any text answers the question afresh, into that reply', async () => {
     let calls = 0;
-    const { controller, lastRequest } = setup(() =>
+    const { session, lastRequest } = setup(() =>
       ++calls === 1 ? new ScriptedEngine([{ waitForAbort: true }]) : new ScriptedEngine([{ delta: 'Hello!' }]),
     );
-    await controller.start();
-    const sending = controller.send('hi');
-    await until(() => controller.getState().streamingMessageId !== null);
-    controller.stop();
+    await session.start();
+    const sending = session.send('hi');
+    await until(() => session.getState().streamingMessageId !== null);
+    session.stop();
     await sending;
-    const empty = controller.getState().messages.at(-1)!;
+    const empty = session.getState().messages.at(-1)!;
 
-    await controller.continueReply(empty.id);
+    await session.continueReply(empty.id);
 
     expect(lastRequest()).toEqual([{ role: 'user', content: 'hi' }]);
-    expect(controller.getState().messages.at(-1)).toMatchObject({ id: empty.id, content: 'Hello!' });
+    expect(session.getState().messages.at(-1)).toMatchObject({ id: empty.id, content: 'Hello!' });
   });
 
   test('Continue does nothing for a finished reply, and nothing starts while a reply streams', async () => {
     let calls = 0;
-    const { controller, repository } = setup(() =>
+    const { session, repository } = setup(() =>
       ++calls === 1 ? new ScriptedEngine([{ delta: 'done' }]) : new ScriptedEngine([{ waitForAbort: true }]),
     );
-    await controller.start();
-    await controller.send('a');
-    await controller.continueReply(messageWith(controller, 'done').id);
+    await session.start();
+    await session.send('a');
+    await session.continueReply(messageWith(session, 'done').id);
     expect(calls).toBe(1);
 
-    const sending = controller.send('b');
-    await until(() => controller.getState().streamingMessageId !== null);
-    await controller.retry();
-    await controller.editMessage(messageWith(controller, 'a').id, 'changed');
-    await controller.send('c');
+    const sending = session.send('b');
+    await until(() => session.getState().streamingMessageId !== null);
+    await session.retry();
+    await session.editMessage(messageWith(session, 'a').id, 'changed');
+    await session.send('c');
     expect(calls).toBe(2);
-    controller.stop();
+    session.stop();
     await sending;
     expect([...repository.messages.values()].map((m) => m.content)).not.toContain('changed');
   });

@@ -3,7 +3,7 @@ import { answeredBy, restoreChanges } from '../../../src/state/conversation-engi
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/domain/settings.js';
 import type { MessageRecord } from '../../../src/domain/records.js';
 import { ScriptedEngine } from '../fakes/scripted-engine.js';
-import { numberedAnswers, setup } from './controller-setup.js';
+import { numberedAnswers, setup } from './session-setup.js';
 
 const HOSTED: Settings = { ...DEFAULT_SETTINGS, engine: 'hosted', hfToken: 'hf_token' };
 const OLLAMA: Settings = {
@@ -71,40 +71,40 @@ describe('answeredBy and restoreChanges', () => {
 
 describe('opening a conversation', () => {
   it('restores the engine, provider and model its last reply used; reopening at start changes nothing', async () => {
-    const { controller, repository } = setup(numberedAnswers());
-    await controller.start();
-    await controller.updateSettings({ engine: 'hosted', provider: 'ollama', endpointUrl: 'http://localhost:11434/v1' });
-    await controller.send('On Ollama');
-    const onOllama = controller.getState().activeConversationId!;
-    await controller.newConversation();
-    await controller.updateSettings({ provider: 'huggingface', endpointUrl: '' });
-    await controller.send('On the router');
-    expect(controller.getState().messages.at(-1)).toMatchObject({ provider: 'huggingface' });
+    const { session, repository } = setup(numberedAnswers());
+    await session.start();
+    await session.updateSettings({ engine: 'hosted', provider: 'ollama', endpointUrl: 'http://localhost:11434/v1' });
+    await session.send('On Ollama');
+    const onOllama = session.getState().activeConversationId!;
+    await session.newConversation();
+    await session.updateSettings({ provider: 'huggingface', endpointUrl: '' });
+    await session.send('On the router');
+    expect(session.getState().messages.at(-1)).toMatchObject({ provider: 'huggingface' });
 
-    await controller.openConversation(onOllama);
-    expect(controller.getState().settings).toMatchObject({
+    await session.openConversation(onOllama);
+    expect(session.getState().settings).toMatchObject({
       provider: 'ollama',
       endpointUrl: 'http://localhost:11434/v1',
     });
 
     const restarted = setup(numberedAnswers(), { repository });
-    await restarted.controller.start();
-    expect(restarted.controller.getState().settings).toMatchObject({ provider: 'ollama' });
+    await restarted.session.start();
+    expect(restarted.session.getState().settings).toMatchObject({ provider: 'ollama' });
   });
 
   it('goes back to this device only where the model can run here', async () => {
     for (const localAvailable of [true, false]) {
       const onThisDevice = () =>
         new ScriptedEngine([{ delta: 'Hello' }], 'local', 'Mistral-7B-Instruct-v0.3-q4f16_1-MLC');
-      const { controller } = setup(onThisDevice, { localAvailable });
-      await controller.start();
-      await controller.send('On this device');
-      const onDevice = controller.getState().activeConversationId!;
-      await controller.newConversation();
-      await controller.updateSettings({ engine: 'hosted' });
+      const { session } = setup(onThisDevice, { localAvailable });
+      await session.start();
+      await session.send('On this device');
+      const onDevice = session.getState().activeConversationId!;
+      await session.newConversation();
+      await session.updateSettings({ engine: 'hosted' });
 
-      await controller.openConversation(onDevice);
-      expect(controller.getState().settings.engine).toBe(localAvailable ? 'local' : 'hosted');
+      await session.openConversation(onDevice);
+      expect(session.getState().settings.engine).toBe(localAvailable ? 'local' : 'hosted');
     }
   });
 });

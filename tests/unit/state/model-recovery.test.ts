@@ -3,7 +3,7 @@ import { EngineError } from '../../../src/engines/types.js';
 import { modelPage, recoveryAction } from '../../../src/state/model-recovery.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/domain/settings.js';
 import { ScriptedEngine } from '../fakes/scripted-engine.js';
-import { setup, shown, until } from './controller-setup.js';
+import { setup, shown, until } from './session-setup.js';
 
 const HOSTED: Settings = { ...DEFAULT_SETTINGS, engine: 'hosted', hfToken: 'hf_token' };
 const DEFAULT_MODEL = 'mistralai/Mistral-7B-Instruct-v0.3';
@@ -52,49 +52,49 @@ describe('recoveryAction', () => {
   });
 });
 
-describe('one-click recovery in the controller', () => {
+describe('one-click recovery in the session', () => {
   it('a reply refused as not served gets "Use <model>", which switches the model and answers again', async () => {
     let calls = 0;
-    const { controller } = setup(
+    const { session } = setup(
       () =>
         ++calls === 1
           ? new ScriptedEngine([{ error: NOT_SERVED }])
           : new ScriptedEngine([{ delta: 'Hello from Llama.' }, { finishReason: 'stop' }]),
       { alternativeModel: async () => LIVE_MODEL },
     );
-    await controller.start();
-    await controller.updateSettings({ engine: 'hosted', hfToken: 'hf_token' });
-    await controller.send('Hi');
+    await session.start();
+    await session.updateSettings({ engine: 'hosted', hfToken: 'hf_token' });
+    await session.send('Hi');
 
-    await until(() => controller.getState().alerts[0]?.action !== undefined);
-    const [alert] = controller.getState().alerts;
+    await until(() => session.getState().alerts[0]?.action !== undefined);
+    const [alert] = session.getState().alerts;
     expect(alert?.message).toContain('No Inference Provider');
     expect(alert?.action).toMatchObject({ kind: 'use-model', model: LIVE_MODEL });
 
-    await controller.runAlertAction(alert!.id);
-    expect(controller.getState().settings.hfModel).toBe(LIVE_MODEL);
-    expect(controller.getState().alerts).toEqual([]);
-    expect(shown(controller)).toEqual(['Hi', 'Hello from Llama.']);
-    expect(controller.getState().messages.at(-1)?.status).toBe('complete');
+    await session.runAlertAction(alert!.id);
+    expect(session.getState().settings.hfModel).toBe(LIVE_MODEL);
+    expect(session.getState().alerts).toEqual([]);
+    expect(shown(session)).toEqual(['Hi', 'Hello from Llama.']);
+    expect(session.getState().messages.at(-1)?.status).toBe('complete');
   });
 
   it('on an endpoint, the model switched is that endpoint’s own', async () => {
     let calls = 0;
-    const { controller } = setup(
+    const { session } = setup(
       () =>
         ++calls === 1
           ? new ScriptedEngine([{ error: new EngineError('not-found', 'Not found.', { status: 404 }) }])
           : new ScriptedEngine([{ delta: 'ok' }, { finishReason: 'stop' }]),
       { alternativeModel: async () => 'mistral:7b-instruct-v0.3-q4_K_M' },
     );
-    await controller.start();
-    await controller.updateSettings({ engine: 'hosted', provider: 'ollama', endpointUrl: 'http://localhost:11434/v1' });
-    await controller.send('Hi');
-    await until(() => controller.getState().alerts[0]?.action !== undefined);
-    await controller.runAlertAction(controller.getState().alerts[0]!.id);
-    expect(controller.getState().settings.endpointModels).toEqual({
+    await session.start();
+    await session.updateSettings({ engine: 'hosted', provider: 'ollama', endpointUrl: 'http://localhost:11434/v1' });
+    await session.send('Hi');
+    await until(() => session.getState().alerts[0]?.action !== undefined);
+    await session.runAlertAction(session.getState().alerts[0]!.id);
+    expect(session.getState().settings.endpointModels).toEqual({
       'http://localhost:11434': 'mistral:7b-instruct-v0.3-q4_K_M',
     });
-    expect(controller.getState().settings.hfModel).toBe(DEFAULT_MODEL);
+    expect(session.getState().settings.hfModel).toBe(DEFAULT_MODEL);
   });
 });

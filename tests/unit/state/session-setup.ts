@@ -1,8 +1,8 @@
-/** The chat controller wired to fakes: scripted engines, an in-memory repository, a clock and timers the test runs. */
+/** The chat session wired to fakes: scripted engines, an in-memory repository, a clock and timers the test runs. */
 import type { UnsavedReplyStore } from '../../../src/storage/unsaved-reply.js';
 import { expect } from 'vitest';
 import type { ChatEngine, ChatTurn, EngineResolver } from '../../../src/engines/types.js';
-import { ChatController } from '../../../src/state/chat-controller.js';
+import { ChatSession } from '../../../src/state/chat-session.js';
 import type { AlternativeModel } from '../../../src/state/model-recovery.js';
 import type { MessageRecord } from '../../../src/domain/records.js';
 import type { Settings } from '../../../src/domain/settings.js';
@@ -44,14 +44,14 @@ export interface SavedFile {
 
 export interface SetupOptions<R extends ChatRepository> {
   repository?: R;
-  /** Shared by the controllers of one test that stand for two tabs. */
+  /** Shared by the sessions of one test that stand for two tabs. */
   clock?: { now: number };
-  /** Ids made by this controller start with it, so two tabs never invent the same one. */
+  /** Ids made by this session start with it, so two tabs never invent the same one. */
   idPrefix?: string;
   estimateUsage?: () => Promise<StorageUsage>;
   requestPersistentStorage?: () => Promise<boolean>;
   unsavedReplies?: UnsavedReplyStore;
-  /** Shared by the controllers of one test that stand for a page and the same page reloaded. */
+  /** Shared by the sessions of one test that stand for a page and the same page reloaded. */
   drafts?: DraftStore;
   /** When a long conversation, shown on its newest messages, goes on to read the rest. Default: at once. */
   afterPaint?: () => Promise<void>;
@@ -99,7 +99,7 @@ export function setup<R extends ChatRepository = MemoryRepository>(
   const timers = new ManualTimers();
   const saved: SavedFile[] = [];
   const idle: (() => void)[] = [];
-  const controller = new ChatController({
+  const session = new ChatSession({
     repository,
     engines: resolver,
     createStreamingWriter: options.createStreamingWriter ?? savingWriter,
@@ -122,7 +122,7 @@ export function setup<R extends ChatRepository = MemoryRepository>(
     lastEngine()
       .requests.at(-1)!
       .messages.filter((turn) => turn.role !== 'system');
-  return { controller, repository, lastEngine, lastRequest, clock, timers, saved, idle };
+  return { session, repository, lastEngine, lastRequest, clock, timers, saved, idle };
 }
 
 /** An engine per request, answering "answer 1", "answer 2", … */
@@ -137,12 +137,12 @@ export async function until(condition: () => boolean): Promise<void> {
 }
 
 /** What the transcript shows: each message's text. */
-export function shown(controller: ChatController): string[] {
-  return controller.getState().messages.map((message) => message.content);
+export function shown(session: ChatSession): string[] {
+  return session.getState().messages.map((message) => message.content);
 }
 
-export function messageWith(controller: ChatController, content: string): MessageRecord {
-  const message = controller.getState().messages.find((candidate) => candidate.content === content);
+export function messageWith(session: ChatSession, content: string): MessageRecord {
+  const message = session.getState().messages.find((candidate) => candidate.content === content);
   if (!message) throw new Error(`no message "${content}" is shown`);
   return message;
 }

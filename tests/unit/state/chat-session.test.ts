@@ -5,15 +5,15 @@ import { MapStorage } from '../fakes/map-storage.js';
 import { ScriptedEngine } from '../fakes/scripted-engine.js';
 import type { StreamingWriter } from '../../../src/storage/streaming-writer.js';
 import { localUnsavedReplyStore } from '../../../src/storage/unsaved-reply.js';
-import { setup, until } from './controller-setup.js';
+import { setup, until } from './session-setup.js';
 
-describe('ChatController', () => {
+describe('ChatSession', () => {
   test('streams a reply into the transcript and keeps both messages on disk', async () => {
-    const { controller, repository } = setup([{ delta: 'Bonjour' }, { delta: ' !' }, { finishReason: 'stop' }]);
-    await controller.start();
-    await controller.send('  Say hello in French  ');
+    const { session, repository } = setup([{ delta: 'Bonjour' }, { delta: ' !' }, { finishReason: 'stop' }]);
+    await session.start();
+    await session.send('  Say hello in French  ');
 
-    const { messages, conversations, streamingMessageId } = controller.getState();
+    const { messages, conversations, streamingMessageId } = session.getState();
     expect(messages.map((m) => [m.role, m.content, m.status])).toEqual([
       ['user', 'Say hello in French', 'complete'],
       ['assistant', 'Bonjour !', 'complete'],
@@ -26,11 +26,11 @@ describe('ChatController', () => {
   });
 
   test('sends the system prompt first and the whole conversation on the second turn', async () => {
-    const { controller, lastEngine } = setup([{ delta: 'ok' }]);
-    await controller.start();
-    await controller.updateSettings({ systemPrompt: 'Be brief.' });
-    await controller.send('one');
-    await controller.send('two');
+    const { session, lastEngine } = setup([{ delta: 'ok' }]);
+    await session.start();
+    await session.updateSettings({ systemPrompt: 'Be brief.' });
+    await session.send('one');
+    await session.send('two');
     expect(lastEngine().requests[0]!.messages).toEqual([
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'one' },
@@ -40,65 +40,61 @@ describe('ChatController', () => {
   });
 
   test('a reply records how many old turns the engine left out to fit its context', async () => {
-    const { controller, repository } = setup([{ omittedTurns: 4 }, { delta: 'short answer' }]);
-    await controller.start();
-    await controller.send('a question after a long talk');
-    const reply = controller.getState().messages.at(-1)!;
+    const { session, repository } = setup([{ omittedTurns: 4 }, { delta: 'short answer' }]);
+    await session.start();
+    await session.send('a question after a long talk');
+    const reply = session.getState().messages.at(-1)!;
     expect(reply).toMatchObject({ content: 'short answer', omittedTurns: 4 });
     expect(repository.messages.get(reply.id)?.omittedTurns).toBe(4);
   });
 
   test('does nothing for an empty message', async () => {
-    const { controller, repository } = setup([{ delta: 'x' }]);
-    await controller.start();
-    await controller.send('   \n ');
-    expect(controller.getState().messages).toEqual([]);
+    const { session, repository } = setup([{ delta: 'x' }]);
+    await session.start();
+    await session.send('   \n ');
+    expect(session.getState().messages).toEqual([]);
     expect(repository.conversations.size).toBe(0);
   });
 
   test('Stop aborts the stream and keeps the partial reply, on screen and on disk', async () => {
-    const { controller, repository, lastEngine } = setup([
-      { delta: 'Once ' },
-      { delta: 'upon' },
-      { waitForAbort: true },
-    ]);
-    await controller.start();
-    const sending = controller.send('Tell me a story');
-    await until(() => controller.getState().messages.at(-1)?.content === 'Once upon');
-    expect(controller.getState().streamingMessageId).not.toBeNull();
+    const { session, repository, lastEngine } = setup([{ delta: 'Once ' }, { delta: 'upon' }, { waitForAbort: true }]);
+    await session.start();
+    const sending = session.send('Tell me a story');
+    await until(() => session.getState().messages.at(-1)?.content === 'Once upon');
+    expect(session.getState().streamingMessageId).not.toBeNull();
 
-    controller.stop();
+    session.stop();
     await sending;
 
     expect(lastEngine().signals[0]!.aborted).toBe(true);
-    const reply = controller.getState().messages.at(-1)!;
+    const reply = session.getState().messages.at(-1)!;
     expect(reply).toMatchObject({ content: 'Once upon', status: 'stopped' });
     expect(repository.messages.get(reply.id)).toMatchObject({ content: 'Once upon', status: 'stopped' });
-    expect(controller.getState().streamingMessageId).toBeNull();
+    expect(session.getState().streamingMessageId).toBeNull();
   });
 
   test('an engine failure keeps the partial reply, marks it failed and raises one alert', async () => {
     const failure = new EngineError('stream-error', 'The server stopped the reply with an error. Try again.');
-    const { controller, repository } = setup([{ delta: 'Partial' }, { error: failure }]);
-    await controller.start();
-    await controller.send('hi');
+    const { session, repository } = setup([{ delta: 'Partial' }, { error: failure }]);
+    await session.start();
+    await session.send('hi');
 
-    const reply = controller.getState().messages.at(-1)!;
+    const reply = session.getState().messages.at(-1)!;
     expect(reply).toMatchObject({ content: 'Partial', status: 'error', error: failure.userMessage });
     expect(repository.messages.get(reply.id)?.content).toBe('Partial');
-    expect(controller.getState().alerts.map((a) => a.message)).toEqual([failure.userMessage]);
+    expect(session.getState().alerts.map((a) => a.message)).toEqual([failure.userMessage]);
   });
 
   test('a failed reply is left out of the next request', async () => {
     let calls = 0;
-    const { controller, lastEngine } = setup(() =>
+    const { session, lastEngine } = setup(() =>
       ++calls === 1
         ? new ScriptedEngine([{ error: new EngineError('rate-limited', 'Rate limit reached. Wait a minute.') }])
         : new ScriptedEngine([{ delta: 'fine' }]),
     );
-    await controller.start();
-    await controller.send('first');
-    await controller.send('second');
+    await session.start();
+    await session.send('first');
+    await session.send('second');
     expect(lastEngine().requests[0]!.messages.filter((turn) => turn.role !== 'system')).toEqual([
       { role: 'user', content: 'first' },
       { role: 'user', content: 'second' },
@@ -107,11 +103,11 @@ describe('ChatController', () => {
 
   test('Regenerate adds a new reply and keeps the old one as an alternative', async () => {
     let calls = 0;
-    const { controller, repository } = setup(() => new ScriptedEngine([{ delta: `answer ${++calls}` }]));
-    await controller.start();
-    await controller.send('question');
-    await controller.retry();
-    expect(controller.getState().messages.map((m) => m.content)).toEqual(['question', 'answer 2']);
+    const { session, repository } = setup(() => new ScriptedEngine([{ delta: `answer ${++calls}` }]));
+    await session.start();
+    await session.send('question');
+    await session.retry();
+    expect(session.getState().messages.map((m) => m.content)).toEqual(['question', 'answer 2']);
     expect([...repository.messages.values()].map((m) => m.content).sort()).toEqual([
       'answer 1',
       'answer 2',
@@ -120,14 +116,14 @@ describe('ChatController', () => {
   });
 
   test('shows the retry notice while the engine waits, and clears it when text arrives', async () => {
-    const { controller } = setup([{ retry: true }, { waitForAbort: true }]);
-    await controller.start();
-    const sending = controller.send('hello');
-    await until(() => controller.getState().retryNotice !== null);
-    expect(controller.getState().retryNotice).toMatchObject({ attempt: 1, delayMs: 2000 });
-    controller.stop();
+    const { session } = setup([{ retry: true }, { waitForAbort: true }]);
+    await session.start();
+    const sending = session.send('hello');
+    await until(() => session.getState().retryNotice !== null);
+    expect(session.getState().retryNotice).toMatchObject({ attempt: 1, delayMs: 2000 });
+    session.stop();
     await sending;
-    expect(controller.getState().retryNotice).toBeNull();
+    expect(session.getState().retryNotice).toBeNull();
   });
 
   test('reopens the latest conversation on start and marks a reply cut off by a closed tab as interrupted', async () => {
@@ -143,9 +139,9 @@ describe('ChatController', () => {
       updatedAt: 4,
       status: 'streaming',
     });
-    const { controller } = setup([], { repository });
-    await controller.start();
-    const state = controller.getState();
+    const { session } = setup([], { repository });
+    await session.start();
+    const state = session.getState();
     expect(state.conversations.map((c) => c.title)).toEqual(['Recent', 'Old']);
     expect(state.activeConversationId).toBe('recent');
     expect(state.messages).toMatchObject([{ content: 'half a sent', status: 'interrupted' }]);
@@ -153,47 +149,47 @@ describe('ChatController', () => {
 
   test('a storage failure becomes an alert and what the user typed stays on screen', async () => {
     const repository = new MemoryRepository();
-    const { controller } = setup([{ delta: 'reply' }], { repository });
-    await controller.start();
-    await controller.send('first');
+    const { session } = setup([{ delta: 'reply' }], { repository });
+    await session.start();
+    await session.send('first');
     repository.failNextWrite = Object.assign(new Error('full'), {
       userMessage: 'Storage is full, so the last change was not saved.',
     });
-    await controller.send('second');
-    expect(controller.getState().messages.some((m) => m.content === 'second')).toBe(true);
-    expect(controller.getState().alerts.map((a) => a.message)).toEqual([
+    await session.send('second');
+    expect(session.getState().messages.some((m) => m.content === 'second')).toBe(true);
+    expect(session.getState().alerts.map((a) => a.message)).toEqual([
       'Storage is full, so the last change was not saved.',
     ]);
   });
 
   test('settings changes are merged, kept, and drive the engine status', async () => {
-    const { controller, repository } = setup([]);
-    await controller.start();
-    await controller.updateSettings({ hfModel: 'mistralai/Mistral-7B-Instruct-v0.3:together' });
-    await controller.updateSettings({ sampling: { ...controller.getState().settings.sampling, temperature: 0.2 } });
+    const { session, repository } = setup([]);
+    await session.start();
+    await session.updateSettings({ hfModel: 'mistralai/Mistral-7B-Instruct-v0.3:together' });
+    await session.updateSettings({ sampling: { ...session.getState().settings.sampling, temperature: 0.2 } });
     expect(repository.settings.hfModel).toBe('mistralai/Mistral-7B-Instruct-v0.3:together');
     expect(repository.settings.sampling).toMatchObject({ temperature: 0.2, topP: 0.95, maxNewTokens: 512 });
-    expect(controller.getState().engineStatus.model).toBe('mistralai/Mistral-7B-Instruct-v0.3:together');
+    expect(session.getState().engineStatus.model).toBe('mistralai/Mistral-7B-Instruct-v0.3:together');
   });
 
   test('deleting a conversation while its reply streams leaves no message behind', async () => {
-    const { controller, repository } = setup([{ delta: 'still talking' }, { waitForAbort: true }]);
-    await controller.start();
-    const sending = controller.send('hello');
-    await until(() => controller.getState().messages.at(-1)?.content === 'still talking');
-    await controller.deleteConversation(controller.getState().activeConversationId!);
+    const { session, repository } = setup([{ delta: 'still talking' }, { waitForAbort: true }]);
+    await session.start();
+    const sending = session.send('hello');
+    await until(() => session.getState().messages.at(-1)?.content === 'still talking');
+    await session.deleteConversation(session.getState().activeConversationId!);
     await sending;
     expect(repository.messages.size).toBe(0);
-    expect(controller.getState().streamingMessageId).toBeNull();
+    expect(session.getState().streamingMessageId).toBeNull();
   });
 
   test('deleting the open conversation removes it everywhere', async () => {
-    const { controller, repository } = setup([{ delta: 'x' }]);
-    await controller.start();
-    await controller.send('bye');
-    const id = controller.getState().activeConversationId!;
-    await controller.deleteConversation(id);
-    expect(controller.getState()).toMatchObject({ conversations: [], messages: [], activeConversationId: null });
+    const { session, repository } = setup([{ delta: 'x' }]);
+    await session.start();
+    await session.send('bye');
+    const id = session.getState().activeConversationId!;
+    await session.deleteConversation(id);
+    expect(session.getState()).toMatchObject({ conversations: [], messages: [], activeConversationId: null });
     expect(repository.messages.size).toBe(0);
   });
 });
@@ -213,14 +209,14 @@ describe('a tab closed mid-reply', () => {
       unsavedReplies,
       createStreamingWriter: closingPage,
     });
-    await first.controller.start();
-    void first.controller.send('Tell me a story');
-    await until(() => first.controller.getState().messages.at(-1)?.content === 'Once upon a time');
-    void first.controller.flushPending();
+    await first.session.start();
+    void first.session.send('Tell me a story');
+    await until(() => first.session.getState().messages.at(-1)?.content === 'Once upon a time');
+    void first.session.flushPending();
 
     const reopened = setup([], { repository, unsavedReplies, clock: { now: 1_000_000 } });
-    await reopened.controller.start();
-    expect(reopened.controller.getState().messages.at(-1)).toMatchObject({
+    await reopened.session.start();
+    expect(reopened.session.getState().messages.at(-1)).toMatchObject({
       content: 'Once upon a time',
       status: 'interrupted',
     });
@@ -231,13 +227,13 @@ describe('a tab closed mid-reply', () => {
     const repository = new MemoryRepository();
     const unsavedReplies = localUnsavedReplyStore(new MapStorage().asStorage());
     const first = setup([{ delta: 'Complete answer' }], { repository, unsavedReplies });
-    await first.controller.start();
-    await first.controller.send('question');
-    const reply = first.controller.getState().messages.at(-1)!;
+    await first.session.start();
+    await first.session.send('question');
+    const reply = first.session.getState().messages.at(-1)!;
     unsavedReplies.save({ ...reply, content: 'Comp', status: 'streaming', updatedAt: reply.updatedAt - 1 });
 
     const reopened = setup([], { repository, unsavedReplies });
-    await reopened.controller.start();
-    expect(reopened.controller.getState().messages.at(-1)?.content).toBe('Complete answer');
+    await reopened.session.start();
+    expect(reopened.session.getState().messages.at(-1)?.content).toBe('Complete answer');
   });
 });
