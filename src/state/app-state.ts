@@ -4,6 +4,7 @@ import type { StorageUsage } from '../storage/health.js';
 import type { SearchResult } from '../storage/types.js';
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { Settings, SettingsChanges } from '../domain/settings.js';
+import type { LocalModelState } from '../engines/webllm/local-model-state.js';
 
 // Components take these types from here: they never import storage or engines.
 export type { StorageUsage } from '../storage/health.js';
@@ -48,6 +49,12 @@ export interface CatalogueView {
 export interface AppNotice {
   /** New for every notice, so the same words said twice are still announced twice. */
   id: number;
+  message: string;
+}
+
+/** What an export or import came to, for the Backup panel to say (role=status on success, role=alert on failure). */
+export interface ActionOutcome {
+  ok: boolean;
   message: string;
 }
 
@@ -154,6 +161,10 @@ export interface AppState {
   engineStatus: EngineStatus;
   /** False until conversations and settings are read from storage. */
   ready: boolean;
+  /** The local model service's state; null until it is first prepared (Settings opened, or start in local mode). */
+  local: LocalModelState | null;
+  /** The hosted model list for the provider chosen now; null until it is first looked up. */
+  catalogue: CatalogueView | null;
 }
 
 /**
@@ -215,14 +226,14 @@ export interface ChatActions {
    */
   search(query: string): Promise<void>;
   /** Saves every conversation as one versioned JSON backup file. No settings, so never the token. */
-  exportAll(): Promise<void>;
+  exportAll(): Promise<ActionOutcome>;
   /** Saves one conversation, the branch shown, as a Markdown file. */
-  exportConversation(id: string): Promise<void>;
+  exportConversation(id: string): Promise<ActionOutcome>;
   /**
    * Imports a backup file. All of it is checked before anything is written; a broken or foreign file raises an alert
    * and changes nothing. On success `notice` says what was added and the list shows it.
    */
-  importBackup(file: Blob): Promise<void>;
+  importBackup(file: Blob): Promise<ActionOutcome>;
   /** Measures storage for the Settings panel (`storage`). */
   refreshStorageUsage(): Promise<void>;
   /** Saves the settings named that differ from those shown; another tab's change to other settings stays. */
