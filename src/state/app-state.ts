@@ -1,10 +1,10 @@
 import type { CatalogueModel, ModelResolution } from '../domain/catalogue.js';
 import type { EngineStatus, RetryNotice } from '../engines/types.js';
+import type { LocalModelState } from '../engines/webllm/local-model-state.js';
 import type { StorageUsage } from '../storage/health.js';
 import type { SearchResult } from '../storage/types.js';
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { Settings, SettingsChanges } from '../domain/settings.js';
-import type { LocalModelState } from '../engines/webllm/local-model-state.js';
 
 // Components take these types from here: they never import storage or engines.
 export type { StorageUsage } from '../storage/health.js';
@@ -45,16 +45,16 @@ export interface CatalogueView {
   resolution: ModelResolution;
 }
 
+/** What an export or import came to, for the Backup panel to say (role=status on success, role=alert on failure). */
+export interface ActionOutcome {
+  ok: boolean;
+  message: string;
+}
+
 /** A short confirmation for a polite live region (role=status), e.g. "Imported 3 conversations (120 messages)." */
 export interface AppNotice {
   /** New for every notice, so the same words said twice are still announced twice. */
   id: number;
-  message: string;
-}
-
-/** What an export or import came to, for the Backup panel to say (role=status on success, role=alert on failure). */
-export interface ActionOutcome {
-  ok: boolean;
   message: string;
 }
 
@@ -96,7 +96,7 @@ export interface UndoOffer {
   conversationId: string;
   /** The deleted conversation's title, for "Deleted “…”. Undo". */
   title: string;
-  /** When the offer lapses (ms since 1970, the controller's clock): `undoDelete` does nothing after it. */
+  /** When the offer lapses (ms since 1970, the session's clock): `undoDelete` does nothing after it. */
   expiresAt: number;
 }
 
@@ -159,25 +159,25 @@ export interface AppState {
   undo: UndoOffer | null;
   storage: StorageState;
   engineStatus: EngineStatus;
-  /** False until conversations and settings are read from storage. */
-  ready: boolean;
   /** The local model service's state; null until it is first prepared (Settings opened, or start in local mode). */
   local: LocalModelState | null;
   /** The hosted model list for the provider chosen now; null until it is first looked up. */
   catalogue: CatalogueView | null;
+  /** False until conversations and settings are read from storage. */
+  ready: boolean;
 }
 
-/**
- * What the UI may ask for. Implemented by the chat controller (side effects: engines, storage); components raise
- * events and the root element calls these, so a test can hand the UI a fake. Actions that start a reply do nothing
- * while one streams. Failures become alerts; no action rejects.
- */
 /** Unsent text in the message box, and the conversation it is for (null: a new chat). */
 export interface Draft {
   conversationId: string | null;
   text: string;
 }
 
+/**
+ * What the UI may ask for. Implemented by the chat session (side effects: engines, storage); components raise
+ * events and the root element calls these, so a test can hand the UI a fake. Actions that start a reply do nothing
+ * while one streams. Failures become alerts (export and import return theirs instead); no action rejects.
+ */
 export interface ChatActions {
   /** Sends a message at the end of the branch shown (a new conversation if none is open) and streams a reply. */
   send(text: string): Promise<void>;
@@ -225,13 +225,16 @@ export interface ChatActions {
    * query overtaken by a newer one are dropped.
    */
   search(query: string): Promise<void>;
-  /** Saves every conversation as one versioned JSON backup file. No settings, so never the token. */
+  /**
+   * Saves every conversation as one versioned JSON backup file. No settings, so never the token. Returns what it
+   * came to; a failure raises no alert (the Backup panel says it).
+   */
   exportAll(): Promise<ActionOutcome>;
-  /** Saves one conversation, the branch shown, as a Markdown file. */
+  /** Saves one conversation, the branch shown, as a Markdown file; returns what it came to, as `exportAll`. */
   exportConversation(id: string): Promise<ActionOutcome>;
   /**
-   * Imports a backup file. All of it is checked before anything is written; a broken or foreign file raises an alert
-   * and changes nothing. On success `notice` says what was added and the list shows it.
+   * Imports a backup file. All of it is checked before anything is written; a broken or foreign file changes
+   * nothing and is the outcome's failure. On success `notice` says what was added too, and the list shows it.
    */
   importBackup(file: Blob): Promise<ActionOutcome>;
   /** Measures storage for the Settings panel (`storage`). */
