@@ -68,6 +68,26 @@ describe('mc-chat-app Settings: the local model', () => {
     });
     await expect.element(dialog.getByRole('button', { name: 'Start download' })).toBeVisible();
   });
+
+  it('shows the speed test it is given once the model is on this device, and passes "Test speed" on', async () => {
+    const { element } = await app(
+      appState({
+        settings: LOCAL_SETTINGS,
+        local: localState({
+          catalogue: 'ready',
+          options: [MISTRAL_OPTION],
+          selectedId: MISTRAL_OPTION.id,
+          cached: [{ id: MISTRAL_OPTION.id, label: MISTRAL_OPTION.label, bytes: 4_300_000_000, sizeText: '4.3 GB' }],
+        }),
+      }),
+    );
+    element.speedTest = { running: false, results: [], error: null, report: '' };
+    const requests = vi.fn();
+    element.addEventListener('mc-local-test-speed', requests);
+    const dialog = await openSettings();
+    await userEvent.click(dialog.getByRole('button', { name: 'Test speed' }));
+    expect(requests).toHaveBeenCalledOnce();
+  });
 });
 
 describe('mc-chat-app Settings: backup', () => {
