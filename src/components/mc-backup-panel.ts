@@ -14,6 +14,9 @@ export interface BackupReport {
 
 const ACCEPTED_FILES = 'application/json,.json';
 
+/** The requests go to the app, outside the Settings dialog's shadow root this panel sits in. */
+const LEAVES = { leaveShadowRoot: true };
+
 function plural(count: number, one: string, many: string): string {
   return `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
 }
@@ -26,6 +29,8 @@ function plural(count: number, one: string, many: string): string {
  *
  * The outcome of the last action (`report`) shows right here, under the buttons: an alert when it failed, polite
  * text otherwise. In a modal dialog, the app's own alerts behind it are out of reach of the eye and of screen readers.
+ *
+ * Its events bubble and are composed.
  *
  * @fires mc-export-all - "Export" was pressed.
  * @fires mc-import-backup - A file was chosen after "Import". detail: `{ file }`.
@@ -110,7 +115,7 @@ export class McBackupPanel extends LitElement {
     const file = this.fileInput.files?.[0];
     // Cleared, so choosing the same file again (after fixing it) is a change too.
     this.fileInput.value = '';
-    if (file) emit(this, 'mc-import-backup', { file });
+    if (file) emit(this, 'mc-import-backup', { file }, LEAVES);
   }
 
   #renderUsage() {
@@ -160,7 +165,7 @@ export class McBackupPanel extends LitElement {
       </p>
       <div class="outcome">
         <div class="actions">
-          <button class="button" ?disabled=${working} @click=${() => emit(this, 'mc-export-all', undefined)}>
+          <button class="button" ?disabled=${working} @click=${() => emit(this, 'mc-export-all', undefined, LEAVES)}>
             Export
           </button>
           <button class="button" ?disabled=${working} @click=${() => this.fileInput.click()}>Import</button>
@@ -171,7 +176,7 @@ export class McBackupPanel extends LitElement {
               : html`<button
                   class="button"
                   ?disabled=${working}
-                  @click=${() => emit(this, 'mc-export-conversation', { id: conversationId })}
+                  @click=${() => emit(this, 'mc-export-conversation', { id: conversationId }, LEAVES)}
                 >
                   Download this conversation as Markdown
                 </button>`

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { SearchResult, SearchState } from '../state/app-state.js';
@@ -8,6 +8,9 @@ import { emit } from './events.js';
 import { focusIsLost } from './focus.js';
 import { highlighted } from './highlight.js';
 import { pencilIcon, plusIcon, searchIcon, trashIcon } from './icons.js';
+import { IntersectionController } from './controllers/observer-controllers.js';
+import { ThrottleController } from './controllers/throttle-controller.js';
+import { conversationListStyles } from './mc-conversation-list.styles.js';
 
 /**
  * While typing, at most one search per this many ms. The first keystroke after a pause (or a paste) is searched at
@@ -56,185 +59,17 @@ function describeFound(count: number): string {
  */
 @customElement('mc-conversation-list')
 export class McConversationList extends LitElement {
-  static override styles = [
-    buttons,
-    rowActions,
-    fields,
-    focusRing,
-    visuallyHidden,
-    css`
-      :host {
-        display: block;
-        height: 100%;
-        min-height: 0;
-      }
-      nav {
-        display: flex;
-        flex-direction: column;
-        gap: var(--mc-space-3);
-        height: 100%;
-        box-sizing: border-box;
-        padding: var(--mc-space-3);
-      }
-      .new-chat {
-        justify-content: flex-start;
-        width: 100%;
-        min-height: 2.5rem;
-      }
-      .box {
-        position: relative;
-      }
-      .box svg {
-        position: absolute;
-        top: 50%;
-        left: var(--mc-space-3);
-        transform: translateY(-50%);
-        color: var(--mc-color-text-muted);
-        pointer-events: none;
-      }
-      .box input {
-        padding-left: var(--mc-space-10);
-      }
-      .summary {
-        margin: 0;
-        color: var(--mc-color-text-muted);
-        font-size: var(--mc-font-size-xs);
-      }
-      .summary span {
-        display: block;
-        padding: var(--mc-space-2) var(--mc-space-3) 0;
-      }
-      .entries {
-        flex: 1;
-        min-height: 0;
-        overflow-y: auto;
-      }
-      ul {
-        margin: 0;
-        padding: 0;
-        list-style: none;
-      }
-      .more {
-        display: flex;
-        width: calc(100% - 2 * var(--mc-space-1));
-        margin: var(--mc-space-1);
-      }
-      /* The browser lays out and paints only the entries near the view; the others keep the size they last had. */
-      li {
-        display: flex;
-        align-items: center;
-        gap: var(--mc-space-1);
-        margin-bottom: 2px;
-        padding-right: var(--mc-space-1);
-        border-radius: var(--mc-radius-md);
-        content-visibility: auto;
-        contain-intrinsic-size: auto 2.25rem;
-      }
-      li:hover,
-      li:focus-within {
-        background: var(--mc-color-hover);
-      }
-      /* A conversation found by the search: the lines under its title take the click too (the button's ::after covers
-         the entry; Rename and Delete sit above it). */
-      li.found {
-        position: relative;
-        flex-wrap: wrap;
-        padding-bottom: var(--mc-space-2);
-      }
-      li.found .open::after {
-        position: absolute;
-        inset: 0;
-        content: '';
-      }
-      li.found .actions {
-        position: relative;
-        z-index: 1;
-      }
-      .matches {
-        display: flex;
-        flex-basis: 100%;
-        flex-direction: column;
-        gap: var(--mc-space-1);
-        margin: 0;
-        padding: 0 var(--mc-space-3);
-        color: var(--mc-color-text-muted);
-        font-size: var(--mc-font-size-xs);
-        line-height: var(--mc-line-height);
-        overflow-wrap: anywhere;
-      }
-      /* Bold and underlined as well as tinted: a match must not rest on colour alone. */
-      mark {
-        border-radius: 2px;
-        background: var(--mc-color-accent-soft);
-        color: var(--mc-color-text);
-        font-weight: var(--mc-font-weight-bold);
-        text-decoration: underline;
-        text-decoration-color: var(--mc-color-accent);
-        text-underline-offset: 2px;
-      }
-      li.current {
-        background: var(--mc-color-selected);
-      }
-      .open {
-        flex: 1;
-        min-width: 0;
-        min-height: 2.5rem;
-        padding: 0 var(--mc-space-3);
-        border: 0;
-        border-radius: var(--mc-radius-md);
-        background: transparent;
-        font-size: var(--mc-font-size-sm);
-        text-align: left;
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
-      }
-      .current .open {
-        font-weight: var(--mc-font-weight-medium);
-      }
-      .actions {
-        display: flex;
-        opacity: 0;
-        transition: opacity var(--mc-duration-fast) var(--mc-easing);
-      }
-      li:hover .actions,
-      li:focus-within .actions,
-      li.current .actions {
-        opacity: 1;
-      }
-      @media (hover: none) {
-        .actions {
-          opacity: 1;
-        }
-      }
-      .title-field {
-        flex: 1;
-        min-height: 2.25rem;
-        margin: 2px 0;
-      }
-      .empty {
-        margin: var(--mc-space-2) var(--mc-space-3);
-        color: var(--mc-color-text-muted);
-        font-size: var(--mc-font-size-sm);
-      }
-    `,
-  ];
+  static override styles = [buttons, rowActions, fields, focusRing, visuallyHidden, conversationListStyles];
 
   /** `focus()` lands on "New chat", so the app can move focus into the drawer when it opens. */
   static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
 
-  /** After a rename ends, focus goes back to that conversation's Rename button rather than to the page. */
-  #focusAfterEdit: string | null = null;
   /** A deleted conversation's place in the list: once it is gone, focus goes to the one that took its place. */
   #focusAfterDelete: { id: string; index: number } | null = null;
-  /** Set while a search was just asked for: the next one waits until it runs out. */
-  #searchTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The text changed while `#searchTimer` ran: search it when it runs out. */
-  #searchQueued = false;
-  /** Brings more conversations as "Show more conversations" scrolls into view, as a click would. */
-  #moreObserver: IntersectionObserver | null = null;
-  /** After a click on "Show more conversations", focus goes to the first of those it brought. */
-  #focusShownFrom: number | null = null;
+  /** Searches as the user types, at most once per SEARCH_INTERVAL_MS. */
+  readonly #search = new ThrottleController(this, SEARCH_INTERVAL_MS, () =>
+    emit(this, 'mc-search', { query: this.query }),
+  );
 
   @state() private query = '';
   @state() private editingId: string | null = null;
@@ -248,32 +83,19 @@ export class McConversationList extends LitElement {
   /** What the search found for the text typed (it may still answer an earlier text while `pending`). */
   @property({ attribute: false }) search: SearchState = NO_SEARCH;
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#moreObserver?.disconnect();
-    this.#moreObserver = null;
-    clearTimeout(this.#searchTimer);
-    this.#searchTimer = undefined;
-    this.#searchQueued = false;
+  constructor() {
+    super();
+    // Brings more conversations as "Show more conversations" scrolls into view, as a click would. Observed within
+    // the list's own scroller, so "near its end" means near the end of what the list shows.
+    new IntersectionController(this, {
+      root: () => this.renderRoot.querySelector('.entries'),
+      targets: () => this.renderRoot.querySelectorAll('.more'),
+      rootMargin: '0px 0px 200px 0px',
+      callback: () => (this.shownCount += LIST_STEP),
+    });
   }
 
   protected override updated(changed: PropertyValues): void {
-    this.#watchShowMore();
-    if (this.#focusShownFrom !== null) {
-      this.renderRoot.querySelectorAll<HTMLButtonElement>('button.open')[this.#focusShownFrom]?.focus();
-      this.#focusShownFrom = null;
-    }
-    if (changed.has('editingId')) {
-      if (this.editingId !== null) {
-        const input = this.renderRoot.querySelector<HTMLInputElement>('.title-field');
-        input?.focus();
-        input?.select();
-      } else if (this.#focusAfterEdit !== null) {
-        const selector = `button[data-rename="${CSS.escape(this.#focusAfterEdit)}"]`;
-        this.renderRoot.querySelector<HTMLButtonElement>(selector)?.focus();
-        this.#focusAfterEdit = null;
-      }
-    }
     const deleted = this.#focusAfterDelete;
     if (changed.has('conversations') && deleted && !this.conversations.some(({ id }) => id === deleted.id)) {
       this.#focusAfterDelete = null;
@@ -285,24 +107,20 @@ export class McConversationList extends LitElement {
     }
   }
 
-  #watchShowMore(): void {
-    const scroller = this.renderRoot.querySelector<HTMLElement>('.entries');
-    if (!scroller) return;
-    // Observed within the list's own scroller, so "near its end" means near the end of what the list shows.
-    this.#moreObserver ??= new IntersectionObserver(
-      (entries) => {
-        if (entries.some((entry) => entry.isIntersecting)) this.shownCount += LIST_STEP;
-      },
-      { root: scroller, rootMargin: '0px 0px 200px 0px' },
-    );
-    this.#moreObserver.disconnect();
-    const more = this.renderRoot.querySelector('.more');
-    if (more) this.#moreObserver.observe(more);
+  /** Focus goes to the first of the conversations it brought. */
+  async #showMore(): Promise<void> {
+    const firstNew = this.shownCount;
+    this.shownCount += LIST_STEP;
+    await this.updateComplete;
+    this.renderRoot.querySelectorAll<HTMLButtonElement>('button.open')[firstNew]?.focus();
   }
 
-  #showMore(): void {
-    this.#focusShownFrom = this.shownCount;
-    this.shownCount += LIST_STEP;
+  async #startRename(id: string): Promise<void> {
+    this.editingId = id;
+    await this.updateComplete;
+    const input = this.renderRoot.querySelector<HTMLInputElement>('.title-field');
+    input?.focus();
+    input?.select();
   }
 
   #onSearchInput(event: Event): void {
@@ -310,27 +128,11 @@ export class McConversationList extends LitElement {
     this.query = (event.target as HTMLInputElement).value;
     if (this.query.trim() === '') {
       // Emptied: the whole list comes back at once, and a search still to come would only bring results back.
-      clearTimeout(this.#searchTimer);
-      this.#searchTimer = undefined;
-      this.#searchQueued = false;
+      this.#search.cancel();
       emit(this, 'mc-search', { query: '' });
       return;
     }
-    this.#requestSearch();
-  }
-
-  #requestSearch(): void {
-    if (this.#searchTimer !== undefined) {
-      this.#searchQueued = true;
-      return;
-    }
-    emit(this, 'mc-search', { query: this.query });
-    this.#searchTimer = setTimeout(() => {
-      this.#searchTimer = undefined;
-      if (!this.#searchQueued) return;
-      this.#searchQueued = false;
-      this.#requestSearch();
-    }, SEARCH_INTERVAL_MS);
+    this.#search.request();
   }
 
   #onSearchKeydown(event: KeyboardEvent): void {
@@ -347,16 +149,18 @@ export class McConversationList extends LitElement {
     emit(this, 'mc-open-conversation', messageId === undefined ? { id } : { id, messageId });
   }
 
-  #finishRename(id: string, input: HTMLInputElement, save: boolean): void {
+  async #finishRename(id: string, input: HTMLInputElement, save: boolean): Promise<void> {
     // Enter removes the textbox, which may also blur it: only the first of the two may act.
     if (this.editingId !== id) return;
-    this.#focusAfterEdit = id;
     this.editingId = null;
     const title = input.value.trim();
     const current = this.conversations.find((conversation) => conversation.id === id);
     if (save && title !== '' && title !== current?.title) {
       emit(this, 'mc-rename-conversation', { id, title });
     }
+    await this.updateComplete;
+    // Back to that conversation's Rename button rather than to the page.
+    this.renderRoot.querySelector<HTMLButtonElement>(`button[data-rename="${CSS.escape(id)}"]`)?.focus();
   }
 
   #delete(id: string): void {
@@ -371,12 +175,12 @@ export class McConversationList extends LitElement {
     if (event.isComposing) return;
     if (event.key === 'Enter') {
       event.preventDefault();
-      this.#finishRename(id, event.target as HTMLInputElement, true);
+      void this.#finishRename(id, event.target as HTMLInputElement, true);
     } else if (event.key === 'Escape') {
       // Escape here means "cancel the rename", not "close the drawer/dialog around me".
       event.preventDefault();
       event.stopPropagation();
-      this.#finishRename(id, event.target as HTMLInputElement, false);
+      void this.#finishRename(id, event.target as HTMLInputElement, false);
     }
   }
 
@@ -445,7 +249,7 @@ export class McConversationList extends LitElement {
           aria-label="Title"
           .value=${title}
           @keydown=${(event: KeyboardEvent) => this.#onTitleKeydown(id, event)}
-          @blur=${(event: FocusEvent) => this.#finishRename(id, event.target as HTMLInputElement, true)}
+          @blur=${(event: FocusEvent) => void this.#finishRename(id, event.target as HTMLInputElement, true)}
         />
       </li>`;
     }
@@ -466,7 +270,7 @@ export class McConversationList extends LitElement {
           aria-label="Rename"
           aria-describedby=${titleId}
           title="Rename"
-          @click=${() => (this.editingId = id)}
+          @click=${() => void this.#startRename(id)}
         >
           ${pencilIcon}
         </button>

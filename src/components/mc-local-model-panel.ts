@@ -10,7 +10,10 @@ import './mc-speed-test.js';
 
 type LoadingPhase = Extract<LocalModelPhase, { kind: 'loading' }>;
 
-/** Before the service hands over its first state. */
+/** The requests go to the app's owner, outside the Settings dialog and the app, each in its own shadow root. */
+const LEAVES = { leaveShadowRoot: true };
+
+/** Before the service hands over its first state (its state is null until Settings first opens). */
 const WAITING: LocalModelState = {
   gpu: null,
   gpuSummary: null,
@@ -41,7 +44,7 @@ function sentence(text: string): string {
  * download with its consent step and progress ("Download model", then a progressbar "Model download"), "Use here"
  * when another tab holds the GPU, the models on disk with "Delete model", and what an interrupted download left with
  * "Delete partial download". Presentational: the state comes from `LocalModelService` as a property, and every
- * request goes out as an event for the service to carry out.
+ * request goes out as an event (bubbling and composed) for the service to carry out.
  *
  * One polite `role="status"` line says where the model stands, including failures: the panel usually sits inside a
  * modal dialog, where the app's own alerts are inert, so it announces its errors itself. A failed download is also
@@ -189,7 +192,8 @@ export class McLocalModelPanel extends LitElement {
   /** Whether focus was inside before this render, which may remove the focused button (e.g. "Download model"). */
   #hadFocus = false;
 
-  @property({ attribute: false }) state: LocalModelState = WAITING;
+  /** The local model service's state; null before it is first prepared. */
+  @property({ attribute: false }) state: LocalModelState | null = null;
   /** The speed test's state; `null` hides it (before the app has one). */
   @property({ attribute: false }) speed: SpeedTestState | null = null;
 
@@ -206,32 +210,36 @@ export class McLocalModelPanel extends LitElement {
     }
   }
 
+  get #state(): LocalModelState {
+    return this.state ?? WAITING;
+  }
+
   #onSelect(event: Event): void {
-    emit(this, 'mc-local-select', { id: (event.target as HTMLSelectElement).value });
+    emit(this, 'mc-local-select', { id: (event.target as HTMLSelectElement).value }, LEAVES);
   }
 
   #selected(): LocalModelOption | undefined {
-    return this.state.options.find((option) => option.id === this.state.selectedId);
+    return this.#state.options.find((option) => option.id === this.#state.selectedId);
   }
 
   #isOnDisk(modelId: string): boolean {
-    return this.state.cached.some((entry) => entry.id === modelId);
+    return this.#state.cached.some((entry) => entry.id === modelId);
   }
 
   #labelOf(modelId: string): string {
-    return this.state.options.find((option) => option.id === modelId)?.label ?? modelId;
+    return this.#state.options.find((option) => option.id === modelId)?.label ?? modelId;
   }
 
   #renderGpu() {
-    const summary = this.state.gpuSummary;
+    const summary = this.#state.gpuSummary;
     if (!summary) {
-      return this.state.catalogue === 'idle' ? nothing : html`<p class="gpu">Checking this device’s GPU…</p>`;
+      return this.#state.catalogue === 'idle' ? nothing : html`<p class="gpu">Checking this device’s GPU…</p>`;
     }
     return html`<p class="gpu ${summary.level}">${summary.message}</p>`;
   }
 
   #renderSelect() {
-    const { options, catalogue, phase } = this.state;
+    const { options, catalogue, phase } = this.#state;
     const placeholder = catalogue === 'failed' ? 'The models could not be listed' : 'Loading the list of models…';
     const selected = this.#selected();
     return html`<div class="field-row">
@@ -250,7 +258,7 @@ export class McLocalModelPanel extends LitElement {
                   html`<option
                     value=${option.id}
                     ?disabled=${option.disabledReason !== undefined}
-                    .selected=${live(option.id === this.state.selectedId)}
+                    .selected=${live(option.id === this.#state.selectedId)}
                   >
                     ${optionText(option, this.#isOnDisk(option.id))}
                   </option>`,
@@ -262,7 +270,7 @@ export class McLocalModelPanel extends LitElement {
   }
 
   #renderStatus() {
-    const { phase, status } = this.state;
+    const { phase, status } = this.#state;
     const tone = phase.kind === 'error' ? 'error' : phase.kind === 'loading' && phase.retryText ? 'retrying' : '';
     return html`<p role="status" class="status ${tone}">${status}</p>`;
   }
@@ -282,7 +290,7 @@ export class McLocalModelPanel extends LitElement {
           data-next-focus
           ?disabled=${!usable}
           aria-describedby="download-about"
-          @click=${() => emit(this, 'mc-local-download', undefined)}
+          @click=${() => emit(this, 'mc-local-download', undefined, LEAVES)}
         >
           Download model
         </button>
@@ -308,10 +316,14 @@ export class McLocalModelPanel extends LitElement {
         low. Once downloaded, the model works offline and nothing you type leaves this device.
       </p>
       <div class="actions">
-        <button class="button primary" data-next-focus @click=${() => emit(this, 'mc-local-confirm', undefined)}>
+        <button
+          class="button primary"
+          data-next-focus
+          @click=${() => emit(this, 'mc-local-confirm', undefined, LEAVES)}
+        >
           Start download
         </button>
-        <button class="button" @click=${() => emit(this, 'mc-local-cancel', undefined)}>Cancel</button>
+        <button class="button" @click=${() => emit(this, 'mc-local-cancel', undefined, LEAVES)}>Cancel</button>
       </div>
     </div>`;
   }
@@ -326,7 +338,9 @@ export class McLocalModelPanel extends LitElement {
       <progress aria-label="Model download" max="100" value=${ifDefined(value)} aria-valuetext=${label}></progress>
       <p class="progress-text" aria-hidden="true">${label}</p>
       <div class="actions">
-        <button class="button" data-next-focus @click=${() => emit(this, 'mc-local-cancel', undefined)}>Cancel</button>
+        <button class="button" data-next-focus @click=${() => emit(this, 'mc-local-cancel', undefined, LEAVES)}>
+          Cancel
+        </button>
       </div>
     </div>`;
   }
@@ -337,7 +351,7 @@ export class McLocalModelPanel extends LitElement {
           class="button primary"
           data-next-focus
           aria-describedby="use-here-about"
-          @click=${() => emit(this, 'mc-local-use-here', undefined)}
+          @click=${() => emit(this, 'mc-local-use-here', undefined, LEAVES)}
         >
           Use here
         </button>
@@ -346,7 +360,7 @@ export class McLocalModelPanel extends LitElement {
   }
 
   #renderPhase() {
-    const { phase } = this.state;
+    const { phase } = this.#state;
     switch (phase.kind) {
       case 'consent':
         return this.#renderConsent(phase);
@@ -362,7 +376,7 @@ export class McLocalModelPanel extends LitElement {
   }
 
   #renderPersistence() {
-    return this.state.storagePersisted === false
+    return this.#state.storagePersisted === false
       ? html`<p class="hint">
           This browser did not promise to keep the model: it may remove it when disk space runs low, and it would then
           be downloaded again.
@@ -371,12 +385,12 @@ export class McLocalModelPanel extends LitElement {
   }
 
   #renderSpeed() {
-    const { selectedId, phase } = this.state;
+    const { selectedId, phase } = this.#state;
     if (!this.speed || !this.#isOnDisk(selectedId)) return nothing;
     return html`<mc-speed-test
       .state=${this.speed}
       ?available=${phase.kind !== 'loading' && phase.kind !== 'consent'}
-      @mc-local-test-speed=${() => emit(this, 'mc-local-test-speed', undefined)}
+      @mc-local-test-speed=${() => emit(this, 'mc-local-test-speed', undefined, LEAVES)}
     ></mc-speed-test>`;
   }
 
@@ -396,7 +410,7 @@ export class McLocalModelPanel extends LitElement {
           <button
             class="button"
             aria-describedby="${kind}-${index}"
-            @click=${() => emit(this, 'mc-local-delete', { id: entry.id })}
+            @click=${() => emit(this, 'mc-local-delete', { id: entry.id }, LEAVES)}
           >
             ${kind === 'partial' ? 'Delete partial download' : 'Delete model'}
           </button>
@@ -405,7 +419,7 @@ export class McLocalModelPanel extends LitElement {
   }
 
   #renderDisk() {
-    const { cached, partial, catalogue } = this.state;
+    const { cached, partial, catalogue } = this.#state;
     if (catalogue !== 'ready') return nothing;
     return html`<div class="disk">
       <p id="disk-title" class="title">Downloaded models</p>

@@ -221,6 +221,9 @@ export class McMessage extends LitElement {
     `,
   ];
 
+  /** Whether this message already waits for <mc-markdown> to be defined. */
+  #markdownAwaited = false;
+
   @query('article') private article!: HTMLElement;
   @query('textarea') private editor!: HTMLTextAreaElement | null;
 
@@ -243,6 +246,7 @@ export class McMessage extends LitElement {
   @property({ type: Boolean }) focused = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.message.role === 'assistant') this.#awaitMarkdown();
     // An edit ends when this element is given another message, or when a reply starts meanwhile (another tab's).
     if (changed.has('message') && changed.get('message')?.id !== this.message.id) this.editing = false;
     if (this.busy) this.editing = false;
@@ -254,6 +258,17 @@ export class McMessage extends LitElement {
       editor?.focus();
       editor?.setSelectionRange(editor.value.length, editor.value.length);
     }
+  }
+
+  /** A reply shows as plain text until <mc-markdown> is defined, then renders again through it. */
+  #awaitMarkdown(): void {
+    if (this.#markdownAwaited || customElements.get('mc-markdown')) return;
+    this.#markdownAwaited = true;
+    // Should the chunk fail to load (offline, before the service worker had it), the reply stays plain text.
+    loadMarkdown().then(
+      () => this.requestUpdate(),
+      () => undefined,
+    );
   }
 
   async #copy(): Promise<void> {
@@ -305,7 +320,7 @@ export class McMessage extends LitElement {
    */
   renderBody() {
     if (this.editing) return this.#renderEditor();
-    if (this.message.role === 'assistant' && markdownReady(this)) {
+    if (this.message.role === 'assistant' && customElements.get('mc-markdown')) {
       return html`<mc-markdown class="body" .text=${this.message.content} ?streaming=${this.streaming}></mc-markdown>`;
     }
     return html`<div class="body">${this.message.content}</div>`;
@@ -462,14 +477,11 @@ export class McMessage extends LitElement {
 let markdownLoading: Promise<unknown> | undefined;
 
 /**
- * Whether <mc-markdown> (the Markdown parser and sanitizer, a chunk of its own) is defined. The first reply to need
- * it starts the import and shows plain text meanwhile; it re-renders once the element is defined.
+ * Loads <mc-markdown> (the Markdown parser and sanitizer, a chunk of its own) once, for the first reply that needs it.
  */
-function markdownReady(message: McMessage): boolean {
-  if (customElements.get('mc-markdown')) return true;
+function loadMarkdown(): Promise<unknown> {
   markdownLoading ??= import('./mc-markdown.js');
-  void markdownLoading.then(() => message.requestUpdate());
-  return false;
+  return markdownLoading;
 }
 
 declare global {

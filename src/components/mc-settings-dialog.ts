@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { EngineKind, SamplingParams } from '../domain/generation.js';
-import type { CatalogueView } from '../state/app-state.js';
+import type { CatalogueView, LocalModelState, SpeedTestState, StorageState } from '../state/app-state.js';
 import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../domain/settings.js';
 import { buttons, dialogs, fields, focusRing, visuallyHidden } from '../styles/shared.js';
 import { THEME_PREFERENCES, type ThemePreference } from '../styles/theme.js';
@@ -9,6 +9,8 @@ import { emit } from './events.js';
 import { ReturnFocus } from './focus.js';
 import { fieldRows } from './settings-styles.js';
 import { closeIcon } from './icons.js';
+import type { BackupReport } from './mc-backup-panel.js';
+import './mc-backup-panel.js';
 import { TEXT_DEBOUNCE_MS, type McHostedSettings } from './mc-hosted-settings.js';
 import './mc-hosted-settings.js';
 import { NUMBER_FIELDS, NUMBER_KEYS, numberError, parseNumber, type NumberKey } from './sampling-fields.js';
@@ -33,9 +35,12 @@ function fieldError(key: FieldKey, raw: string): string | null {
  * Every change is validated in place; only valid values leave, as a `Partial<Settings>` patch. Text is applied
  * 300 ms after the last keystroke, on change, and at the latest when the dialog closes.
  *
- * The local model chooser and its download come in as `localPanel`, a node rendered inside the dialog's own tree
- * (not slotted), so a query scoped to the dialog (`getByRole('dialog').getByRole('combobox')`) finds it. Backup
- * (Export, Import) and storage use come in the same way, as `backupPanel`, under "Conversations and storage".
+ * The local model chooser and its download (`<mc-local-model-panel>`, from `local`) and the backup panel (Export,
+ * Import and storage use, under "Conversations and storage") are children of the dialog's own tree, not slotted, so
+ * a query scoped to the dialog (`getByRole('dialog').getByRole('combobox')`) finds them. The local panel's code is
+ * not imported here: the owner loads it when Settings opens, and the element upgrades in place when it arrives. Its
+ * requests (`mc-local-*`) and the backup panel's (`mc-export-all`, `mc-import-backup`, `mc-export-conversation`)
+ * bubble out of this element.
  *
  * The theme (a radiogroup "Theme": System, Light, Dark) is not a chat setting: it is kept apart, in localStorage, so
  * it can be applied before the first render. It changes at once.
@@ -207,10 +212,16 @@ export class McSettingsDialog extends LitElement {
   @property({ attribute: false }) localAvailable = true;
   /** Why it cannot, in one sentence; shown under "This device". */
   @property({ attribute: false }) localUnavailableReason = '';
-  /** Shown while "This device" is the engine: the local model chooser and its download. */
-  @property({ attribute: false }) localPanel: Node | null = null;
-  /** Export, Import and what the conversations and models take. */
-  @property({ attribute: false }) backupPanel: Node | null = null;
+  /** The local model's state, for its panel (shown while "This device" is the engine); null until it is known. */
+  @property({ attribute: false }) local: LocalModelState | null = null;
+  /** The local model's speed test, in that panel; null until there is one. */
+  @property({ attribute: false }) speedTest: SpeedTestState | null = null;
+  /** What the conversations and models take, for the backup panel. */
+  @property({ attribute: false }) storage: StorageState = { usage: null, persisted: null, measuring: false };
+  /** The open conversation, for the backup panel's Markdown download; null hides it. */
+  @property({ attribute: false }) conversationId: string | null = null;
+  /** What the last Export or Import came to. */
+  @property({ attribute: false }) backupReport: BackupReport | null = null;
   /** The hosted models for the provider chosen, and whether the model chosen is served. */
   @property({ attribute: false }) catalogue: CatalogueView | undefined;
   @property({ attribute: false }) theme: ThemePreference = 'system';
@@ -403,7 +414,7 @@ export class McSettingsDialog extends LitElement {
     return html`<section aria-labelledby="local-heading">
       <h3 id="local-heading">Model on this device</h3>
       ${this.localAvailable ? nothing : html`<p class="notice">${this.#localReason()}</p>`}
-      ${this.localPanel ?? nothing}
+      <mc-local-model-panel .state=${this.local} .speed=${this.speedTest}></mc-local-model-panel>
     </section>`;
   }
 
@@ -439,14 +450,14 @@ export class McSettingsDialog extends LitElement {
         </div>
         <div class="sampling">${NUMBER_KEYS.map((key) => this.#renderNumberField(key))}</div>
       </section>
-      ${
-        this.backupPanel
-          ? html`<section aria-labelledby="backup-heading">
-              <h3 id="backup-heading">Conversations and storage</h3>
-              ${this.backupPanel}
-            </section>`
-          : nothing
-      }
+      <section aria-labelledby="backup-heading">
+        <h3 id="backup-heading">Conversations and storage</h3>
+        <mc-backup-panel
+          .storage=${this.storage}
+          .conversationId=${this.conversationId}
+          .report=${this.backupReport}
+        ></mc-backup-panel>
+      </section>
       ${this.#renderTheme()}
     </div>`;
   }

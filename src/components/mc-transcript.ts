@@ -7,6 +7,7 @@ import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { arrowDownIcon, sparkIcon } from './icons.js';
 import './mc-message.js';
 import type { McMessage } from './mc-message.js';
+import { IntersectionController, ResizeController } from './controllers/observer-controllers.js';
 
 /** How close to the bottom (px) still counts as "at the bottom", so sub-pixel rounding does not unstick. */
 const BOTTOM_SLACK = 48;
@@ -143,20 +144,6 @@ export class McTranscript extends LitElement {
   /** Whether to follow new text to the bottom; false once the reader scrolls up. */
   #stickToBottom = true;
   #lastScrollTop = 0;
-  /** Messages render (and later grow) in their own update cycles, so follow the log's size rather than our updates. */
-  readonly #resizeObserver = new ResizeObserver(() => {
-    if (this.#stickToBottom) this.scrollToLatest();
-  });
-  /** Brings in more messages as "Show earlier/later messages" scrolls into view, as it would with a click. */
-  readonly #edgeObserver = new IntersectionObserver(
-    (entries) => {
-      for (const entry of entries) {
-        if (entry.isIntersecting)
-          this.#showMore((entry.target as HTMLElement).dataset['direction'] as 'earlier' | 'later');
-      }
-    },
-    { rootMargin: '200px 0px' },
-  );
   /** The first message of the window, by id: indexes shift as the branch shown changes or messages are added. */
   #windowFirstId: string | null = null;
   /** The message after the window's last, by id; null: the window reaches the newest message. */
@@ -183,19 +170,26 @@ export class McTranscript extends LitElement {
   /** `messages` are the newest of a long conversation; its earlier ones are still being read. */
   @property({ type: Boolean, attribute: 'earlier-loading' }) earlierLoading = false;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated) this.#resizeObserver.observe(this.log);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#resizeObserver.disconnect();
-    this.#edgeObserver.disconnect();
-  }
-
-  protected override firstUpdated(): void {
-    this.#resizeObserver.observe(this.log);
+  constructor() {
+    super();
+    // Messages render (and later grow) in their own update cycles, so follow the log's size rather than our updates.
+    new ResizeController(
+      this,
+      () => this.log,
+      () => {
+        if (this.#stickToBottom) this.scrollToLatest();
+      },
+    );
+    // Brings in more messages as "Show earlier/later messages" scrolls into view, as it would with a click.
+    new IntersectionController(this, {
+      targets: () => this.renderRoot.querySelectorAll<HTMLElement>('.more'),
+      rootMargin: '200px 0px',
+      callback: (entries) => {
+        for (const entry of entries) {
+          void this.#showMore((entry.target as HTMLElement).dataset['direction'] as 'earlier' | 'later');
+        }
+      },
+    });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -219,13 +213,8 @@ export class McTranscript extends LitElement {
       if (userJustSent) this.#setWindow(this.#shownRange().start, null);
       if (switched || userJustSent) this.#stickToBottom = true;
     }
-    if (changed.has('focusedMessageId') && this.focusedMessageId !== null) this.#showAround(this.focusedMessageId);
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    this.#edgeObserver.disconnect();
-    for (const edge of this.renderRoot.querySelectorAll('.more')) this.#edgeObserver.observe(edge);
     if (changed.has('focusedMessageId') && this.focusedMessageId !== null) {
+      this.#showAround(this.focusedMessageId);
       // The reader is taken to the match, not to the newest message.
       this.#stickToBottom = false;
       void this.#reveal(this.focusedMessageId);

@@ -1,8 +1,44 @@
 /** The root element over a state source and actions the test controls. */
-import { vi } from 'vitest';
+import axe from 'axe-core';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
+import { page } from 'vitest/browser';
 import '../../../src/app/mc-chat-app.js';
+import type { McChatApp } from '../../../src/app/mc-chat-app.js';
 import type { AppState, ChatActions, StateSource } from '../../../src/state/app-state.js';
-import { mount } from './fixtures.js';
+import { appState, assistantMessage, conversation, mount, userMessage } from './fixtures.js';
+
+// Vitest's default frame is phone-sized; most tests of the app look at the wide layout.
+beforeEach(async () => {
+  await page.viewport(1280, 800);
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  localStorage.clear();
+  delete document.documentElement.dataset.theme;
+});
+
+export const WITH_CONVERSATION = appState({
+  conversations: [conversation('c2', 'Trip to Lisbon', 2), conversation('c1', 'WebGPU questions', 1)],
+  activeConversationId: 'c2',
+  messages: [
+    userMessage('u1', 'Three days in Lisbon: what should I see?', 'c2'),
+    assistantMessage('a1', 'Start in Alfama, then Belém.', {
+      conversationId: 'c2',
+      usage: { promptTokens: 20, completionTokens: 9 },
+    }),
+  ],
+});
+
+export const EMPTY = appState();
+
+export async function expectNoAxeViolations(element: McChatApp): Promise<void> {
+  const results = await axe.run(element);
+  const found = results.violations.map(
+    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+  );
+  expect(found).toEqual([]);
+}
 
 export class FakeSource implements StateSource {
   readonly listeners = new Set<(state: AppState) => void>();
@@ -37,9 +73,9 @@ export function fakeActions() {
     undoDelete: vi.fn<ChatActions['undoDelete']>().mockResolvedValue(),
     dismissUndo: vi.fn<ChatActions['dismissUndo']>(),
     search: vi.fn<ChatActions['search']>().mockResolvedValue(),
-    exportAll: vi.fn<ChatActions['exportAll']>().mockResolvedValue(),
-    exportConversation: vi.fn<ChatActions['exportConversation']>().mockResolvedValue(),
-    importBackup: vi.fn<ChatActions['importBackup']>().mockResolvedValue(),
+    exportAll: vi.fn<ChatActions['exportAll']>().mockResolvedValue({ ok: true, message: 'Exported.' }),
+    exportConversation: vi.fn<ChatActions['exportConversation']>().mockResolvedValue({ ok: true, message: 'Saved.' }),
+    importBackup: vi.fn<ChatActions['importBackup']>().mockResolvedValue({ ok: true, message: 'Imported.' }),
     refreshStorageUsage: vi.fn<ChatActions['refreshStorageUsage']>().mockResolvedValue(),
     updateSettings: vi.fn<ChatActions['updateSettings']>().mockResolvedValue(),
     showAlert: vi.fn<ChatActions['showAlert']>(),
@@ -50,7 +86,7 @@ export function fakeActions() {
   } satisfies ChatActions;
 }
 
-export async function mountApp(state: AppState) {
+export async function mountApp(state: AppState = WITH_CONVERSATION) {
   const source = new FakeSource(state);
   const actions = fakeActions();
   const element = document.createElement('mc-chat-app');

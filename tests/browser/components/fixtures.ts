@@ -3,7 +3,7 @@
  */
 import { afterEach } from 'vitest';
 import '../../../src/styles/tokens.css';
-import type { AppState } from '../../../src/state/app-state.js';
+import type { AppState, LocalModelOption, LocalModelState } from '../../../src/state/app-state.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/domain/settings.js';
 import type { ConversationRecord, MessageRecord } from '../../../src/domain/records.js';
 
@@ -68,6 +68,8 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
       available: true,
     },
     ready: true,
+    local: null,
+    catalogue: null,
     ...overrides,
   };
 }
@@ -77,4 +79,35 @@ export function focusedElement(): Element | null {
   let element = document.activeElement;
   while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
   return element;
+}
+
+export const MISTRAL_OPTION: LocalModelOption = {
+  id: 'Mistral-7B-Instruct-v0.3-q4f16_1-MLC',
+  label: 'Mistral 7B Instruct v0.3 · q4f16_1',
+  quantization: 'q4f16_1',
+  parameterCount: 7_000_000_000,
+  downloadBytes: 4_300_000_000,
+  vramRequiredMB: 4500,
+  contextWindow: 4096,
+  lowResource: false,
+  recommended: true,
+  sizeSummary: 'about 4.3 GB download, 4.5 GB of GPU memory',
+};
+
+/** The local model service's state as `state.local` carries it, before the probe unless patched. */
+export function localState(patch: Partial<LocalModelState> = {}): LocalModelState {
+  return {
+    gpu: null,
+    gpuSummary: null,
+    catalogue: 'idle',
+    options: [],
+    selectedId: '',
+    cached: [],
+    partial: [],
+    phase: { kind: 'idle' },
+    storagePersisted: null,
+    notice: null,
+    status: '',
+    ...patch,
+  };
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
+import '../../../src/components/mc-local-model-panel.js';
 import '../../../src/components/mc-settings-dialog.js';
 import { DEFAULT_SETTINGS, type Settings, type SettingsChanges } from '../../../src/domain/settings.js';
-import { HOSTED_SETTINGS, focusedElement, mount } from './fixtures.js';
+import { HOSTED_SETTINGS, MISTRAL_OPTION, focusedElement, localState, mount } from './fixtures.js';
 
 async function openDialog(settings: Settings = HOSTED_SETTINGS, local = { available: true, reason: '' }) {
   const opener = document.createElement('button');
@@ -12,9 +13,7 @@ async function openDialog(settings: Settings = HOSTED_SETTINGS, local = { availa
   element.settings = settings;
   element.localAvailable = local.available;
   element.localUnavailableReason = local.reason;
-  const localPanel = document.createElement('button');
-  localPanel.textContent = 'Download model';
-  element.localPanel = localPanel;
+  element.local = localState({ catalogue: 'ready', options: [MISTRAL_OPTION], selectedId: MISTRAL_OPTION.id });
   const patches: SettingsChanges[] = [];
   element.addEventListener('mc-settings-change', (event) => patches.push(event.detail));
   await mount(element);
@@ -205,14 +204,15 @@ describe('mc-settings-dialog', () => {
     expect(patches).toEqual([{ endpointUrl: 'http://localhost:8080', provider: 'llamacpp' }]);
   });
 
-  it('shows the backup panel it is given under "Conversations and storage", inside the dialog', async () => {
+  it('shows the backup panel under "Conversations and storage", inside the dialog, and its requests leave it', async () => {
     const { element, dialog } = await openDialog();
-    await expect.element(dialog.getByRole('heading', { name: 'Conversations and storage' })).not.toBeInTheDocument();
-    const backupPanel = document.createElement('button');
-    backupPanel.textContent = 'Export';
-    element.backupPanel = backupPanel;
-    await element.updateComplete;
+    element.conversationId = 'c1';
+    element.backupReport = { kind: 'done', message: 'Imported 3 conversations (120 messages).' };
+    const requests = vi.fn();
+    document.body.addEventListener('mc-export-conversation', (event) => requests(event.detail));
     await expect.element(dialog.getByRole('heading', { name: 'Conversations and storage' })).toBeVisible();
-    await expect.element(dialog.getByRole('button', { name: 'Export', exact: true })).toBeVisible();
+    await expect.element(dialog.getByText('Imported 3 conversations (120 messages).')).toBeVisible();
+    await userEvent.click(dialog.getByRole('button', { name: 'Download this conversation as Markdown' }));
+    expect(requests).toHaveBeenCalledExactlyOnceWith({ id: 'c1' });
   });
 });
