@@ -45,21 +45,17 @@ type LocalPanelEvent = keyof Pick<
 >;
 
 /**
- * Does what the local model panel asks. Its events bubble and are composed up to the app element, whoever renders
- * the panel, and are heard there; a panel whose events do not bubble is heard on itself (`onlyUnbubbled`), so no
- * request is ever handled twice.
+ * Does what the local model panel asks. The panel is rendered inside Settings, and its events bubble and are
+ * composed up to the app element, where they are heard.
  */
 function handleLocalPanel(
   target: EventTarget,
   local: LocalModelService,
   session: ChatSession,
   speed: () => Promise<SpeedTest>,
-  onlyUnbubbled = false,
 ): void {
   const on = <K extends LocalPanelEvent>(type: K, handle: (event: HTMLElementEventMap[K]) => void) =>
-    target.addEventListener(type, (event) => {
-      if (!onlyUnbubbled || !event.bubbles) handle(event as HTMLElementEventMap[K]);
-    });
+    target.addEventListener(type, (event) => handle(event as HTMLElementEventMap[K]));
   on('mc-local-test-speed', () => void speed().then((test) => test.run()));
   on('mc-local-select', (event) => {
     void local.selectModel(event.detail.id);
@@ -87,23 +83,6 @@ async function createSpeedTest(local: LocalModelService, session: ChatSession): 
     },
     shape: (modelId) => readModelShape(modelId),
   });
-}
-
-/** The "This device" panel in Settings: created on first open, fed by the local model service. */
-async function mountLocalPanel(
-  app: McChatApp,
-  local: LocalModelService,
-  session: ChatSession,
-  speed: () => Promise<SpeedTest>,
-): Promise<void> {
-  const [, test] = await Promise.all([import('./components/mc-local-model-panel.js'), speed()]);
-  const panel = document.createElement('mc-local-model-panel');
-  panel.state = local.getState();
-  local.subscribe((state) => (panel.state = state));
-  panel.speed = test.getState();
-  test.subscribe((state) => (panel.speed = state));
-  handleLocalPanel(panel, local, session, speed, true);
-  app.localPanel = panel;
 }
 
 async function boot(): Promise<void> {
@@ -147,10 +126,14 @@ async function boot(): Promise<void> {
     return speedTest;
   };
   handleLocalPanel(app, local, session, speed);
-  let panelMounted: Promise<void> | undefined;
+  let speedShown: Promise<void> | undefined;
   const prepareLocal = () => {
-    panelMounted ??= mountLocalPanel(app, local, session, speed).catch(() =>
-      session.showAlert('The model settings could not be loaded. Check your connection, then reopen Settings.'),
+    speedShown ??= speed().then(
+      (test) => {
+        app.speedTest = test.getState();
+        test.subscribe((state) => (app.speedTest = state));
+      },
+      () => (speedShown = undefined),
     );
     void local.prepare(session.getState().settings.localModel);
   };
