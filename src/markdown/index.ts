@@ -7,27 +7,12 @@
  * - `fetchRemoteImage`: an image the user asked to see, fetched as data for a `blob:` URL (the CSP allows no other).
  */
 export { createStreamingRenderer, renderMarkdown } from './streaming-renderer.js';
-export type {
-  MarkdownDocument,
-  RenderedBlock,
-  RenderOptions,
-  RenderResult,
-  StreamingRenderer,
-} from './streaming-renderer.js';
-export { sanitizeHtml, TRUSTED_TYPES_POLICY_NAME } from './sanitize-policy.js';
-export type { SanitizedHtml, SanitizeOptions } from './sanitize-policy.js';
+export type { RenderResult } from './streaming-renderer.js';
+export { sanitizeHtml } from './sanitize-policy.js';
 export { ACTION_ATTRIBUTE, CODE_INDEX_ATTRIBUTE, IMAGE_SOURCE_ATTRIBUTE } from './content-actions.js';
-export type { ContentAction } from './content-actions.js';
 export { getLoadedHighlighter, loadHighlighter } from './highlight.js';
 export type { Highlighter } from './highlight.js';
 export { LIMITS } from './block-renderer.js';
-export { stripInvisible } from './invisible-unicode.js';
-export { parseSafeImageUrl, parseSafeLinkUrl } from './url-policy.js';
-export { fetchRemoteImage, MAX_IMAGE_BYTES } from './remote-image.js';
-export type {
-  FetchImageOptions,
-  RemoteImageFailure,
-  RemoteImageLoader,
-  RemoteImageOutcome,
-  RemoteImageState,
-} from './remote-image.js';
+export { parseSafeImageUrl } from './url-policy.js';
+export { fetchRemoteImage } from './remote-image.js';
+export type { RemoteImageLoader, RemoteImageOutcome, RemoteImageState } from './remote-image.js';

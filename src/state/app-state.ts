@@ -8,8 +8,8 @@ import type { Settings, SettingsChanges } from '../domain/settings.js';
 
 // Components take these types from here: they never import storage or engines.
 export type { StorageUsage } from '../storage/health.js';
-export type { SearchMatch, SearchResult } from '../storage/types.js';
-export type { CatalogueModel, ModelResolution, ProviderOffer } from '../domain/catalogue.js';
+export type { SearchResult } from '../storage/types.js';
+export type { CatalogueModel, ModelResolution } from '../domain/catalogue.js';
 export type { EngineStatus } from '../engines/types.js';
 export type { LocalModelOption } from '../engines/webllm/catalog.js';
 export type { LocalModelPhase, LocalModelState } from '../engines/webllm/local-model-state.js';

@@ -12,7 +12,7 @@ export type { BackupData } from './backup.js';
 export type { DeletedMessages } from './deletions.js';
 export type { ImportSummary } from './import-plan.js';
 export type { DeletedConversation } from './records.js';
-export type { SearchMatch, SearchOptions, SearchResult } from './search-index.js';
+export type { SearchOptions, SearchResult } from './search-index.js';
 
 /**
  * Something another tab of the app stored. This tab's own writes are not reported (it knows what it wrote). Re-read
