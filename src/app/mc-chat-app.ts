@@ -64,9 +64,9 @@ function describeRetry(notice: RetryNotice): string {
  *
  * While a reply streams, renders are coalesced to one per animation frame; any other change renders at once.
  *
- * The engine line is the app's only `role="status"` (the UI contract's engine status); the retry notice, the update
- * prompt and the copy toast sit in plain polite live regions, none nested in another, so a `getByRole('status')`
- * query finds exactly one. The state's notices (an import's summary) show in that toast; an Undo after a deletion
+ * Outside Settings, the engine line is the only `role="status"` (the UI contract's engine status; the local model
+ * panel in Settings has its own); the retry notice, the update prompt and the copy toast sit in plain polite live
+ * regions, none nested in another, so a `getByRole('status')` query on the page finds exactly one. The state's notices (an import's summary) show in that toast; an Undo after a deletion
  * shows at the foot of the sidebar.
  *
  * Settings holds the local model panel (its code loads when Settings first opens) and the backup panel, which shows

@@ -45,13 +45,16 @@ export interface CatalogueView {
   resolution: ModelResolution;
 }
 
-/** What an export or import came to, for the Backup panel to say (role=status on success, role=alert on failure). */
+/**
+ * What an export or import came to, for the Backup panel to say (in a polite live region on success, as role=alert
+ * on failure).
+ */
 export interface ActionOutcome {
   ok: boolean;
   message: string;
 }
 
-/** A short confirmation for a polite live region (role=status), e.g. "Imported 3 conversations (120 messages)." */
+/** A short confirmation for a polite live region (the app's toast), e.g. "Imported 3 conversations (120 messages)." */
 export interface AppNotice {
   /** New for every notice, so the same words said twice are still announced twice. */
   id: number;

@@ -1,7 +1,7 @@
 /**
  * The "This device" engine as the app sees it: which model to run here, whether it is on disk, the consent step
  * before a multi-gigabyte download, the download or load itself, the GPU shared with other tabs, and the loaded
- * engine handed to the chat controller. One observable state drives the settings panel and the engine status line.
+ * engine handed to the chat session. One observable state drives the settings panel and the engine status line.
  *
  * Nothing heavy happens at construction: the GPU probe and WebLLM's model list load on the first {@link
  * LocalModelService.prepare} (Settings opened, or the local engine chosen), and nothing is fetched from a model host
