@@ -105,9 +105,7 @@ export class McMarkdown extends LitElement {
       expandedBlocks: this.expandedBlocks,
       highlighter: this.highlighter,
     });
-  }
-
-  override updated(): void {
+    // A code block needs the highlighter: its module loads now (once), and its arrival is the next update.
     if (this.result.needsHighlighter && !this.highlighter) void this.requestHighlighter();
   }
 
