@@ -140,7 +140,8 @@ export async function replyWhenDone<Reply, Result>(
   post: (reply: Reply | ErrorReply) => void,
   id: number,
   task: () => Promise<Result>,
-  // Not inferred from: the replies are the protocol's, as `post` takes them.
+  // `Reply` is taken from `post` alone, so what `done` makes is checked against the protocol's replies (callers
+  // write `as const` to keep its literal `type`).
   done: (result: Result) => NoInfer<Reply>,
 ): Promise<void> {
   try {
