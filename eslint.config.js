@@ -6,8 +6,8 @@ import litA11y from 'eslint-plugin-lit-a11y';
 import globals from 'globals';
 
 /**
- * The layers, bottom up: domain ← storage / engines / documents / markdown / pwa / security ← state ← components ← app
- * ← main.
+ * The layers, bottom up: domain and messaging ← storage / engines / documents / markdown / pwa / security ← state ←
+ * components ← app ← main.
  * Each folder may import only from the layers below it; `docs/architecture.md` explains why.
  */
 const folder = (name) => `^(\\.\\./)+${name}/`;
@@ -15,20 +15,21 @@ const layer = (names, message, extra = {}) => ({ regex: folder(`(${names.join('|
 const SERVICES = ['storage', 'engines', 'documents', 'markdown', 'pwa', 'security'];
 const ABOVE_SERVICES = ['state', 'components', 'app', 'styles'];
 const layerRules = [
-  {
-    files: ['src/domain/**'],
+  // The two bottom layers: the records and rules of the app, and the kit every worker's messages go through.
+  ...['domain', 'messaging'].map((name) => ({
+    files: [`src/${name}/**`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { regex: '^\\.\\./', message: 'domain/ imports nothing: it is the bottom layer.' },
-            { regex: '^[^.]', message: 'domain/ imports nothing, packages included: it is pure.' },
+            { regex: '^\\.\\./', message: `${name}/ imports nothing: it is a bottom layer.` },
+            { regex: '^[^.]', message: `${name}/ imports nothing, packages included: it is pure.` },
           ],
         },
       ],
     },
-  },
+  })),
   ...SERVICES.map((name) => ({
     files: [`src/${name}/**`],
     rules: {
@@ -38,7 +39,7 @@ const layerRules = [
           patterns: [
             layer(
               [...SERVICES.filter((other) => other !== name), ...ABOVE_SERVICES],
-              `${name}/ imports only domain/ (and packages): it is a service below state/.`,
+              `${name}/ imports only domain/, messaging/ (and packages): it is a service below state/.`,
             ),
           ],
         },
@@ -62,7 +63,7 @@ const layerRules = [
         {
           patterns: [
             layer(
-              ['storage', 'engines', 'pwa', 'security', 'app'],
+              ['storage', 'engines', 'messaging', 'pwa', 'security', 'app'],
               'components/ import domain/, styles/ and markdown/ only.',
             ),
             layer(['state'], 'components/ take only types from state/: data comes in as properties.', {

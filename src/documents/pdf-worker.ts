@@ -3,14 +3,14 @@
 import * as pdfjs from 'pdfjs-dist';
 import * as parser from 'pdfjs-dist/build/pdf.worker.mjs';
 import { extractPdfText, useParserInThisThread, type PdfProgress, type PdfTextResult } from './pdf-text.js';
-import { serveRpc, type MessageEndpoint, type RpcResponse } from './worker-rpc.js';
+import { workerScope } from '../messaging/endpoint.js';
+import { serveRpc, type RpcResponse } from './worker-rpc.js';
 import type { PdfCall } from './pdf-extractor.js';
 
 useParserInThisThread(parser);
 
-// The global scope is the worker's own; typing it through the DOM lib keeps worker globals out of the page's types.
 serveRpc<PdfCall, PdfTextResult, PdfProgress>(
-  globalThis as unknown as MessageEndpoint<RpcResponse<PdfTextResult, PdfProgress>>,
+  workerScope<RpcResponse<PdfTextResult, PdfProgress>>(),
   (call, { signal, progress }) =>
     extractPdfText(pdfjs, new Uint8Array(call.bytes), { maxPages: call.maxPages, onProgress: progress, signal }),
 );

@@ -3,9 +3,9 @@
 import { textContent } from './text-content.js';
 import type { DecodedText } from './text-decode.js';
 import type { TextCall } from './text-reader.js';
-import { serveRpc, type MessageEndpoint, type RpcResponse } from './worker-rpc.js';
+import { workerScope } from '../messaging/endpoint.js';
+import { serveRpc, type RpcResponse } from './worker-rpc.js';
 
-// The global scope is the worker's own; typing it through the DOM lib keeps worker globals out of the page's types.
-serveRpc<TextCall, DecodedText>(globalThis as unknown as MessageEndpoint<RpcResponse<DecodedText, never>>, (call) =>
+serveRpc<TextCall, DecodedText>(workerScope<RpcResponse<DecodedText, never>>(), (call) =>
   textContent(call.bytes, call.html),
 );

@@ -1,19 +1,27 @@
 /**
- * One typed request/response channel over a dedicated worker, shared by both sides of the documents workers (PDF
- * text, passage search): the page calls and awaits, the worker answers each call by its id, may report progress on
- * the way, and stops a call when its signal aborts. The worker starts on the first call, not before.
+ * One typed request/response channel over a dedicated worker, shared by both sides of the documents workers (text,
+ * PDF text, passage search): the page calls and awaits, the worker answers each call by its id, may report progress
+ * on the way, and stops a call when its signal aborts. The worker starts on the first call, not before.
+ *
+ * Only the messages are this protocol's own: the envelope, the error reply and its codec, the pending-call table and
+ * how a dead worker is noticed are the kit every worker shares (../messaging/).
  */
 
-/** What both a `Worker` and a worker's global scope offer. */
-export interface MessageEndpoint<Outgoing> {
-  postMessage(message: Outgoing, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-}
+import {
+  errorReply,
+  onMessage,
+  onRequest,
+  onWorkerFailure,
+  type ErrorReply,
+  type MessageEndpoint,
+} from '../messaging/endpoint.js';
+import { decodeError } from '../messaging/error-codec.js';
+import { PendingCalls } from '../messaging/pending-calls.js';
 
-export type RpcRequest<Call> = { id: number; call: Call } | { id: number; cancel: true };
+export type RpcRequest<Call> = { id: number; type: 'call'; call: Call } | { id: number; type: 'cancel' };
 
 export type RpcResponse<Result, Progress> =
-  { id: number; progress: Progress } | { id: number; result: Result } | { id: number; error: string };
+  { id: number; type: 'progress'; progress: Progress } | { id: number; type: 'result'; result: Result } | ErrorReply;
 
 export interface CallOptions<Progress> {
   transfer?: Transferable[];
@@ -34,8 +42,7 @@ interface Pending<Result, Progress> {
 
 export class WorkerRpc<Call, Result, Progress = never> {
   #worker: Worker | null = null;
-  #nextId = 1;
-  readonly #pending = new Map<number, Pending<Result, Progress>>();
+  readonly #pending = new PendingCalls<Pending<Result, Progress>>((call, error) => call.reject(error));
   readonly #startWorker: () => Worker;
 
   constructor(startWorker: () => Worker) {
@@ -46,22 +53,28 @@ export class WorkerRpc<Call, Result, Progress = never> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const worker = this.#ensureWorker();
-    const id = this.#nextId++;
     return new Promise<Result>((resolve, reject) => {
       const onAbort = (): void => {
-        this.#pending.delete(id);
-        worker.postMessage({ id, cancel: true } satisfies RpcRequest<Call>);
+        // Taken first, so that whatever the worker still sends about this call is ignored.
+        if (id === undefined || !this.#pending.take(id)) return;
+        worker.postMessage({ id, type: 'cancel' } satisfies RpcRequest<Call>);
         reject(signal?.reason);
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
       const settle =
         <T>(finish: (value: T) => void) =>
         (value: T): void => {
           signal?.removeEventListener('abort', onAbort);
           finish(value);
         };
-      this.#pending.set(id, { resolve: settle(resolve), reject: settle(reject), onProgress: options.onProgress });
-      worker.postMessage({ id, call } satisfies RpcRequest<Call>, options.transfer ?? []);
+      const id = this.#pending.add({
+        resolve: settle(resolve),
+        reject: settle(reject),
+        onProgress: options.onProgress,
+      });
+      // Without an id the table has already failed the call, and with it this promise.
+      if (id === undefined) return;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      worker.postMessage({ id, type: 'call', call } satisfies RpcRequest<Call>, options.transfer ?? []);
     });
   }
 
@@ -73,23 +86,20 @@ export class WorkerRpc<Call, Result, Progress = never> {
   #ensureWorker(): Worker {
     if (this.#worker) return this.#worker;
     const worker = this.#startWorker();
-    worker.addEventListener('message', (event: MessageEvent<RpcResponse<Result, Progress>>) => {
-      const response = event.data;
-      const pending = this.#pending.get(response.id);
-      if (!pending) return;
-      if ('progress' in response) {
-        pending.onProgress?.(response.progress);
-        return;
+    onMessage<RpcResponse<Result, Progress>>(worker, (response) => {
+      switch (response.type) {
+        case 'progress':
+          this.#pending.get(response.id)?.onProgress?.(response.progress);
+          return;
+        case 'result':
+          this.#pending.take(response.id)?.resolve(response.result);
+          return;
+        case 'error':
+          this.#pending.fail(response.id, decodeError(response.error));
+          return;
       }
-      this.#pending.delete(response.id);
-      if ('result' in response) pending.resolve(response.result);
-      else pending.reject(new WorkerStoppedError(response.error));
     });
-    worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      this.#stop(new WorkerStoppedError(event.message || 'The worker failed to start.'));
-    });
-    worker.addEventListener('messageerror', () => this.#stop(new WorkerStoppedError('A message could not be read.')));
+    onWorkerFailure(worker, (detail) => this.#stop(new WorkerStoppedError(`The worker stopped: ${detail}`)));
     this.#worker = worker;
     return worker;
   }
@@ -97,9 +107,7 @@ export class WorkerRpc<Call, Result, Progress = never> {
   #stop(error: WorkerStoppedError): void {
     this.#worker?.terminate();
     this.#worker = null;
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const call of pending) call.reject(error);
+    this.#pending.failAll(error);
   }
 }
 
@@ -109,8 +117,9 @@ export interface CallContext<Progress> {
 }
 
 /**
- * The worker's side: answers every call with `handle`. A handler that throws answers with the error's message (the
- * page sees a `WorkerStoppedError`); expected failures belong in `Result` as values.
+ * The worker's side: answers every call with `handle`. A handler that throws answers with the error reply, and the
+ * page's call rejects with the error as it was thrown (its name and message); expected failures belong in `Result`
+ * as values.
  */
 export function serveRpc<Call, Result, Progress = never>(
   scope: MessageEndpoint<RpcResponse<Result, Progress>>,
@@ -118,35 +127,28 @@ export function serveRpc<Call, Result, Progress = never>(
   transferOf: (result: Result) => Transferable[] = () => [],
 ): void {
   const running = new Map<number, AbortController>();
-  scope.addEventListener('message', (event: MessageEvent<RpcRequest<Call>>) => {
-    const request = event.data;
-    if ('cancel' in request) {
-      running.get(request.id)?.abort(new DOMException('The call was cancelled.', 'AbortError'));
+  onRequest<RpcRequest<Call>>(scope, (request) => {
+    const { id } = request;
+    if (request.type === 'cancel') {
+      running.get(id)?.abort(new DOMException('The call was cancelled.', 'AbortError'));
       return;
     }
-    const { id } = request;
     const controller = new AbortController();
     running.set(id, controller);
+    // A cancelled call is answered no more: the page has already rejected it.
+    const answer = (response: RpcResponse<Result, Progress>, transfer: Transferable[] = []): void => {
+      if (!controller.signal.aborted) scope.postMessage(response, transfer);
+    };
     const context: CallContext<Progress> = {
       signal: controller.signal,
-      progress: (progress) => {
-        if (!controller.signal.aborted) scope.postMessage({ id, progress });
-      },
+      progress: (progress) => answer({ id, type: 'progress', progress }),
     };
     Promise.resolve()
       .then(() => handle(request.call, context))
       .then(
-        (result) => {
-          if (!controller.signal.aborted) scope.postMessage({ id, result }, transferOf(result));
-        },
-        (error: unknown) => {
-          if (!controller.signal.aborted) scope.postMessage({ id, error: describe(error) });
-        },
+        (result) => answer({ id, type: 'result', result }, transferOf(result)),
+        (error: unknown) => answer(errorReply(id, error)),
       )
       .finally(() => running.delete(id));
   });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

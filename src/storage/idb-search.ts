@@ -6,6 +6,9 @@
  * browser, a policy that forbids it, or it stopped), the same index runs on the page, loaded only then.
  */
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
+import { watchWorker } from '../messaging/endpoint.js';
+import { decodeError } from '../messaging/error-codec.js';
+import { PendingCalls } from '../messaging/pending-calls.js';
 import type { ChatDatabase } from './schema.js';
 import type { IndexableAttachment, SearchOptions, SearchResult } from './search-index.js';
 import {
@@ -204,31 +207,22 @@ function startWorkerBackend(databaseName: string): SearchBackend | null {
   } catch {
     return null;
   }
-  const pending = new Map<number, { resolve(results: SearchResult[] | null): void; reject(error: Error): void }>();
-  let nextId = 1;
-  let stopped: BackendStopped | null = null;
+  const pending = new PendingCalls<{ resolve(results: SearchResult[] | null): void; reject(error: Error): void }>(
+    (request, error) => request.reject(error),
+  );
+  let stopped = false;
   const stop = (error: BackendStopped): void => {
-    if (stopped) return;
-    stopped = error;
-    clearTimeout(startTimer);
-    worker.terminate();
-    for (const request of pending.values()) request.reject(error);
-    pending.clear();
+    stopped = true;
+    pending.close(error);
   };
-  const fail = (detail: string) => stop(new BackendStopped(`The search worker stopped: ${detail}`, true));
-  const startTimer = setTimeout(() => fail('it did not start'), WORKER_START_TIMEOUT_MS);
-  worker.addEventListener('error', (event) => fail(event.message || 'its script failed to load'));
-  worker.addEventListener('messageerror', () => fail('a message could not be read'));
-  worker.addEventListener('message', ({ data }: MessageEvent<FromSearchWorker>) => {
-    if (data.type === 'ready') {
-      clearTimeout(startTimer);
-      return;
-    }
-    const request = pending.get(data.id);
-    pending.delete(data.id);
-    if (data.type === 'done') request?.resolve(data.results);
-    // Rebuilt as what the worker's database threw, so the repository maps it to the same StorageError.
-    else request?.reject(new DOMException(data.error.message, data.error.name));
+  const end = watchWorker<FromSearchWorker>(worker, {
+    startTimeoutMs: WORKER_START_TIMEOUT_MS,
+    onMessage: (message) => {
+      if (message.type === 'done') pending.take(message.id)?.resolve(message.results);
+      // Rebuilt as what the worker's database threw (by name), so the repository maps it to the same StorageError.
+      else pending.fail(message.id, decodeError(message.error));
+    },
+    onFailure: (detail) => stop(new BackendStopped(`The search worker stopped: ${detail}`, true)),
   });
   const post = (message: ToSearchWorker) => worker.postMessage(message);
   post({ type: 'open', name: databaseName });
@@ -239,14 +233,13 @@ function startWorkerBackend(databaseName: string): SearchBackend | null {
     },
     request: (body) =>
       new Promise((resolve, reject) => {
-        if (stopped) {
-          reject(stopped);
-          return;
-        }
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        post({ ...body, id });
+        const id = pending.add({ resolve, reject });
+        // Without an id the worker has stopped, and the table has failed the request with the reason.
+        if (id !== undefined) post({ ...body, id });
       }),
-    close: () => stop(new BackendStopped('The search index was dropped.', false)),
+    close: () => {
+      end();
+      stop(new BackendStopped('The search index was dropped.', false));
+    },
   };
 }

@@ -1,8 +1,10 @@
 /**
  * The messages between the page and the search worker (search-worker.ts). The page tells the worker what it stored
  * (notices, in the order it stored them: one port delivers them in order, so a search asked after a write sees it)
- * and asks it to fill the index or to search; the worker answers each request by its id.
+ * and asks it to fill the index or to search; the worker answers each request by its id. The envelope, the ready
+ * message and the error reply are the kit every worker shares (../messaging/).
  */
+import type { ErrorReply, ReadyMessage } from '../messaging/endpoint.js';
 import type {
   IndexableAttachment,
   IndexableConversation,
@@ -36,10 +38,10 @@ export type SearchRequest =
 export type ToSearchWorker = { type: 'open'; name: string } | SearchNotice | SearchRequest;
 
 export type FromSearchWorker =
-  | { type: 'ready' }
+  | ReadyMessage
   | { type: 'done'; id: number; results: SearchResult[] | null }
-  /** The name and message of what the worker's database threw, to be mapped to a StorageError on the page. */
-  | { type: 'failed'; id: number; error: { name: string; message: string } };
+  /** What the worker's database threw, by name and message, to be mapped to a StorageError on the page. */
+  | ErrorReply;
 
 /** Only the fields the index reads cross to the worker: a message's other fields are of no use to it. */
 export function messageNotice(message: IndexableMessage): SearchNotice {

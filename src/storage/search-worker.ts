@@ -7,13 +7,11 @@ import { DB_VERSION, openDatabaseAtVersion } from './migrations.js';
 import { IndexedSearch } from './indexed-search.js';
 import type { ChatDatabase } from './schema.js';
 import type { FromSearchWorker, ToSearchWorker } from './search-protocol.js';
+import { replyWhenDone, workerScope } from '../messaging/endpoint.js';
+import type { SearchResult } from './search-index.js';
 
-// The global scope is the worker's own here; typing it through the DOM lib keeps worker globals
-// (DedicatedWorkerGlobalScope) out of the page's types, and both scopes post and deliver MessageEvents alike.
-const scope = globalThis as unknown as {
-  postMessage(message: FromSearchWorker): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent<ToSearchWorker>) => void): void;
-};
+const scope = workerScope<FromSearchWorker>();
+const post = (message: FromSearchWorker): void => scope.postMessage(message);
 
 let databaseName: string | null = null;
 let connection: Promise<ChatDatabase> | null = null;
@@ -51,37 +49,27 @@ async function open(name: string): Promise<ChatDatabase> {
   return db;
 }
 
-function answer(id: number, work: Promise<FromSearchWorker & { type: 'done' }>): void {
-  work.then(
-    (done) => scope.postMessage(done),
-    (error: unknown) => {
-      const name = error instanceof Error || error instanceof DOMException ? error.name : 'Error';
-      const message = error instanceof Error || error instanceof DOMException ? error.message : String(error);
-      scope.postMessage({ type: 'failed', id, error: { name, message } });
-    },
-  );
+/** Answers request `id` with what `work` found, or with the error the database threw. */
+function answer(id: number, work: () => Promise<SearchResult[] | null>): void {
+  void replyWhenDone(post, id, work, (results) => ({ type: 'done', id, results }) as const);
 }
 
-scope.addEventListener('message', ({ data }) => {
+// Heard without the kit's envelope check: a notice's `id` is a record's (a string), not a call's. Only the page that
+// started this worker can post to it.
+scope.addEventListener('message', ({ data }: MessageEvent<ToSearchWorker>) => {
   switch (data.type) {
     case 'open':
       databaseName = data.name;
       return;
     case 'prepare':
-      answer(
-        data.id,
-        search.prepare().then(() => ({ type: 'done', id: data.id, results: null })),
-      );
+      answer(data.id, () => search.prepare().then(() => null));
       return;
     case 'search':
-      answer(
-        data.id,
-        search.search(data.query, data.options).then((results) => ({ type: 'done', id: data.id, results })),
-      );
+      answer(data.id, () => search.search(data.query, data.options));
       return;
     default:
       search.apply(data);
   }
 });
 
-scope.postMessage({ type: 'ready' });
+post({ type: 'ready' });

@@ -16,7 +16,7 @@
  * crosses as a `TypeError`) and the pending-call table are the shared kit's, in ../messaging/.
  */
 
-import { onRequest, replyWhenDone, type ErrorReply, type MessageEndpoint } from '../messaging/endpoint.js';
+import { onRequest, replyWhenDone, type ErrorReply, type MessageEndpoint } from '../../messaging/endpoint.js';
 
 /**
  * At most 20 batches a second. Each batch costs the page one render of the growing reply whatever it holds (styles,
@@ -200,9 +200,12 @@ export function serveFetch(endpoint: MessageEndpoint<FetchWorkerResponse>, optio
         const { id } = message;
         const abort = new AbortController();
         active.set(id, abort);
-        void replyWhenDone(post, id, () => run(id, message.request, abort), { id, type: 'end' }).finally(() =>
-          active.delete(id),
-        );
+        void replyWhenDone(
+          post,
+          id,
+          () => run(id, message.request, abort),
+          () => ({ id, type: 'end' }) as const,
+        ).finally(() => active.delete(id));
         return;
       }
     }

@@ -4,7 +4,7 @@
  * beyond the request that carries it.
  */
 
-import { workerScope } from '../messaging/endpoint.js';
+import { workerScope } from '../../messaging/endpoint.js';
 import { serveFetch, type FetchWorkerResponse } from './fetch-protocol.js';
 
 serveFetch(workerScope<FetchWorkerResponse>(), {

@@ -8,9 +8,9 @@
  * `fetch` is used instead.
  */
 
-import { onMessage, onWorkerFailure } from '../messaging/endpoint.js';
-import { decodeError } from '../messaging/error-codec.js';
-import { PendingCalls } from '../messaging/pending-calls.js';
+import { watchWorker } from '../../messaging/endpoint.js';
+import { decodeError } from '../../messaging/error-codec.js';
+import { PendingCalls } from '../../messaging/pending-calls.js';
 import type { FetchWorkerRequest, FetchWorkerResponse, SerializedRequest } from './fetch-protocol.js';
 
 /** A started worker, seen from the page. */
@@ -43,27 +43,24 @@ export function startFetchWorker(): Promise<FetchChannel> {
     const messageListeners: ((message: FetchWorkerResponse) => void)[] = [];
     const failureListeners: ((error: Error) => void)[] = [];
     let ready = false;
-    const fail = (detail: string): void => {
-      const error = new TypeError(`The network worker stopped: ${detail}`);
-      clearTimeout(startTimer);
-      worker.terminate();
-      if (!ready) reject(error);
-      else for (const listener of failureListeners.splice(0)) listener(error);
-    };
-    const startTimer = setTimeout(() => fail('it did not start'), START_TIMEOUT_MS);
-    onWorkerFailure(worker, fail);
-    onMessage<FetchWorkerResponse>(worker, (message) => {
-      if (message.type === 'ready') {
+    watchWorker<FetchWorkerResponse>(worker, {
+      startTimeoutMs: START_TIMEOUT_MS,
+      onReady: () => {
         ready = true;
-        clearTimeout(startTimer);
         resolve({
           post: (message) => worker.postMessage(message),
           onMessage: (listener) => messageListeners.push(listener),
           onFailure: (listener) => failureListeners.push(listener),
         });
-        return;
-      }
-      for (const listener of messageListeners) listener(message);
+      },
+      onMessage: (message) => {
+        for (const listener of messageListeners) listener(message);
+      },
+      onFailure: (detail) => {
+        const error = new TypeError(`The network worker stopped: ${detail}`);
+        if (!ready) reject(error);
+        else for (const listener of failureListeners.splice(0)) listener(error);
+      },
     });
   });
 }

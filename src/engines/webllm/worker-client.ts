@@ -6,9 +6,9 @@
 
 import type { ChatCompletionChunk, ChatCompletionRequestStreaming, InitProgressReport } from '@mlc-ai/web-llm';
 import type { DeviceLoss } from './device-loss.js';
-import { onMessage, type MessageEndpoint } from '../messaging/endpoint.js';
-import { decodeError } from '../messaging/error-codec.js';
-import { PendingCalls } from '../messaging/pending-calls.js';
+import { onMessage, type MessageEndpoint } from '../../messaging/endpoint.js';
+import { decodeError } from '../../messaging/error-codec.js';
+import { PendingCalls } from '../../messaging/pending-calls.js';
 import type { WebLlmEngineLike, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
 /** A request before it is given an id; distributive, so each kind keeps its own fields. */

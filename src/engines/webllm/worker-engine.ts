@@ -3,7 +3,7 @@
  * The worker, and WebLLM inside it, are fetched on the first load only.
  */
 
-import { onWorkerFailure } from '../messaging/endpoint.js';
+import { onWorkerFailure } from '../../messaging/endpoint.js';
 import { WORKER_ERROR_NAME } from './errors.js';
 import type { EngineHandle } from './local-engine.js';
 import { WorkerEngineClient } from './worker-client.js';

@@ -13,7 +13,7 @@
  */
 
 import type { ChatCompletionChunk, ChatCompletionRequestStreaming, InitProgressReport } from '@mlc-ai/web-llm';
-import { onRequest, replyWhenDone, type ErrorReply, type MessageEndpoint } from '../messaging/endpoint.js';
+import { onRequest, replyWhenDone, type ErrorReply, type MessageEndpoint } from '../../messaging/endpoint.js';
 import type { DeviceLoss, DeviceLossSource } from './device-loss.js';
 
 /** What LocalEngine uses of a WebLLM engine: WebLLM's `MLCEngine` in the worker, the worker client in the page. */
@@ -94,7 +94,7 @@ export function serveEngine(
   };
 
   const answer = (id: number, task: () => Promise<void>): Promise<void> =>
-    replyWhenDone(post, id, task, { id, type: 'done' });
+    replyWhenDone(post, id, task, () => ({ id, type: 'done' }) as const);
 
   onRequest<WorkerRequest>(endpoint, (request) => {
     switch (request.type) {

@@ -6,7 +6,7 @@
 
 import { MLCEngine, prebuiltAppConfig } from '@mlc-ai/web-llm';
 import { watchDeviceLoss } from './device-loss.js';
-import { workerScope } from '../messaging/endpoint.js';
+import { workerScope } from '../../messaging/endpoint.js';
 import { serveEngine, type WorkerResponse } from './worker-protocol.js';
 
 // Before WebLLM asks for a device: it is created on the first reload.

@@ -210,7 +210,7 @@ describe('searchConversations when the worker fails', () => {
       postMessage(message: { type: string; id?: number }): void {
         if (message.id === undefined) return;
         const error = { name: 'QuotaExceededError', message: 'The quota has been exceeded.' };
-        const data = { type: 'failed', id: message.id, error };
+        const data = { type: 'error', id: message.id, error };
         setTimeout(() => this.dispatchEvent(new MessageEvent('message', { data })));
       }
       terminate(): void {}

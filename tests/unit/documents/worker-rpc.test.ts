@@ -4,9 +4,9 @@ import {
   WorkerRpc,
   WorkerStoppedError,
   type CallContext,
-  type MessageEndpoint,
   type RpcResponse,
 } from '../../../src/documents/worker-rpc.js';
+import type { MessageEndpoint } from '../../../src/messaging/endpoint.js';
 
 /** A worker and its global scope as two ends of a MessageChannel, so both sides run in this test. */
 function fakeWorker<Call, Result, Progress>(
@@ -54,14 +54,36 @@ describe('WorkerRpc and serveRpc', () => {
     rpc.terminate();
   });
 
-  it('rejects with a WorkerStoppedError carrying what the handler threw', async () => {
+  it('rejects with what the handler threw, its name and message across the shared codec', async () => {
     const rpc = new WorkerRpc<null, null>(
       () =>
         fakeWorker<null, null, never>(() => {
           throw new RangeError('no room');
         }).worker,
     );
-    await expect(rpc.call(null)).rejects.toEqual(new WorkerStoppedError('RangeError: no room'));
+    const rejected = await rpc.call(null).catch((error: unknown) => error);
+    expect(rejected).toBeInstanceOf(Error);
+    expect(String(rejected)).toBe('RangeError: no room');
+    rpc.terminate();
+  });
+
+  it('rejects the calls a failed worker carried with a WorkerStoppedError, and starts a new one for the next', async () => {
+    const workers: Worker[] = [];
+    const rpc = new WorkerRpc<number, number>(() => {
+      const { worker } = fakeWorker<number, number, never>((value) =>
+        value < 0 ? new Promise<number>(() => {}) : value,
+      );
+      workers.push(worker);
+      return worker;
+    });
+    const carried = rpc.call(-1);
+    const failure = Object.assign(new Event('error', { cancelable: true }), { message: 'Uncaught SyntaxError' });
+    workers[0]!.dispatchEvent(failure);
+    await expect(carried).rejects.toEqual(new WorkerStoppedError('The worker stopped: Uncaught SyntaxError'));
+    // Handled here, so the page does not report it again as its own uncaught error.
+    expect(failure.defaultPrevented).toBe(true);
+    await expect(rpc.call(2)).resolves.toBe(2);
+    expect(workers).toHaveLength(2);
     rpc.terminate();
   });
 

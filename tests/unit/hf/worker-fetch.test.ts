@@ -6,8 +6,8 @@ import {
   type FetchWorkerRequest,
   type FetchWorkerResponse,
 } from '../../../src/engines/hf/fetch-protocol.js';
-import { onMessage } from '../../../src/engines/messaging/endpoint.js';
-import { UNREADABLE_ERROR_MESSAGE } from '../../../src/engines/messaging/error-codec.js';
+import { onMessage } from '../../../src/messaging/endpoint.js';
+import { UNREADABLE_ERROR_MESSAGE } from '../../../src/messaging/error-codec.js';
 import { createHostedEngine } from '../../../src/engines/hf/hosted-engine.js';
 import { createWorkerFetch, type FetchChannel } from '../../../src/engines/hf/worker-fetch.js';
 import { EngineError, type ChatChunk, type ChatRequest, type RetryNotice } from '../../../src/engines/types.js';

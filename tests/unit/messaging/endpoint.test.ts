@@ -4,9 +4,10 @@ import {
   onRequest,
   onWorkerFailure,
   replyWhenDone,
+  watchWorker,
   type ErrorReply,
   type MessageSource,
-} from '../../../src/engines/messaging/endpoint.js';
+} from '../../../src/messaging/endpoint.js';
 
 /** A source whose messages the test delivers by hand, as a worker's would arrive. */
 function scriptedSource() {
@@ -54,29 +55,29 @@ describe('onMessage and onRequest', () => {
 });
 
 describe('replyWhenDone', () => {
-  type Reply = { id: number; type: 'done' } | ErrorReply;
+  type Reply = { id: number; type: 'done'; results: string[] } | ErrorReply;
 
-  test('posts the protocol’s own done once the task has finished', async () => {
+  test('posts the protocol’s own reply, made from what the task gave, once it has finished', async () => {
     const posted: Reply[] = [];
 
-    await replyWhenDone<Reply>(
+    await replyWhenDone<Reply, string[]>(
       (reply) => posted.push(reply),
       4,
-      async () => undefined,
-      { id: 4, type: 'done' },
+      async () => ['café'],
+      (results) => ({ id: 4, type: 'done', results }),
     );
 
-    expect(posted).toEqual([{ id: 4, type: 'done' }]);
+    expect(posted).toEqual([{ id: 4, type: 'done', results: ['café'] }]);
   });
 
   test('posts one error reply, encoded, when the task throws', async () => {
     const posted: Reply[] = [];
 
-    await replyWhenDone<Reply>(
+    await replyWhenDone<Reply, string[]>(
       (reply) => posted.push(reply),
       5,
       () => Promise.reject(new TypeError('Failed to fetch')),
-      { id: 5, type: 'done' },
+      (results) => ({ id: 5, type: 'done', results }),
     );
 
     expect(posted).toEqual([{ id: 5, type: 'error', error: { name: 'TypeError', message: 'Failed to fetch' } }]);
@@ -104,5 +105,84 @@ describe('onWorkerFailure', () => {
 
   test('a message that cannot be read is a failure too', () => {
     expect(failing(new Event('messageerror'))).toEqual(['a message could not be read']);
+  });
+
+  test('the error is handled there, so the page does not report it again as its own', () => {
+    const event = new Event('error', { cancelable: true });
+    failing(event);
+    expect(event.defaultPrevented).toBe(true);
+  });
+});
+
+describe('watchWorker', () => {
+  type FromWorker = { type: 'ready' } | { type: 'done'; id: number };
+
+  /** A worker the test drives: it delivers what the test says and records being terminated. */
+  function watched(startTimeoutMs = 1_000) {
+    const target = new EventTarget();
+    const worker = Object.assign(target, { terminate: vi.fn() }) as unknown as Worker & { terminate: () => void };
+    const seen: string[] = [];
+    const end = watchWorker<FromWorker>(worker, {
+      startTimeoutMs,
+      onReady: () => seen.push('ready'),
+      onMessage: (message) => seen.push(`${message.type} ${message.id}`),
+      onFailure: (detail) => seen.push(`failed: ${detail}`),
+    });
+    const deliver = (data: unknown) => target.dispatchEvent(new MessageEvent('message', { data }));
+    return { worker, seen, end, deliver, fail: () => target.dispatchEvent(new Event('error')) };
+  }
+
+  test('says ready, then passes on every message of ours after it, and no start timeout follows', () => {
+    vi.useFakeTimers();
+    try {
+      const { worker, seen, deliver } = watched();
+      deliver({ type: 'ready' });
+      deliver({ type: 'done', id: 1 });
+      deliver('not ours');
+      vi.advanceTimersByTime(5_000);
+
+      expect(seen).toEqual(['ready', 'done 1']);
+      expect(worker.terminate).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('a worker that does not say ready in time is ended and said to have failed, once', () => {
+    vi.useFakeTimers();
+    try {
+      const { worker, seen, fail } = watched(1_000);
+      vi.advanceTimersByTime(1_000);
+      fail();
+
+      expect(seen).toEqual(['failed: it did not start']);
+      expect(worker.terminate).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('a worker that fails after it started is ended and said to have failed', () => {
+    const { worker, seen, deliver, fail } = watched();
+    deliver({ type: 'ready' });
+    fail();
+
+    expect(seen).toEqual(['ready', 'failed: its script failed to load']);
+    expect(worker.terminate).toHaveBeenCalledTimes(1);
+  });
+
+  test('ending it on purpose is no failure, and what comes after is not said', () => {
+    vi.useFakeTimers();
+    try {
+      const { worker, seen, end, fail } = watched();
+      end();
+      fail();
+      vi.advanceTimersByTime(5_000);
+
+      expect(seen).toEqual([]);
+      expect(worker.terminate).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

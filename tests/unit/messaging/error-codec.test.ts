@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { isAbortError } from '../../../src/engines/types.js';
-import { decodeError, encodeError, UNREADABLE_ERROR_MESSAGE } from '../../../src/engines/messaging/error-codec.js';
+import { decodeError, encodeError, UNREADABLE_ERROR_MESSAGE } from '../../../src/messaging/error-codec.js';
 
 /** What the other side gets: the encoded error after a structured clone, as postMessage delivers it. */
 const acrossTheChannel = (error: unknown): Error => decodeError(structuredClone(encodeError(error)));

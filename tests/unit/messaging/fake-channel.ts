@@ -1,4 +1,4 @@
-import type { MessageEndpoint } from '../../../src/engines/messaging/endpoint.js';
+import type { MessageEndpoint } from '../../../src/messaging/endpoint.js';
 
 export interface FakeMessageChannel<Request, Response> {
   /** The page's end: posts requests, hears responses. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { PendingCalls } from '../../../src/engines/messaging/pending-calls.js';
+import { PendingCalls } from '../../../src/messaging/pending-calls.js';
 
 /** A call that records how it ended. */
 function recordingTable() {

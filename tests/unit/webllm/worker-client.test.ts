@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk } from '@mlc-ai/web-llm';
 import { describe, expect, test } from 'vitest';
-import type { MessageEndpoint } from '../../../src/engines/messaging/endpoint.js';
-import { UNREADABLE_ERROR_MESSAGE } from '../../../src/engines/messaging/error-codec.js';
+import type { MessageEndpoint } from '../../../src/messaging/endpoint.js';
+import { UNREADABLE_ERROR_MESSAGE } from '../../../src/messaging/error-codec.js';
 import { WorkerEngineClient } from '../../../src/engines/webllm/worker-client.js';
 import { serveEngine, type WorkerRequest, type WorkerResponse } from '../../../src/engines/webllm/worker-protocol.js';
 import { WORKER_ERROR_NAME } from '../../../src/engines/webllm/errors.js';

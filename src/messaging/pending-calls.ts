@@ -1,5 +1,5 @@
 /**
- * The calls one side has sent and not yet heard the end of, by id. Both worker clients keep one: the id goes out with
+ * The calls one side has sent and not yet heard the end of, by id. Every worker client keeps one: the id goes out with
  * the request and comes back on every message about it, so replies that arrive interleaved reach the right caller,
  * and a reply for an id that is not waiting (one that ended, or one never sent) is ignored.
  */

@@ -1,9 +1,9 @@
 /**
  * How an error crosses between a worker and the page. Structured cloning keeps neither an Error's class nor, in every
- * browser, its name, so both workers send `{ name, message }` and the other side rebuilds an error that callers can
- * still tell apart: WebLLM's classes ("DeviceLostError" …) by name, a network or CORS failure as a real `TypeError`
- * (the hosted engine's error mapping tests `instanceof TypeError`), an abort as the `AbortError` DOMException a page's
- * own `fetch` throws.
+ * browser, its name, so every worker sends `{ name, message }` and the other side rebuilds an error that callers can
+ * still tell apart: WebLLM's classes ("DeviceLostError" …) and IndexedDB's ("QuotaExceededError" …) by name, a
+ * network or CORS failure as a real `TypeError` (the hosted engine's error mapping tests `instanceof TypeError`), an
+ * abort as the `AbortError` DOMException a page's own `fetch` throws.
  */
 
 export interface SerializedError {
