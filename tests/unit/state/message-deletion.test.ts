@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { UNDO_MS } from '../../../src/state/chat-session.js';
+import { STORAGE_MESSAGES, StorageError } from '../../../src/storage/errors.js';
 import { ControlledEngine } from '../fakes/scripted-engine.js';
 import { SharedDatabase } from '../fakes/tabs.js';
 import { messageWith, numberedAnswers, setup, shown, until } from './session-setup.js';
@@ -105,6 +106,23 @@ describe('Delete on a message', () => {
     await session.undoDelete();
     expect(shown(session)).toEqual(['first question', 'answer 1', 'second question', 'answer 3']);
     expect(repository.messages.size).toBe(5);
+  });
+
+  test('a deletion that fails changes nothing and says so; an Undo that fails keeps its offer', async () => {
+    const { session, repository } = await twoExchanges();
+    repository.failNextWrite = new StorageError('quota', STORAGE_MESSAGES.quota);
+    await session.deleteMessage(messageWith(session, 'answer 1').id);
+    expect(shown(session)).toHaveLength(4);
+    expect(session.getState().alerts.map(({ message }) => message)).toEqual([STORAGE_MESSAGES.quota]);
+    expect(session.getState().undo).toBeNull();
+
+    await session.deleteMessage(messageWith(session, 'answer 1').id);
+    repository.failNextWrite = new StorageError('quota', STORAGE_MESSAGES.quota);
+    await session.undoDelete();
+    expect(shown(session)).toEqual(['first question']);
+    expect(session.getState().undo).toMatchObject({ kind: 'delete-messages', count: 4 });
+    await session.undoDelete();
+    expect(shown(session)).toHaveLength(4);
   });
 
   test('deleting a conversation afterwards replaces the offer, and Undo brings back the conversation', async () => {
