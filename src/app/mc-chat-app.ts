@@ -22,6 +22,7 @@ import { whenIdle } from '../state/idle.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { applyTheme, type ThemePreference } from '../styles/theme.js';
 import { BackupReporter } from './backup-reporter.js';
+import { DeletionFocus } from './deletion-focus.js';
 import { DrawerController } from './drawer-controller.js';
 import { chatAppStyles } from './mc-chat-app.styles.js';
 import { recommendEngine } from './recommendation.js';
@@ -66,8 +67,9 @@ function describeRetry(notice: RetryNotice): string {
  *
  * Outside Settings, the engine line is the only `role="status"` (the UI contract's engine status; the local model
  * panel in Settings has its own); the retry notice, the update prompt and the copy toast sit in plain polite live
- * regions, none nested in another, so a `getByRole('status')` query on the page finds exactly one. The state's notices (an import's summary) show in that toast; an Undo after a deletion
- * shows at the foot of the sidebar.
+ * regions, none nested in another, so a `getByRole('status')` query on the page finds exactly one. The state's notices
+ * (an import's summary) show in that toast; an Undo after a deletion shows at the foot of the sidebar for a
+ * conversation, above the message box for messages (on a narrow screen the sidebar is a closed drawer).
  *
  * Settings holds the local model panel (its code loads when Settings first opens) and the backup panel, which shows
  * what its Export or Import came to, since the app's own alerts sit behind the modal dialog.
@@ -96,6 +98,15 @@ export class McChatApp extends LitElement {
   readonly #shortcutList = describeShortcuts(this.#shortcuts.apple);
   readonly #toast = new ToastController(this);
   readonly #backup = new BackupReporter(this, () => this.actions);
+  readonly #deletions = new DeletionFocus(this, {
+    actions: () => this.actions,
+    state: () => this.#state,
+    focusComposer: () => this.composer.focus(),
+    focusConversation: async (id) => {
+      await this.conversationList.updateComplete;
+      await this.conversationList.focusConversation(id);
+    },
+  });
   /** The last notice shown, so each one is shown once. */
   #shownNoticeId: number | null = null;
 
@@ -254,15 +265,6 @@ export class McChatApp extends LitElement {
     else void this.actions?.openConversation(id, messageId);
   }
 
-  async #onUndo(): Promise<void> {
-    const id = this.#state?.undo?.conversationId;
-    await this.actions?.undoDelete();
-    await this.updateComplete;
-    await this.conversationList.updateComplete;
-    // "Undo" went away with the offer: focus goes to what it brought back.
-    if (id !== undefined && focusIsLost()) await this.conversationList.focusConversation(id);
-  }
-
   #onRegenerate(event: HTMLElementEventMap['mc-regenerate']): void {
     const { messageId } = event.detail;
     const message = this.#state?.messages.find((candidate) => candidate.id === messageId);
@@ -357,8 +359,8 @@ export class McChatApp extends LitElement {
               void this.actions?.deleteConversation(event.detail.id)}
           ></mc-conversation-list>
           <mc-undo-bar
-            .offer=${state.undo}
-            @mc-undo=${this.#onUndo}
+            .offer=${state.undo?.kind === 'delete-conversation' ? state.undo : null}
+            @mc-undo=${this.#deletions.onUndo}
             @mc-dismiss-undo=${() => this.actions?.dismissUndo()}
           ></mc-undo-bar>
         </div>
@@ -446,6 +448,7 @@ export class McChatApp extends LitElement {
             ?loading=${!state.ready}
             ?earlier-loading=${state.earlierMessagesLoading}
             .alternatives=${state.alternatives}
+            .branchSizes=${state.branchSizes}
             .focusedMessageId=${state.focusedMessageId}
             @mc-copy=${this.#onCopy}
             @mc-regenerate=${this.#onRegenerate}
@@ -454,9 +457,16 @@ export class McChatApp extends LitElement {
               void this.actions?.showAlternative(event.detail.messageId, event.detail.direction)}
             @mc-continue=${(event: HTMLElementEventMap['mc-continue']) =>
               void this.actions?.continueReply(event.detail.messageId)}
+            @mc-undo-exchange=${this.#deletions.onUndoExchange}
+            @mc-delete-message=${this.#deletions.onDeleteMessage}
           ></mc-transcript>
           ${this.#renderRetry(state.retryNotice)}
           <div class="composer-area">
+            <mc-undo-bar
+              .offer=${state.undo?.kind === 'delete-conversation' ? null : state.undo}
+              @mc-undo=${this.#deletions.onUndo}
+              @mc-dismiss-undo=${() => this.actions?.dismissUndo()}
+            ></mc-undo-bar>
             <mc-composer
               ?streaming=${state.streamingMessageId !== null}
               .draft=${state.draft}

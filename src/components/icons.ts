@@ -43,6 +43,7 @@ export const copyIcon = icon(
   svg`<rect x="9" y="9" width="12" height="12" rx="2" /><path d="M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1" />`,
 );
 export const regenerateIcon = icon(svg`<path d="M20 11a8 8 0 1 0-2.3 5.7" /><path d="M20 4v7h-7" />`);
+export const undoIcon = icon(svg`<path d="M9 14 4 9l5-5" /><path d="M4 9h10.5a5.5 5.5 0 0 1 0 11H11" />`);
 export const closeIcon = icon(svg`<path d="M18 6 6 18M6 6l12 12" />`);
 export const arrowDownIcon = icon(svg`<path d="M12 5v14M5 12l7 7 7-7" />`);
 export const eraserIcon = icon(

@@ -1,12 +1,22 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Usage } from '../domain/generation.js';
 import type { Alternatives } from '../state/app-state.js';
 import type { MessageRecord } from '../domain/records.js';
-import { buttons, fields, focusRing, rowActions, visuallyHidden } from '../styles/shared.js';
 import { emit } from './events.js';
 import { focusIsLost } from './focus.js';
-import { alertIcon, copyIcon, nextIcon, pencilIcon, previousIcon, regenerateIcon, sparkIcon } from './icons.js';
+import { messageStyles } from './mc-message.styles.js';
+import {
+  alertIcon,
+  copyIcon,
+  nextIcon,
+  pencilIcon,
+  previousIcon,
+  regenerateIcon,
+  sparkIcon,
+  trashIcon,
+  undoIcon,
+} from './icons.js';
 import { providerPreset } from '../domain/providers.js';
 
 const ENGINE_NAMES = { local: 'This device', hosted: 'Hugging Face API' } as const;
@@ -29,9 +39,13 @@ function describeUsage(usage: Usage): string {
  *   (Escape); saving asks for a new branch from there, the original staying as an alternative;
  * - "Regenerate" on replies: a new alternative reply;
  * - "Continue" on a reply that was stopped or interrupted;
- * - "Previous alternative" / "Next alternative" around a "2 / 3" when the message has alternatives.
+ * - "Previous alternative" / "Next alternative" around a "2 / 3" when the message has alternatives;
+ * - "Delete": an inline confirmation says how many messages go (this one and the branch below it, every branch
+ *   counted: `branchSize`), with "Delete message" (or "Delete 4 messages") and "Cancel" (Escape), which has focus;
+ * - "Undo last exchange" on the last message (`can-undo-exchange`).
  *
- * Edit, Regenerate and Continue start a reply, so they are not offered while one streams (`busy`); the alternatives
+ * Edit, Regenerate, Continue, Delete and Undo last exchange change the conversation, so they are not offered while a
+ * reply streams (`busy`): a reply being saved must not lose its question meanwhile (Stop first). The alternatives
  * stay in view but wait.
  *
  * Every event bubbles and is composed: it leaves the transcript's shadow root for the app.
@@ -42,184 +56,12 @@ function describeUsage(usage: Usage): string {
  * @fires mc-edit-message - An edit was saved with new, non-empty text. detail: `{ messageId, text }`.
  * @fires mc-show-alternative - "Previous alternative" or "Next alternative". detail: `{ messageId, direction }`.
  * @fires mc-continue - "Continue" was pressed. detail: `{ messageId }`.
+ * @fires mc-delete-message - A deletion was confirmed. detail: `{ messageId }`.
+ * @fires mc-undo-exchange - "Undo last exchange" was pressed.
  */
 @customElement('mc-message')
 export class McMessage extends LitElement {
-  static override styles = [
-    buttons,
-    rowActions,
-    fields,
-    focusRing,
-    visuallyHidden,
-    css`
-      :host {
-        display: block;
-      }
-      article {
-        display: flex;
-        border-radius: var(--mc-radius-md);
-        gap: var(--mc-space-4);
-        line-height: var(--mc-line-height);
-      }
-      article.user {
-        justify-content: flex-end;
-      }
-      /* The message a search result led to: marked until another conversation opens. */
-      article.focused {
-        outline: 2px solid var(--mc-color-accent);
-        outline-offset: var(--mc-space-2);
-      }
-      .avatar {
-        display: grid;
-        flex: none;
-        place-items: center;
-        width: 2rem;
-        height: 2rem;
-        border: 1px solid var(--mc-color-border);
-        border-radius: var(--mc-radius-pill);
-        background: var(--mc-color-accent-soft);
-        color: var(--mc-color-accent);
-      }
-      .content {
-        display: flex;
-        flex-direction: column;
-        gap: var(--mc-space-2);
-        min-width: 0;
-      }
-      .assistant .content {
-        flex: 1;
-      }
-      .user .content {
-        align-items: flex-end;
-        max-width: min(85%, 36rem);
-      }
-      .model {
-        margin: 0;
-        padding-top: 0.3rem;
-        color: var(--mc-color-text-muted);
-        font-size: var(--mc-font-size-xs);
-        font-weight: var(--mc-font-weight-medium);
-      }
-      .body {
-        overflow-wrap: anywhere;
-      }
-      /* Plain text keeps its line breaks; a rendered-Markdown body lays out its own blocks. */
-      div.body {
-        white-space: pre-wrap;
-      }
-      .user .body {
-        padding: var(--mc-space-3) var(--mc-space-4);
-        border-radius: var(--mc-radius-xl);
-        background: var(--mc-color-user-bubble);
-      }
-      .typing {
-        display: inline-flex;
-        gap: 4px;
-        padding: var(--mc-space-2) 0;
-      }
-      .typing span {
-        width: 6px;
-        height: 6px;
-        border-radius: 50%;
-        background: var(--mc-color-text-muted);
-        animation: pulse 1.2s ease-in-out infinite;
-      }
-      .typing span:nth-child(2) {
-        animation-delay: 0.15s;
-      }
-      .typing span:nth-child(3) {
-        animation-delay: 0.3s;
-      }
-      @keyframes pulse {
-        0%,
-        80%,
-        100% {
-          opacity: 0.25;
-        }
-        40% {
-          opacity: 1;
-        }
-      }
-      @media (prefers-reduced-motion: reduce) {
-        .typing span {
-          animation: none;
-          opacity: 0.6;
-        }
-      }
-      .badge {
-        display: inline-flex;
-        align-self: flex-start;
-        align-items: center;
-        gap: var(--mc-space-1);
-        margin: 0;
-        padding: 2px var(--mc-space-2);
-        border-radius: var(--mc-radius-sm);
-        background: var(--mc-color-surface);
-        color: var(--mc-color-text-muted);
-        font-size: var(--mc-font-size-xs);
-        font-weight: var(--mc-font-weight-medium);
-      }
-      .badge.error {
-        padding: var(--mc-space-2) var(--mc-space-3);
-        background: var(--mc-color-danger-soft);
-        color: var(--mc-color-danger);
-        font-size: var(--mc-font-size-sm);
-        font-weight: var(--mc-font-weight-normal);
-      }
-      .badge svg {
-        width: 1rem;
-        height: 1rem;
-      }
-      .footer {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: var(--mc-space-1) var(--mc-space-3);
-        min-height: 2rem;
-      }
-      .actions {
-        display: flex;
-        gap: 2px;
-      }
-      .alternatives {
-        display: flex;
-        align-items: center;
-        gap: 2px;
-        color: var(--mc-color-text-muted);
-        font-size: var(--mc-font-size-xs);
-        font-variant-numeric: tabular-nums;
-      }
-      .continue {
-        min-height: 2rem;
-      }
-      .editor {
-        display: flex;
-        flex-direction: column;
-        gap: var(--mc-space-2);
-        width: min(36rem, 100%);
-      }
-      .editor textarea {
-        min-height: 5rem;
-        resize: vertical;
-        line-height: var(--mc-line-height);
-      }
-      .editor .buttons {
-        display: flex;
-        justify-content: flex-end;
-        gap: var(--mc-space-2);
-      }
-      .user .content:has(.editor) {
-        align-self: stretch;
-        max-width: 100%;
-      }
-      .usage {
-        margin: 0;
-        color: var(--mc-color-text-muted);
-        font-size: var(--mc-font-size-xs);
-        font-variant-numeric: tabular-nums;
-      }
-    `,
-  ];
+  static override styles = messageStyles;
 
   /** Whether this message already waits for <mc-markdown> to be defined. */
   #markdownAwaited = false;
@@ -229,6 +71,8 @@ export class McMessage extends LitElement {
 
   /** The user is editing this message's text. */
   @state() private editing = false;
+  /** "Delete" was pressed: the confirmation shows in place of the actions. */
+  @state() private confirmingDelete = false;
 
   @property({ attribute: false }) message!: MessageRecord;
   /** This message is the reply being written now. */
@@ -244,12 +88,19 @@ export class McMessage extends LitElement {
   @property({ attribute: false }) alternatives: Alternatives | undefined = undefined;
   /** The message a search result led to: marked, and focusable so focus can be put on it. */
   @property({ type: Boolean }) focused = false;
+  /** How many messages "Delete" takes away: this one and everything below it, every branch counted. */
+  @property({ type: Number, attribute: 'branch-size' }) branchSize = 1;
+  /** Offer "Undo last exchange" here: this is the last message shown, and the branch shown has a question. */
+  @property({ type: Boolean, attribute: 'can-undo-exchange' }) canUndoExchange = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.message.role === 'assistant') this.#awaitMarkdown();
     // An edit ends when this element is given another message, or when a reply starts meanwhile (another tab's).
     if (changed.has('message') && changed.get('message')?.id !== this.message.id) this.editing = false;
     if (this.busy) this.editing = false;
+    if (this.busy || (changed.has('message') && changed.get('message')?.id !== this.message.id)) {
+      this.confirmingDelete = false;
+    }
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -258,6 +109,49 @@ export class McMessage extends LitElement {
       editor?.focus();
       editor?.setSelectionRange(editor.value.length, editor.value.length);
     }
+    // The least destructive choice has focus; Undo is offered after, too.
+    if (changed.has('confirmingDelete') && this.confirmingDelete) {
+      this.renderRoot.querySelector<HTMLButtonElement>('.confirm-delete .cancel')?.focus();
+    }
+  }
+
+  async #cancelDelete(): Promise<void> {
+    this.confirmingDelete = false;
+    await this.updateComplete;
+    if (focusIsLost()) this.renderRoot.querySelector<HTMLButtonElement>('button.delete')?.focus();
+  }
+
+  #onConfirmKeydown(event: KeyboardEvent): void {
+    if (event.key !== 'Escape') return;
+    // Escape here cancels the deletion; it is not the app's "stop the reply" or "close the drawer".
+    event.preventDefault();
+    event.stopPropagation();
+    void this.#cancelDelete();
+  }
+
+  #renderDeleteConfirm() {
+    const count = this.branchSize;
+    const question =
+      count <= 1
+        ? 'Delete this message?'
+        : `Delete this message and the ${count - 1} below it? ${count} messages go, other branches included.`;
+    return html`<div
+      class="confirm-delete"
+      role="group"
+      aria-labelledby="delete-question"
+      @keydown=${this.#onConfirmKeydown}
+    >
+      <p id="delete-question">${question}</p>
+      <div class="buttons">
+        <button class="button cancel" @click=${() => void this.#cancelDelete()}>Cancel</button>
+        <button
+          class="button danger"
+          @click=${() => emit(this, 'mc-delete-message', { messageId: this.message.id }, { leaveShadowRoot: true })}
+        >
+          ${count <= 1 ? 'Delete message' : `Delete ${count} messages`}
+        </button>
+      </div>
+    </div>`;
   }
 
   /** A reply shows as plain text until <mc-markdown> is defined, then renders again through it. */
@@ -388,6 +282,7 @@ export class McMessage extends LitElement {
   #renderFooter() {
     const { content, usage, role, status } = this.message;
     if (this.streaming || this.editing) return nothing;
+    if (this.confirmingDelete) return this.#renderDeleteConfirm();
     // A reply still being written in another tab: starting anything from it would race that tab.
     const idle = !this.busy && status !== 'streaming';
     const canRegenerate = idle && (role === 'assistant' || this.canRetry);
@@ -423,6 +318,30 @@ export class McMessage extends LitElement {
                 @click=${() => emit(this, 'mc-regenerate', { messageId: this.message.id }, { leaveShadowRoot: true })}
               >
                 ${regenerateIcon}
+              </button>`
+            : nothing
+        }
+        ${
+          idle
+            ? html`<button
+                class="icon-button ghost delete"
+                aria-label="Delete"
+                title="Delete"
+                @click=${() => (this.confirmingDelete = true)}
+              >
+                ${trashIcon}
+              </button>`
+            : nothing
+        }
+        ${
+          idle && this.canUndoExchange
+            ? html`<button
+                class="icon-button ghost"
+                aria-label="Undo last exchange"
+                title="Undo last exchange: the question goes back in the message box"
+                @click=${() => emit(this, 'mc-undo-exchange', undefined, { leaveShadowRoot: true })}
+              >
+                ${undoIcon}
               </button>`
             : nothing
         }
@@ -494,5 +413,7 @@ declare global {
     'mc-edit-message': CustomEvent<{ messageId: string; text: string }>;
     'mc-show-alternative': CustomEvent<{ messageId: string; direction: 'previous' | 'next' }>;
     'mc-continue': CustomEvent<{ messageId: string }>;
+    'mc-delete-message': CustomEvent<{ messageId: string }>;
+    'mc-undo-exchange': CustomEvent<void>;
   }
 }

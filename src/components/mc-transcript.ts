@@ -49,7 +49,10 @@ interface ShownRange {
  * token: the streaming article is aria-busy. (That region has no `status` role: the app keeps one `status`, the
  * engine's, so `getByRole('status')` stays unambiguous.)
  *
- * Events from the messages (mc-copy, mc-regenerate, mc-edit-message, mc-show-alternative, mc-continue) pass through.
+ * The last message offers "Undo last exchange" when the branch shown has a question and no reply streams.
+ *
+ * Events from the messages (mc-copy, mc-regenerate, mc-edit-message, mc-show-alternative, mc-continue,
+ * mc-delete-message, mc-undo-exchange) pass through.
  */
 @customElement('mc-transcript')
 export class McTranscript extends LitElement {
@@ -163,6 +166,8 @@ export class McTranscript extends LitElement {
   @property({ attribute: false }) streamingMessageId: string | null = null;
   /** "2 / 3" and where Previous/Next lead, for the messages that have alternatives, by message id. */
   @property({ attribute: false }) alternatives: Readonly<Record<string, Alternatives>> = {};
+  /** How many messages each one's Delete takes away, by message id (`AppState.branchSizes`). */
+  @property({ attribute: false }) branchSizes: Readonly<Record<string, number>> = {};
   /** The message a search result led to: scrolled to, marked and focused once, when it is set. */
   @property({ attribute: false }) focusedMessageId: string | null = null;
   /** Shown in the empty state while the app is still reading storage. */
@@ -345,12 +350,15 @@ export class McTranscript extends LitElement {
     const last = this.messages.at(-1);
     // A last message of the user's has no reply (it failed before one was saved): it offers one.
     const retryId = !busy && last?.role === 'user' ? last.id : undefined;
+    const undoId = !busy && this.messages.some(({ role }) => role === 'user') ? last?.id : undefined;
     return (message: MessageRecord) =>
       html`<mc-message
         .message=${message}
         ?streaming=${message.id === this.streamingMessageId}
         ?busy=${busy}
         ?can-retry=${message.id === retryId}
+        ?can-undo-exchange=${message.id === undoId}
+        branch-size=${this.branchSizes[message.id] ?? 1}
         ?focused=${message.id === this.focusedMessageId}
         .alternatives=${this.alternatives[message.id]}
       ></mc-message>`;

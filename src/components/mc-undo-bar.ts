@@ -6,8 +6,8 @@ import { emit } from './events.js';
 import { closeIcon } from './icons.js';
 
 /**
- * The Undo offered after a conversation is deleted: "Conversation deleted: “…”." with an "Undo" button and a
- * "Close" one. The words are in a polite live region that is always there (a region created together with its
+ * The Undo offered after a deletion: "Conversation deleted: “…”.", "Last exchange taken back (2 messages)." or
+ * "3 messages deleted.", with an "Undo" button and a "Close" one. The words are in a polite live region that is always there (a region created together with its
  * text is often not read), so a screen reader says them once without moving focus. The offer lapses on the
  * controller's clock; this element only shows it.
  *
@@ -75,6 +75,18 @@ export class McUndoBar extends LitElement {
   /** The deletion that can be undone now; null hides the bar. */
   @property({ attribute: false }) offer: UndoOffer | null = null;
 
+  #describe(offer: UndoOffer): string {
+    const messages = (count: number) => (count === 1 ? '1 message' : `${count} messages`);
+    switch (offer.kind) {
+      case 'delete-conversation':
+        return `Conversation deleted: “${offer.title || 'Untitled'}”.`;
+      case 'undo-exchange':
+        return `Last exchange taken back (${messages(offer.count)}).`;
+      case 'delete-messages':
+        return offer.count === 1 ? 'Message deleted.' : `${offer.count} messages deleted.`;
+    }
+  }
+
   #onKeydown(event: KeyboardEvent): void {
     if (event.key !== 'Escape') return;
     // Escape closes the bar, not the drawer or dialog around it.
@@ -95,7 +107,7 @@ export class McUndoBar extends LitElement {
       ${
         offer
           ? html`<div class="bar" part="bar" @keydown=${this.#onKeydown}>
-              <p id="undo-text">Conversation deleted: “${offer.title || 'Untitled'}”.</p>
+              <p id="undo-text">${this.#describe(offer)}</p>
               <button class="button" aria-describedby="undo-text" @click=${() => emit(this, 'mc-undo', undefined)}>
                 Undo
               </button>

@@ -94,12 +94,24 @@ export interface SearchState {
 }
 
 /** The Undo offered after a deletion, shown for a few seconds. */
-export interface UndoOffer {
+export type UndoOffer = ConversationUndoOffer | MessagesUndoOffer;
+
+export interface ConversationUndoOffer {
   kind: 'delete-conversation';
   conversationId: string;
   /** The deleted conversation's title, for "Deleted “…”. Undo". */
   title: string;
   /** When the offer lapses (ms since 1970, the session's clock): `undoDelete` does nothing after it. */
+  expiresAt: number;
+}
+
+/** After "Undo last exchange" (`undo-exchange`) or a message's "Delete" (`delete-messages`). */
+export interface MessagesUndoOffer {
+  kind: 'undo-exchange' | 'delete-messages';
+  conversationId: string;
+  /** How many messages went, all branches counted. */
+  count: number;
+  /** When the offer lapses, as for a conversation. */
   expiresAt: number;
 }
 
@@ -134,6 +146,11 @@ export interface AppState {
    * alternative lead to. A message with no alternative has no entry.
    */
   alternatives: Record<string, Alternatives>;
+  /**
+   * For each message of `messages`, by id: how many messages its "Delete" takes away (itself and everything below it,
+   * every branch counted), for the confirmation to say.
+   */
+  branchSizes: Record<string, number>;
   /** A long conversation opened on its newest messages; the earlier ones are still being read. */
   earlierMessagesLoading: boolean;
   /**
@@ -217,9 +234,20 @@ export interface ChatActions {
    */
   openConversation(id: string, messageId?: string): Promise<void>;
   renameConversation(id: string, title: string): Promise<void>;
+  /**
+   * "Undo last exchange": takes back the last question of the branch shown and every reply to it (all alternatives),
+   * puts the question in the message box (before any text already there), and offers `undo` for a few seconds. Does
+   * nothing while a reply streams.
+   */
+  undoLastExchange(): Promise<void>;
+  /**
+   * A message's "Delete", once confirmed: deletes it and the whole branch below it (every branch), and offers `undo`
+   * for a few seconds. Does nothing while a reply streams.
+   */
+  deleteMessage(messageId: string): Promise<void>;
   /** Deletes the conversation with all its messages and offers `undo` for a few seconds. */
   deleteConversation(id: string): Promise<void>;
-  /** Puts the last deleted conversation back as it was, while `undo` is offered. */
+  /** Puts back what the last deletion took (a conversation, or messages), as it was, while `undo` is offered. */
   undoDelete(): Promise<void>;
   /** Withdraws the Undo offer early (the toast was closed); the deletion stays. */
   dismissUndo(): void;

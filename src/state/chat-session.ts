@@ -3,7 +3,7 @@
  * or storage; they raise events, and the root element calls these actions. The work is done by small parts sharing
  * one `Store` and one `WriteQueue`: the open conversation (`ConversationOpener`), drafts (`DraftKeeper`), other tabs
  * (`TabSync`), writing (`MessageWriter`), replies (`ReplyRunner`), settings and the engines' state
- * (`SettingsKeeper`), deletion with Undo (`ConversationDeleter`), search (`SearchRunner`), storage health
+ * (`SettingsKeeper`), deletion with Undo (`ConversationDeleter`, and `MessageDeleter` for messages), search (`SearchRunner`), storage health
  * (`StorageHealth`) and backups (`BackupActions`). This facade wires them, and keeps what spans several: start, opening a conversation, Clear.
  */
 import { leafAfterChoosing } from '../domain/branches.js';
@@ -23,6 +23,7 @@ import { restoreChanges } from './conversation-engine.js';
 import { ConversationOpener } from './conversation-opener.js';
 import { DraftKeeper } from './draft-keeper.js';
 import { whenIdle } from './idle.js';
+import { MessageDeleter } from './message-deleter.js';
 import { MessageWriter } from './message-writer.js';
 import { viewOf } from './open-conversation.js';
 import { ReplyRunner } from './reply-runner.js';
@@ -55,6 +56,7 @@ export class ChatSession implements ChatActions, StateSource {
   readonly #tabs: TabSync;
   readonly #search: SearchRunner;
   readonly #deleter: ConversationDeleter;
+  readonly #messageDeleter: MessageDeleter;
   readonly #backups: BackupActions;
 
   constructor(deps: ChatSessionDeps) {
@@ -73,6 +75,7 @@ export class ChatSession implements ChatActions, StateSource {
       activeConversationId: null,
       messages: [],
       alternatives: {},
+      branchSizes: {},
       earlierMessagesLoading: false,
       draft: drafts.current,
       focusedMessageId: null,
@@ -141,6 +144,21 @@ export class ChatSession implements ChatActions, StateSource {
       drafts,
       replies,
       reopen: (id) => this.openConversation(id),
+      refreshSearch,
+      setTimer,
+      clearTimer,
+      now,
+    });
+    const deleter = this.#deleter;
+    this.#messageDeleter = new MessageDeleter({
+      store,
+      repository,
+      queue,
+      alerts,
+      opener,
+      drafts,
+      replies,
+      withdrawOtherOffer: () => deleter.dismiss(),
       refreshSearch,
       setTimer,
       clearTimer,
@@ -266,16 +284,27 @@ export class ChatSession implements ChatActions, StateSource {
     });
   }
 
+  undoLastExchange(): Promise<void> {
+    return this.#messageDeleter.undoLastExchange();
+  }
+
+  deleteMessage(messageId: string): Promise<void> {
+    return this.#messageDeleter.deleteMessage(messageId);
+  }
+
   deleteConversation(id: string): Promise<void> {
+    // One Undo is offered at a time: this deletion's replaces a message deletion's.
+    this.#messageDeleter.dismiss();
     return this.#deleter.delete(id);
   }
 
   undoDelete(): Promise<void> {
-    return this.#deleter.undo();
+    return this.getState().undo?.kind === 'delete-conversation' ? this.#deleter.undo() : this.#messageDeleter.undo();
   }
 
   dismissUndo(): void {
     this.#deleter.dismiss();
+    this.#messageDeleter.dismiss();
   }
 
   search(query: string): Promise<void> {

@@ -72,6 +72,7 @@ export class ConversationOpener {
       activeConversationId: open?.id ?? null,
       messages: view.messages,
       alternatives: view.alternatives,
+      branchSizes: view.branchSizes,
       earlierMessagesLoading: open?.partial === true,
     }));
     this.#watchOtherTabsStreams();

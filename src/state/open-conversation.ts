@@ -23,16 +23,37 @@ export interface OpenConversation {
 export interface ConversationView {
   messages: MessageRecord[];
   alternatives: Record<string, Alternatives>;
+  /** How many messages each shown one heads, itself included, every branch counted (what its Delete takes away). */
+  branchSizes: Record<string, number>;
+}
+
+/** Every message's branch size, from the leaves up: one walk of the tree, however many messages are shown. */
+function sizesOf(tree: MessageTree): Map<string, number> {
+  // Breadth first, parents before children (a cycle, which no root reaches, is left out).
+  const order: MessageRecord[] = [...tree.childrenOf(null)];
+  // (An array's iterator goes on to what is pushed while it runs.)
+  for (const message of order) order.push(...tree.childrenOf(message.id));
+  const sizes = new Map<string, number>();
+  for (const message of order.reverse()) {
+    const size = (sizes.get(message.id) ?? 0) + 1;
+    sizes.set(message.id, size);
+    const parentId = tree.parentOf(message.id);
+    if (parentId !== null) sizes.set(parentId, (sizes.get(parentId) ?? 0) + size);
+  }
+  return sizes;
 }
 
 export function viewOf(open: OpenConversation | null): ConversationView {
-  const view: ConversationView = { messages: [], alternatives: {} };
+  const view: ConversationView = { messages: [], alternatives: {}, branchSizes: {} };
   if (!open) return view;
-  const path = new MessageTree(open.messages).visiblePath(open.leafId);
+  const tree = new MessageTree(open.messages);
+  const path = tree.visiblePath(open.leafId);
+  const sizes = sizesOf(tree);
   // In a partial read the first message of the path is a root only because its parent was not read yet.
   if (open.partial && path[0] && path[0].message.parentId != null) path.shift();
   for (const { message, position, count, previousId, nextId } of path) {
     view.messages.push(message);
+    view.branchSizes[message.id] = sizes.get(message.id) ?? 1;
     if (count > 1) view.alternatives[message.id] = { position, count, previousId, nextId };
   }
   return view;

@@ -9,7 +9,14 @@
  */
 
 import type { ModelRecord } from '@mlc-ai/web-llm';
-import { type EngineStatus, EngineError, type ChatChunk, type ChatEngine, type ChatRequest, type EngineErrorKind } from '../types.js';
+import {
+  type EngineStatus,
+  EngineError,
+  type ChatChunk,
+  type ChatEngine,
+  type ChatRequest,
+  type EngineErrorKind,
+} from '../types.js';
 import { DEFAULT_LOCAL_MODEL, type Settings } from '../../domain/settings.js';
 import type { LocalEngineAccess } from '../engine-resolver.js';
 import { listLocalModels, resolveLocalModel, smallerModelThan, type LocalModelOption } from './catalog.js';

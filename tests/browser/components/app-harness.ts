@@ -69,6 +69,8 @@ export function fakeActions() {
     newConversation: vi.fn<ChatActions['newConversation']>().mockResolvedValue(),
     openConversation: vi.fn<ChatActions['openConversation']>().mockResolvedValue(),
     renameConversation: vi.fn<ChatActions['renameConversation']>().mockResolvedValue(),
+    undoLastExchange: vi.fn<ChatActions['undoLastExchange']>().mockResolvedValue(),
+    deleteMessage: vi.fn<ChatActions['deleteMessage']>().mockResolvedValue(),
     deleteConversation: vi.fn<ChatActions['deleteConversation']>().mockResolvedValue(),
     undoDelete: vi.fn<ChatActions['undoDelete']>().mockResolvedValue(),
     dismissUndo: vi.fn<ChatActions['dismissUndo']>(),

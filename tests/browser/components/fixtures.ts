@@ -50,6 +50,7 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     activeConversationId: null,
     messages: [],
     alternatives: {},
+    branchSizes: {},
     earlierMessagesLoading: false,
     draft: { conversationId: null, text: '' },
     focusedMessageId: null,

@@ -85,9 +85,9 @@ describe('mc-chat-app: branches, search, undo, notices', () => {
     actions.undoDelete.mockImplementation(async () => {
       source.set({ conversations: WITH_CONVERSATION.conversations, undo: null });
     });
-    await userEvent.click(page.getByRole('button', { name: 'Undo' }));
+    await userEvent.click(page.getByRole('button', { name: 'Undo', exact: true }));
     expect(actions.undoDelete).toHaveBeenCalledOnce();
-    await expect.element(page.getByRole('button', { name: 'Undo' })).not.toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: 'Undo', exact: true })).not.toBeInTheDocument();
     const restored = page
       .getByRole('navigation', { name: 'Conversations' })
       .getByRole('button', { name: 'Trip to Lisbon', exact: true });

@@ -37,6 +37,21 @@ describe('mc-undo-bar', () => {
     expect((await axe.run(element)).violations).toEqual([]);
   });
 
+  it('says what a message deletion took: the last exchange, one message, or several', async () => {
+    const { element } = await bar();
+    const expiresAt = Date.now() + 6_000;
+    element.offer = { kind: 'undo-exchange', conversationId: 'c1', count: 2, expiresAt };
+    await expect.element(page.getByText('Last exchange taken back (2 messages).')).toBeVisible();
+    element.offer = { kind: 'delete-messages', conversationId: 'c1', count: 1, expiresAt };
+    await expect.element(page.getByText('Message deleted.')).toBeVisible();
+    element.offer = { kind: 'delete-messages', conversationId: 'c1', count: 5, expiresAt };
+    await expect.element(page.getByText('5 messages deleted.')).toBeVisible();
+    await expect
+      .element(page.getByRole('button', { name: 'Undo', exact: true }))
+      .toHaveAccessibleDescription('5 messages deleted.');
+    expect((await axe.run(element)).violations).toEqual([]);
+  });
+
   it('asks to undo, and to close the offer with Close or Escape', async () => {
     const { element, undone, dismissed } = await bar();
     element.offer = OFFER;

@@ -1,7 +1,7 @@
 import { MemoryRepository as ProductionMemoryRepository } from '../../../src/storage/memory-repository.js';
 import type { ConversationRecord, MessageRecord } from '../../../src/domain/records.js';
 import type { Settings, SettingsChanges } from '../../../src/domain/settings.js';
-import type { DeletedConversation } from '../../../src/storage/types.js';
+import type { DeletedConversation, DeletedMessages } from '../../../src/storage/types.js';
 
 /** The in-memory repository, opened up for tests: its maps are visible and the next write can be made to fail. */
 export class MemoryRepository extends ProductionMemoryRepository {
@@ -25,6 +25,16 @@ export class MemoryRepository extends ProductionMemoryRepository {
   override async restoreConversation(deleted: DeletedConversation): Promise<void> {
     this.#maybeFail();
     await super.restoreConversation(deleted);
+  }
+
+  override async deleteBranch(messageId: string): Promise<DeletedMessages | undefined> {
+    this.#maybeFail();
+    return super.deleteBranch(messageId);
+  }
+
+  override async restoreMessages(deleted: DeletedMessages): Promise<boolean> {
+    this.#maybeFail();
+    return super.restoreMessages(deleted);
   }
 
   override async updateSettings(changes: SettingsChanges): Promise<Settings> {

@@ -26,7 +26,21 @@ describe('viewOf', () => {
     const view = viewOf({ id: 'c', messages, leafId: 'r2' });
     expect(view.messages.map((m) => m.id)).toEqual(['q', 'r2']);
     expect(view.alternatives).toEqual({ r2: { position: 2, count: 3, previousId: 'r1', nextId: 'r3' } });
-    expect(viewOf(null)).toEqual({ messages: [], alternatives: {} });
+    expect(viewOf(null)).toEqual({ messages: [], alternatives: {}, branchSizes: {} });
+  });
+
+  test('counts, for each message shown, what its Delete takes: itself and every branch below it', () => {
+    const messages = [
+      message('q', { createdAt: 1 }),
+      message('r1', { role: 'assistant', parentId: 'q', createdAt: 2 }),
+      message('q2', { parentId: 'r1', createdAt: 3 }),
+      message('q2-edit', { parentId: 'r1', createdAt: 4 }),
+      message('r2', { role: 'assistant', parentId: 'q2-edit', createdAt: 5 }),
+      message('r2-again', { role: 'assistant', parentId: 'q2-edit', createdAt: 6 }),
+    ];
+    const view = viewOf({ id: 'c', messages, leafId: 'r2' });
+    expect(view.messages.map((m) => m.id)).toEqual(['q', 'r1', 'q2-edit', 'r2']);
+    expect(view.branchSizes).toEqual({ q: 6, r1: 5, 'q2-edit': 3, r2: 1 });
   });
 
   test('of the newest messages only, starts where the parent was read, so no count of alternatives is short', () => {
