@@ -2,9 +2,11 @@ import type { IDBPTransaction, StoreNames } from 'idb';
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import { type Settings, type SettingsChanges, applySettingsChanges, mergeSettings } from '../domain/settings.js';
 import type { BackupData } from './backup.js';
-import { conversationsToCompare, planImport, type ImportSummary } from './import-plan.js';
+import type { ImportSummary } from './import-plan.js';
+import { loadImportPlan } from './import-plan-loader.js';
 import { STORAGE_MESSAGES, StorageError, toStorageError } from './errors.js';
-import { forEachConversation, IdbSearch, messagesOf } from './idb-search.js';
+import { forEachConversation, messagesOf } from './conversation-reads.js';
+import { LazyIdbSearch } from './lazy-search.js';
 import { DB_VERSION, openDatabaseAtVersion } from './migrations.js';
 import {
   conversationToStore,
@@ -92,7 +94,7 @@ function isStorageChange(data: unknown): data is StorageChange {
 class IdbChatRepository implements ChatRepository {
   readonly #name: string;
   readonly #onVersionChange: ((error: StorageError) => void) | undefined;
-  readonly #search: IdbSearch;
+  readonly #search: LazyIdbSearch;
   /** Tells the app's other tabs what this one stored, and hears what they stored. */
   readonly #channel: BroadcastChannel | null;
   readonly #listeners = new Set<(change: StorageChange) => void>();
@@ -105,7 +107,7 @@ class IdbChatRepository implements ChatRepository {
   constructor(name: string, onVersionChange: ((error: StorageError) => void) | undefined) {
     this.#name = name;
     this.#onVersionChange = onVersionChange;
-    this.#search = new IdbSearch(() => this.connect());
+    this.#search = new LazyIdbSearch(() => this.connect());
     this.#channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`${name}:changes`);
     this.#channel?.addEventListener('message', (event: MessageEvent<unknown>) => this.#heard(event.data));
   }
@@ -397,6 +399,8 @@ class IdbChatRepository implements ChatRepository {
   }
 
   async importBackup(data: BackupData): Promise<ImportSummary> {
+    // Loaded before the transaction opens: awaiting a download inside it would let it commit early.
+    const { conversationsToCompare, planImport } = await loadImportPlan();
     const plan = await this.#write(async (tx) => {
       const conversations = tx.objectStore('conversations');
       const messages = tx.objectStore('messages');

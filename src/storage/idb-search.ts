@@ -3,39 +3,9 @@
  * repository's own writes, and told by other tabs' change notices which conversations to read again.
  */
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
-import type { ChatDatabase, StoredMessage } from './schema.js';
+import { forEachConversation, messagesOf } from './conversation-reads.js';
+import type { ChatDatabase } from './schema.js';
 import { SearchIndex, toSearchResults, type SearchOptions, type SearchResult } from './search-index.js';
-
-/**
- * Conversations whose messages are read per transaction while filling the index. Requests in one transaction are
- * pipelined, so the next conversation is read while this one is folded; a bounded group keeps each transaction short
- * enough not to hold up a reply being saved.
- */
-const CONVERSATIONS_PER_READ = 200;
-
-/** One conversation's messages, oldest first, in the `by-conversation` index. */
-export function messagesOf(conversationId: string): IDBKeyRange {
-  return IDBKeyRange.bound([conversationId, Number.NEGATIVE_INFINITY], [conversationId, Number.POSITIVE_INFINITY]);
-}
-
-/**
- * Reads every conversation and its messages (all branches), calling `onConversation` as each arrives. Messages
- * whose conversation no longer exists are not read: nothing shows them.
- */
-export async function forEachConversation(
-  db: ChatDatabase,
-  onConversation: (conversation: ConversationRecord, messages: readonly StoredMessage[]) => void,
-): Promise<void> {
-  const conversations = await db.getAll('conversations');
-  for (let start = 0; start < conversations.length; start += CONVERSATIONS_PER_READ) {
-    const byConversation = db.transaction('messages').store.index('by-conversation');
-    await Promise.all(
-      conversations.slice(start, start + CONVERSATIONS_PER_READ).map(async (conversation) => {
-        onConversation(conversation, await byConversation.getAll(messagesOf(conversation.id)));
-      }),
-    );
-  }
-}
 
 export class IdbSearch {
   readonly #connect: () => Promise<ChatDatabase>;
