@@ -6,14 +6,13 @@ import { installScriptUrlPolicy } from './security/trusted-types.js';
 import './app/mc-chat-app.js';
 import { recommendEngine } from './app/recommendation.js';
 import { createEngineResolver } from './engines/engine-resolver.js';
-import { LocalModelService } from './engines/webllm/local-model-service.js';
+import { LazyLocalModelService } from './engines/webllm/lazy-local-model-service.js';
 import { localAvailability } from './engines/webllm/local-model-state.js';
 import { createConnectivity } from './pwa/connectivity.js';
 import { registerServiceWorker } from './pwa/register.js';
 import type { CatalogueService } from './state/catalogue-service.js';
 import { ChatController } from './state/chat-controller.js';
 import { openChatRepository } from './storage/idb-repository.js';
-import { MemoryRepository } from './storage/memory-repository.js';
 import { createStreamingWriter } from './storage/streaming-writer.js';
 import type { ChatRepository } from './storage/types.js';
 import type { Settings } from './domain/settings.js';
@@ -23,17 +22,34 @@ const STORAGE_UNAVAILABLE =
   'This browser does not let the app save conversations here (private window or storage turned off), so this chat ' +
   'will be lost when the tab closes. Open the app in a normal window to keep your conversations.';
 
-async function openRepository(onAlert: (message: string) => void): Promise<ChatRepository> {
+const FALLBACK_UNAVAILABLE =
+  'This browser does not let the app save conversations here, and the app could not load its in-tab storage ' +
+  'either. Check your connection, then reload the page.';
+
+async function openRepository(app: Element, onAlert: (message: string) => void): Promise<ChatRepository> {
   try {
     return await openChatRepository({ onVersionChange: (error) => onAlert(error.userMessage) });
   } catch {
     onAlert(STORAGE_UNAVAILABLE);
+  }
+  // The private-window fallback loads only where it is needed, not on every first screen.
+  try {
+    const { MemoryRepository } = await import('./storage/memory-repository.js');
     return new MemoryRepository();
+  } catch (error) {
+    const alert = Object.assign(document.createElement('p'), { textContent: FALLBACK_UNAVAILABLE });
+    alert.setAttribute('role', 'alert');
+    app.replaceChildren(alert);
+    throw error;
   }
 }
 
 /** The "This device" panel in Settings: created on first open, fed by the local model service. */
-async function mountLocalPanel(app: McChatApp, local: LocalModelService, controller: ChatController): Promise<void> {
+async function mountLocalPanel(
+  app: McChatApp,
+  local: LazyLocalModelService,
+  controller: ChatController,
+): Promise<void> {
   const [, { SpeedTest }, { readModelShape }] = await Promise.all([
     import('./components/mc-local-model-panel.js'),
     import('./engines/webllm/speed-test.js'),
@@ -72,9 +88,9 @@ async function boot(): Promise<void> {
   if (!app) return;
   // Storage problems found while opening are shown once the controller (and with it the alert list) exists.
   const pendingAlerts: string[] = [];
-  const repository = await openRepository((message) => pendingAlerts.push(message));
+  const repository = await openRepository(app, (message) => pendingAlerts.push(message));
   // A download started in Settings may fail after Settings is closed: its failure is also an alert.
-  const local = new LocalModelService({ onLoadFailed: (message) => controller.showAlert(message) });
+  const local = new LazyLocalModelService({ onLoadFailed: (message) => controller.showAlert(message) });
   const catalogues = new LazyCatalogues();
   const controller: ChatController = new ChatController({
     repository,
@@ -209,7 +225,7 @@ function watchCatalogue(
  * Private by default: a device that can run the model starts on it. Without WebGPU (or without a GPU that fits
  * any model) the app switches to the Hugging Face API and says why.
  */
-async function startLocal(local: LocalModelService, chat: ChatController, prepareLocal: () => void): Promise<void> {
+async function startLocal(local: LazyLocalModelService, chat: ChatController, prepareLocal: () => void): Promise<void> {
   prepareLocal();
   await local.prepare();
   const { available, reason } = localAvailability(local.getState());
