@@ -5,7 +5,7 @@
 import { installScriptUrlPolicy } from './security/trusted-types.js';
 import './app/mc-chat-app.js';
 import { createEngineResolver } from './engines/engine-resolver.js';
-import { LocalModelService } from './engines/webllm/local-model-service.js';
+import { LazyLocalModelService } from './engines/webllm/lazy-local-model-service.js';
 import { localAvailability } from './engines/webllm/local-model-state.js';
 import { createConnectivity } from './pwa/connectivity.js';
 import { registerServiceWorker } from './pwa/register.js';
@@ -14,7 +14,6 @@ import { ChatSession } from './state/chat-session.js';
 import type { LazyCatalogueSource } from './state/settings-keeper.js';
 import type { SpeedTest } from './engines/webllm/speed-test.js';
 import { openChatRepository } from './storage/idb-repository.js';
-import { MemoryRepository } from './storage/memory-repository.js';
 import { createStreamingWriter } from './storage/streaming-writer.js';
 import type { ChatRepository } from './storage/types.js';
 import type { Settings } from './domain/settings.js';
@@ -24,12 +23,25 @@ const STORAGE_UNAVAILABLE =
   'This browser does not let the app save conversations here (private window or storage turned off), so this chat ' +
   'will be lost when the tab closes. Open the app in a normal window to keep your conversations.';
 
-async function openRepository(onAlert: (message: string) => void): Promise<ChatRepository> {
+const FALLBACK_UNAVAILABLE =
+  'This browser does not let the app save conversations here, and the app could not load its in-tab storage ' +
+  'either. Check your connection, then reload the page.';
+
+async function openRepository(app: Element, onAlert: (message: string) => void): Promise<ChatRepository> {
   try {
     return await openChatRepository({ onVersionChange: (error) => onAlert(error.userMessage) });
   } catch {
     onAlert(STORAGE_UNAVAILABLE);
+  }
+  // The private-window fallback loads only where it is needed, not on every first screen.
+  try {
+    const { MemoryRepository } = await import('./storage/memory-repository.js');
     return new MemoryRepository();
+  } catch (error) {
+    const alert = Object.assign(document.createElement('p'), { textContent: FALLBACK_UNAVAILABLE });
+    alert.setAttribute('role', 'alert');
+    app.replaceChildren(alert);
+    throw error;
   }
 }
 
@@ -50,7 +62,7 @@ type LocalPanelEvent = keyof Pick<
  */
 function handleLocalPanel(
   target: EventTarget,
-  local: LocalModelService,
+  local: LazyLocalModelService,
   session: ChatSession,
   speed: () => Promise<SpeedTest>,
 ): void {
@@ -69,7 +81,7 @@ function handleLocalPanel(
 }
 
 /** The speed test of the "This device" panel, created on first use. */
-async function createSpeedTest(local: LocalModelService, session: ChatSession): Promise<SpeedTest> {
+async function createSpeedTest(local: LazyLocalModelService, session: ChatSession): Promise<SpeedTest> {
   const [{ SpeedTest }, { readModelShape }] = await Promise.all([
     import('./engines/webllm/speed-test.js'),
     import('./engines/webllm/model-cache.js'),
@@ -91,9 +103,9 @@ async function boot(): Promise<void> {
   if (!app) return;
   // Storage problems found while opening are shown once the session (and with it the alert list) exists.
   const pendingAlerts: string[] = [];
-  const repository = await openRepository((message) => pendingAlerts.push(message));
+  const repository = await openRepository(app, (message) => pendingAlerts.push(message));
   // A download started in Settings may fail after Settings is closed: its failure is also an alert.
-  const local = new LocalModelService({ onLoadFailed: (message) => session.showAlert(message) });
+  const local = new LazyLocalModelService({ onLoadFailed: (message) => session.showAlert(message) });
   const catalogues = new LazyCatalogues();
   const session: ChatSession = new ChatSession({
     repository,
@@ -221,7 +233,7 @@ function watchCatalogue(app: McChatApp, catalogues: LazyCatalogues, session: Cha
  * Private by default: a device that can run the model starts on it. Without WebGPU (or without a GPU that fits
  * any model) the app switches to the Hugging Face API and says why.
  */
-async function startLocal(local: LocalModelService, chat: ChatSession, prepareLocal: () => void): Promise<void> {
+async function startLocal(local: LazyLocalModelService, chat: ChatSession, prepareLocal: () => void): Promise<void> {
   prepareLocal();
   await local.prepare();
   const { available, reason } = localAvailability(local.getState());

@@ -5,7 +5,7 @@
 import type { AttachmentRecord } from '../domain/attachments.js';
 import { planRestore, type ConversationContents, type DeletedMessages, type DeletionPlan } from './deletions.js';
 import { requestAll, type ChatTransaction } from './idb-requests.js';
-import { messagesOf } from './idb-search.js';
+import { messagesOf } from './search-reads.js';
 import { byAttachmentCreation } from './records.js';
 
 /** The conversation, its messages (all branches) and its attachments (oldest first), read in `tx`. */

@@ -4,8 +4,8 @@
  */
 import type { BackupData } from './backup.js';
 import { requestAll, type ChatTransaction } from './idb-requests.js';
-import { forEachConversation, messagesOf } from './idb-search.js';
-import { conversationsToCompare, planImport, type ImportPlan } from './import-plan.js';
+import type { ImportPlan } from './import-plan.js';
+import { forEachConversation, messagesOf } from './search-reads.js';
 import { byAttachmentCreation } from './records.js';
 import type { ChatDatabase } from './schema.js';
 import { approximateSize, attachmentsSize } from './size.js';
@@ -15,7 +15,14 @@ import type { ConversationsSize, StoredRecords } from './types.js';
 export const IMPORT_STORES = ['conversations', 'messages', 'attachments', 'presets'] as const;
 
 /** Plans the import against what `tx` holds and adds it; any collision left fails the whole transaction. */
-export async function importInto(tx: ChatTransaction, data: BackupData): Promise<ImportPlan> {
+/** Import planning, loaded on the first import (`import-plan-loader.ts`). */
+export type ImportPlanner = Pick<typeof import('./import-plan.js'), 'conversationsToCompare' | 'planImport'>;
+
+export async function importInto(
+  tx: ChatTransaction,
+  data: BackupData,
+  { conversationsToCompare, planImport }: ImportPlanner,
+): Promise<ImportPlan> {
   const conversations = tx.objectStore('conversations');
   const messages = tx.objectStore('messages');
   const attachments = tx.objectStore('attachments');

@@ -11,7 +11,8 @@ import {
   type DeletedMessages,
   type DeletionPlan,
 } from './deletions.js';
-import { summaryOf, type ImportSummary } from './import-plan.js';
+import type { ImportSummary } from './import-plan.js';
+import { loadImportPlan } from './import-plan-loader.js';
 import { STORAGE_MESSAGES, StorageError, toStorageError } from './errors.js';
 import { applyDeletion, applyRestore, attachmentsOf, deleteAttachmentsOf, readContents } from './idb-contents.js';
 import {
@@ -23,7 +24,8 @@ import {
   type WriteStore,
 } from './idb-requests.js';
 import { IMPORT_STORES, importInto, measure, readAll } from './idb-import.js';
-import { IdbSearch, messagesOf } from './idb-search.js';
+import { LazyIdbSearch } from './lazy-search.js';
+import { messagesOf } from './search-reads.js';
 import { DB_VERSION, openDatabaseAtVersion } from './migrations.js';
 import { checkDeletable, presetToStore, withBuiltIns } from './presets.js';
 import {
@@ -54,7 +56,7 @@ export interface OpenChatRepositoryOptions {
 class IdbChatRepository implements ChatRepository {
   readonly #name: string;
   readonly #onVersionChange: ((error: StorageError) => void) | undefined;
-  readonly #search: IdbSearch;
+  readonly #search: LazyIdbSearch;
   /** Tells the app's other tabs what this one stored, and hears what they stored. */
   readonly #channel: BroadcastChannel | null;
   readonly #listeners = new Set<(change: StorageChange) => void>();
@@ -67,7 +69,7 @@ class IdbChatRepository implements ChatRepository {
   constructor(name: string, onVersionChange: ((error: StorageError) => void) | undefined) {
     this.#name = name;
     this.#onVersionChange = onVersionChange;
-    this.#search = new IdbSearch(() => this.connect());
+    this.#search = new LazyIdbSearch(() => this.connect());
     this.#channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`${name}:changes`);
     this.#channel?.addEventListener('message', (event: MessageEvent<unknown>) => this.#heard(event.data));
   }
@@ -437,11 +439,15 @@ class IdbChatRepository implements ChatRepository {
   }
 
   async importBackup(data: BackupData): Promise<ImportSummary> {
-    const plan = await this.#write((tx) => importInto(tx, data), [...IMPORT_STORES]).catch((error: unknown) => {
-      throw importError(error);
-    });
+    // Loaded before the transaction opens: awaiting a download inside it would let it commit early.
+    const planner = await loadImportPlan();
+    const plan = await this.#write((tx) => importInto(tx, data, planner), [...IMPORT_STORES]).catch(
+      (error: unknown) => {
+        throw importError(error);
+      },
+    );
     const { conversationRecords, messageRecords, attachmentRecords, presetRecords } = plan;
-    const summary = summaryOf(plan);
+    const summary = planner.summaryOf(plan);
     for (const conversation of conversationRecords) this.#search.conversationChanged(conversation);
     for (const message of messageRecords) this.#search.messageChanged(message);
     for (const attachment of attachmentRecords) this.#search.attachmentChanged(attachment);

@@ -20,8 +20,6 @@ import {
   type ToSearchWorker,
 } from './search-protocol.js';
 
-export { forEachConversation, messagesOf } from './search-reads.js';
-
 /** The entry the bench reads: from starting the index (its worker included) until it is ready to answer. */
 export const SEARCH_INDEX_BUILT_MEASURE = 'mc-search-index-built';
 

@@ -30,6 +30,7 @@ import {
   describeLocalEngine,
   DOWNLOAD_CANCELLED_NOTICE,
   IN_USE_ERROR,
+  INITIAL_LOCAL_MODEL_STATE,
   LOAD_CANCELLED_ERROR,
   LOAD_CANCELLED_NOTICE,
   notDownloaded,
@@ -73,19 +74,7 @@ export class LocalModelService implements LocalEngineAccess {
   readonly #deps: Required<LocalModelServiceDeps>;
   readonly #engine: LocalEngineLike;
   readonly #listeners = new Set<(state: LocalModelState) => void>();
-  #state: LocalModelState = {
-    gpu: null,
-    gpuSummary: null,
-    catalogue: 'idle',
-    options: [],
-    selectedId: '',
-    cached: [],
-    partial: [],
-    phase: IDLE,
-    storagePersisted: null,
-    notice: null,
-    status: '',
-  };
+  #state: LocalModelState = INITIAL_LOCAL_MODEL_STATE;
   #modelList: readonly ModelRecord[] = [];
   #preferredId = DEFAULT_LOCAL_MODEL;
   #preparing: Promise<void> | undefined;

@@ -90,6 +90,21 @@ export interface LocalModelState {
   status: string;
 }
 
+/** Before the first `prepare`: nothing probed, no model list. */
+export const INITIAL_LOCAL_MODEL_STATE: LocalModelState = {
+  gpu: null,
+  gpuSummary: null,
+  catalogue: 'idle',
+  options: [],
+  selectedId: '',
+  cached: [],
+  partial: [],
+  phase: { kind: 'idle' },
+  storagePersisted: null,
+  notice: null,
+  status: '',
+};
+
 export const DOWNLOAD_CANCELLED_NOTICE =
   'Download cancelled. The parts already downloaded are kept, so choosing Download model again resumes where it ' +
   'stopped.';
