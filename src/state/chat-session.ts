@@ -4,7 +4,7 @@
  * one `Store` and one `WriteQueue`: the open conversation (`ConversationOpener`), drafts (`DraftKeeper`), other tabs
  * (`TabSync`), writing (`MessageWriter`), replies (`ReplyRunner`), settings and the engines' state
  * (`SettingsKeeper`), deletion with Undo (`ConversationDeleter`), search (`SearchRunner`), storage health
- * (`StorageHealth`) and backups (`BackupActions`). This facade wires them, and keeps what spans several: start, opening a conversation, Clear.
+ * (`StorageHealth`), backups (`BackupActions`) and presets (`PresetKeeper`). This facade wires them, and keeps what spans several: start, opening a conversation, Clear.
  */
 import { leafAfterChoosing } from '../domain/branches.js';
 import { modelChange } from '../domain/providers.js';
@@ -25,6 +25,7 @@ import { DraftKeeper } from './draft-keeper.js';
 import { whenIdle } from './idle.js';
 import { MessageWriter } from './message-writer.js';
 import { viewOf } from './open-conversation.js';
+import { PresetKeeper, presetFor, withoutPresetModel, type NewPresetOptions } from './preset-keeper.js';
 import { ReplyRunner } from './reply-runner.js';
 import { downloadFile } from './save-file.js';
 import { EMPTY_SEARCH, SearchRunner } from './search-runner.js';
@@ -56,6 +57,7 @@ export class ChatSession implements ChatActions, StateSource {
   readonly #search: SearchRunner;
   readonly #deleter: ConversationDeleter;
   readonly #backups: BackupActions;
+  readonly #presets: PresetKeeper;
 
   constructor(deps: ChatSessionDeps) {
     const repository = (this.#repository = deps.repository);
@@ -77,6 +79,7 @@ export class ChatSession implements ChatActions, StateSource {
       draft: drafts.current,
       focusedMessageId: null,
       settings: DEFAULT_SETTINGS,
+      presets: [],
       streamingMessageId: null,
       retryNotice: null,
       alerts: [],
@@ -106,7 +109,15 @@ export class ChatSession implements ChatActions, StateSource {
       setTimer,
       now,
     }));
-    const writer = new MessageWriter({ store, repository, queue, opener, now, newId });
+    const writer = new MessageWriter({
+      store,
+      repository,
+      queue,
+      opener,
+      now,
+      newId,
+      presetForNewChat: () => this.#presets.forNewChat(),
+    });
     const replies = (this.#replies = new ReplyRunner({
       store,
       repository,
@@ -118,6 +129,7 @@ export class ChatSession implements ChatActions, StateSource {
       alerts,
       unsavedReplies: this.#unsavedReplies,
       alternativeModel: deps.alternativeModel,
+      settingsFor: (conversationId) => this.#presets.settingsFor(conversationId),
       now,
     }));
     const settings = (this.#settings = new SettingsKeeper({
@@ -129,9 +141,20 @@ export class ChatSession implements ChatActions, StateSource {
       ...(deps.local ? { local: deps.local } : {}),
       ...(deps.catalogues ? { catalogues: deps.catalogues } : {}),
     }));
+    const presets = (this.#presets = new PresetKeeper({
+      store,
+      repository,
+      queue,
+      alerts,
+      opener,
+      settings,
+      now,
+      newId,
+    }));
     const search = (this.#search = new SearchRunner({ store, repository, alerts }));
     const refreshSearch = () => search.refresh();
-    this.#tabs = new TabSync({ repository, queue, alerts, opener, settings, replies, refreshSearch });
+    const reloadPresets = () => presets.load();
+    this.#tabs = new TabSync({ repository, queue, alerts, opener, settings, replies, refreshSearch, reloadPresets });
     this.#deleter = new ConversationDeleter({
       store,
       repository,
@@ -179,6 +202,7 @@ export class ChatSession implements ChatActions, StateSource {
       const [settings, conversations] = await Promise.all([
         this.#repository.loadSettings(),
         this.#repository.listConversations(),
+        this.#presets.load(),
       ]);
       this.#store.update((state) => this.#settings.shownWith({ ...state, conversations }, settings));
       const latest = conversations[0];
@@ -245,9 +269,11 @@ export class ChatSession implements ChatActions, StateSource {
     const restore = this.getState().ready && this.#opener.current?.id !== id;
     if (this.#replies.streaming && this.#replies.streaming.conversationId !== id) this.stop();
     await this.#alerts.guard(() => this.#queue.exclusive(() => this.#opener.read(id, messageId)));
-    const { settings } = this.getState();
+    const state = this.getState();
+    const { settings } = state;
     const open = this.#opener.current;
-    const changes = restore && open?.id === id ? restoreChanges(settings, viewOf(open).messages) : null;
+    const restored = restore && open?.id === id ? restoreChanges(settings, viewOf(open).messages) : null;
+    const changes = restored && withoutPresetModel(restored, presetFor(state, id));
     // A conversation last answered on this device goes back to it only where the model can run here: elsewhere
     // (no WebGPU, another browser) switching to local would only make the next send fail.
     const runnable = changes?.engine !== 'local' || this.#engines.describe({ ...settings, engine: 'local' }).available;
@@ -300,6 +326,22 @@ export class ChatSession implements ChatActions, StateSource {
 
   updateSettings(patch: SettingsChanges): Promise<void> {
     return this.#settings.update(patch);
+  }
+
+  choosePreset(presetId: string): Promise<void> {
+    return this.#presets.choose(presetId);
+  }
+
+  createPreset(name: string, options: NewPresetOptions): Promise<boolean> {
+    return this.#presets.create(name, options);
+  }
+
+  renamePreset(id: string, name: string): Promise<boolean> {
+    return this.#presets.rename(id, name);
+  }
+
+  deletePreset(id: string): Promise<void> {
+    return this.#presets.delete(id);
   }
 
   showAlert(message: string): void {

@@ -42,6 +42,8 @@ export interface ReplyRunnerDeps {
   unsavedReplies: UnsavedReplyStore;
   /** A served model to offer when a reply fails because its model is not served. */
   alternativeModel: AlternativeModel | undefined;
+  /** The settings a reply in a conversation is asked with: Settings, with that conversation's preset over them. */
+  settingsFor: (conversationId: string) => Settings;
   now: () => number;
 }
 
@@ -198,7 +200,7 @@ export class ReplyRunner {
   }
 
   #newReply(conversationId: string, parentId: string | null): MessageRecord {
-    const { settings } = this.#deps.store.getState();
+    const settings = this.#deps.settingsFor(conversationId);
     return {
       ...this.#deps.writer.newMessage(conversationId, 'assistant', '', 'streaming'),
       parentId,
@@ -209,8 +211,8 @@ export class ReplyRunner {
   /** Streams a reply, showing it and persisting it as it grows. */
   async #generate({ reply: initial, mode, history }: ReplyRequest): Promise<void> {
     const { store, opener, writer, alerts, repository } = this.#deps;
-    const { settings } = store.getState();
     const { conversationId } = initial;
+    const settings = this.#deps.settingsFor(conversationId);
     const turns: ChatTurn[] = [{ role: 'system', content: settings.systemPrompt }, ...historyForEngine(history)];
     if (mode === 'continue' && history.at(-1)?.id === initial.id)
       turns.push({ role: 'user', content: CONTINUE_PROMPT });
