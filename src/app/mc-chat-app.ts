@@ -24,6 +24,7 @@ import { applyTheme, type ThemePreference } from '../styles/theme.js';
 import { BackupReporter } from './backup-reporter.js';
 import { DrawerController } from './drawer-controller.js';
 import { chatAppStyles } from './mc-chat-app.styles.js';
+import { renderPresetPicker } from './preset-bar.js';
 import { recommendEngine } from './recommendation.js';
 import { ShortcutController } from './shortcut-controller.js';
 import { describeShortcuts, type ShortcutAction } from './shortcuts.js';
@@ -409,6 +410,7 @@ export class McChatApp extends LitElement {
               ${settingsIcon}
             </button>
           </div>
+          ${renderPresetPicker(state, this.actions)}
           <div aria-live="polite">
             ${
               this.updateReady
