@@ -19,6 +19,7 @@ import { localAvailability } from '../engines/webllm/local-model-state.js';
 import type { RetryNotice } from '../engines/types.js';
 import type { AppState, ChatActions, SpeedTestState, StateSource } from '../state/app-state.js';
 import { whenIdle } from '../state/idle.js';
+import { presetFor } from '../state/preset-keeper.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { applyTheme, type ThemePreference } from '../styles/theme.js';
 import { BackupReporter } from './backup-reporter.js';
@@ -312,6 +313,7 @@ export class McChatApp extends LitElement {
       .conversationId=${state.activeConversationId}
       .backupReport=${this.#backup.report}
       .theme=${this.theme}
+      .presetName=${presetFor(state, state.activeConversationId)?.name ?? ''}
       @mc-settings-change=${(event: HTMLElementEventMap['mc-settings-change']) =>
         void this.actions?.updateSettings(event.detail)}
       @mc-theme-change=${this.#onThemeChange}

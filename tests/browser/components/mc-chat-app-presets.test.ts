@@ -39,4 +39,19 @@ describe('mc-chat-app presets', () => {
     expect(actions.createPreset).toHaveBeenLastCalledWith('Tutor', { includeModel: false });
     await expect.element(name).not.toBeInTheDocument();
   });
+
+  it('says in Settings when the chat’s preset applies instead of the system prompt and sampling there', async () => {
+    const conversations = WITH_CONVERSATION.conversations.map((conversation) => ({
+      ...conversation,
+      presetId: 'builtin:precise',
+    }));
+    await mountApp({ ...WITH_CONVERSATION, conversations });
+    await userEvent.click(page.getByRole('button', { name: 'Settings' }));
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await expect
+      .element(
+        dialog.getByText('This chat uses the preset “Precise”: its system prompt and sampling apply instead of these.'),
+      )
+      .toBeVisible();
+  });
 });
