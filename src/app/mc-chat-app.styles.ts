@@ -214,7 +214,8 @@ export const chatAppStyles = css`
     .menu-button {
       display: inline-flex;
     }
-    .topbar {
+    .topbar,
+    .preset-bar {
       padding-left: var(--mc-space-2);
     }
   }

@@ -16,7 +16,6 @@ export type { EngineStatus } from '../engines/types.js';
 export type { LocalModelOption } from '../engines/webllm/catalog.js';
 export type { LocalModelPhase, LocalModelState } from '../engines/webllm/local-model-state.js';
 export type { SpeedResult, SpeedTestState } from '../engines/webllm/speed-test.js';
-export type { NewPresetOptions } from './preset-keeper.js';
 
 /**
  * What an alert offers besides Dismiss:
