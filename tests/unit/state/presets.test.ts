@@ -173,4 +173,29 @@ describe('presets in the session', () => {
     await b.session.send('From the other tab');
     expect(lastAsked(b.lastEngine()).system).toBe(shared.systemPrompt);
   });
+
+  test('a preset made from Settings holds no token or key, and neither does the backup that carries it', async () => {
+    const tab = setup(numberedAnswers());
+    const secrets = { hfToken: 'hf_SecretTokenThatMustNeverLeave0123456', key: 'sk-endpoint-secret-key' };
+    await tab.repository.updateSettings({
+      ...SETTINGS,
+      hfToken: secrets.hfToken,
+      provider: 'vllm',
+      endpointUrl: 'http://localhost:8000/v1',
+      endpointKeys: { 'http://localhost:8000': secrets.key },
+    });
+    await tab.session.start();
+    await tab.session.send('Hello');
+    expect(await tab.session.createPreset('Keyless', { includeModel: true })).toBe(true);
+    expect(await tab.session.exportAll()).toMatchObject({ ok: true });
+    const backup = await tab.saved.at(-1)!.blob.text();
+    expect(backup).toContain('"Keyless"');
+    const presets = JSON.stringify(await tab.repository.listPresets());
+    for (const text of [backup, presets]) {
+      expect(text).not.toContain(secrets.hfToken);
+      expect(text).not.toContain(secrets.key);
+    }
+    // Nor where requests go: a preset is a prompt, sampling and at most a model id.
+    expect(presets).not.toContain('localhost:8000');
+  });
 });
