@@ -4,6 +4,7 @@
  * ignored, as the UI disables its buttons meanwhile.
  */
 import type { Usage } from '../domain/generation.js';
+import { chosenModel } from '../domain/providers.js';
 import type { MessageRecord } from '../domain/records.js';
 import type { Settings } from '../domain/settings.js';
 import { EngineError, isAbortError, type ChatTurn, type EngineResolver } from '../engines/types.js';
@@ -297,12 +298,15 @@ export class ReplyRunner {
   #alertFailure(error: unknown, message: string, reply: MessageRecord, settings: Settings): void {
     const id = this.#deps.alerts.show(message);
     const failed = { settings, model: reply.model ?? '', messageId: reply.id };
+    // "Use <model>" changes the model in Settings, which a conversation's preset that names its own overrides:
+    // there the button would only fail again.
+    const presetModel = chosenModel(settings) !== chosenModel(this.#deps.store.getState().settings);
     // Only a failed reply needs it: not part of the first screen. If it cannot load, the alert simply offers nothing.
     void import('./model-recovery.js')
       .then(({ recoveryAction }) => recoveryAction(error, failed, this.#deps.alternativeModel))
       .then(
         (action) => {
-          if (action) this.#deps.alerts.offer(id, action);
+          if (action && !(action.kind === 'use-model' && presetModel)) this.#deps.alerts.offer(id, action);
         },
         () => undefined,
       );

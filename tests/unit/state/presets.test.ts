@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { BUILT_IN_PRESETS, type Preset } from '../../../src/domain/presets.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/domain/settings.js';
+import { EngineError } from '../../../src/engines/types.js';
 import { replySettings, withoutPresetModel } from '../../../src/state/preset-keeper.js';
 import { PRESET_MESSAGES } from '../../../src/storage/presets.js';
-import type { ScriptedEngine } from '../fakes/scripted-engine.js';
+import { ScriptedEngine } from '../fakes/scripted-engine.js';
 import { SharedDatabase } from '../fakes/tabs.js';
 import { numberedAnswers, setup, until } from './session-setup.js';
 
@@ -197,5 +198,24 @@ describe('presets in the session', () => {
     }
     // Nor where requests go: a preset is a prompt, sampling and at most a model id.
     expect(presets).not.toContain('localhost:8000');
+  });
+
+  test('a failed reply does not offer "Use <model>" when its model is the preset’s: Settings could not change it', async () => {
+    const notServed = new EngineError('model-unsupported', 'No Inference Provider you have enabled serves it.');
+    const tab = setup(() => new ScriptedEngine([{ error: notServed }]), {
+      alternativeModel: async () => 'meta-llama/Llama-3.1-8B-Instruct',
+    });
+    await tab.repository.updateSettings(SETTINGS);
+    await tab.repository.savePreset(WITH_MODEL);
+    await tab.session.start();
+    // Without the preset, the model is the one in Settings: the alert offers another.
+    await tab.session.send('Hello');
+    await until(() => tab.session.getState().alerts[0]?.action?.kind === 'use-model');
+    tab.session.dismissAlert(tab.session.getState().alerts[0]!.id);
+
+    await tab.session.choosePreset(WITH_MODEL.id);
+    await tab.session.send('Again');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(tab.session.getState().alerts).toEqual([{ id: expect.any(Number), message: notServed.userMessage }]);
   });
 });
