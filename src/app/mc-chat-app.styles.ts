@@ -61,6 +61,10 @@ export const chatAppStyles = css`
     padding: var(--mc-space-2) var(--mc-space-3) var(--mc-space-2) var(--mc-space-5);
     border-bottom: 1px solid var(--mc-color-border);
   }
+  .preset-bar {
+    padding: var(--mc-space-2) var(--mc-space-3) var(--mc-space-2) var(--mc-space-5);
+    border-bottom: 1px solid var(--mc-color-border);
+  }
   .heading {
     flex: 1;
     min-width: 0;
@@ -210,7 +214,8 @@ export const chatAppStyles = css`
     .menu-button {
       display: inline-flex;
     }
-    .topbar {
+    .topbar,
+    .preset-bar {
       padding-left: var(--mc-space-2);
     }
   }

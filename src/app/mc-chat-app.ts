@@ -19,12 +19,14 @@ import { localAvailability } from '../engines/webllm/local-model-state.js';
 import type { RetryNotice } from '../engines/types.js';
 import type { AppState, ChatActions, SpeedTestState, StateSource } from '../state/app-state.js';
 import { whenIdle } from '../state/idle.js';
+import { presetFor } from '../state/preset-keeper.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { applyTheme, type ThemePreference } from '../styles/theme.js';
 import { BackupReporter } from './backup-reporter.js';
 import { DeletionFocus } from './deletion-focus.js';
 import { DrawerController } from './drawer-controller.js';
 import { chatAppStyles } from './mc-chat-app.styles.js';
+import { renderPresetPicker } from './preset-bar.js';
 import { recommendEngine } from './recommendation.js';
 import { ShortcutController } from './shortcut-controller.js';
 import { describeShortcuts, type ShortcutAction } from './shortcuts.js';
@@ -313,6 +315,7 @@ export class McChatApp extends LitElement {
       .conversationId=${state.activeConversationId}
       .backupReport=${this.#backup.report}
       .theme=${this.theme}
+      .presetName=${presetFor(state, state.activeConversationId)?.name ?? ''}
       @mc-settings-change=${(event: HTMLElementEventMap['mc-settings-change']) =>
         void this.actions?.updateSettings(event.detail)}
       @mc-theme-change=${this.#onThemeChange}
@@ -411,6 +414,7 @@ export class McChatApp extends LitElement {
               ${settingsIcon}
             </button>
           </div>
+          ${renderPresetPicker(state, this.actions)}
           <div aria-live="polite">
             ${
               this.updateReady

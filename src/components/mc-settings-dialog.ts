@@ -225,6 +225,8 @@ export class McSettingsDialog extends LitElement {
   /** The hosted models for the provider chosen, and whether the model chosen is served. */
   @property({ attribute: false }) catalogue: CatalogueView | undefined;
   @property({ attribute: false }) theme: ThemePreference = 'system';
+  /** The preset of the conversation shown (or of the next new chat): its prompt and sampling win over these. */
+  @property({ attribute: false }) presetName = '';
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -437,6 +439,7 @@ export class McSettingsDialog extends LitElement {
       ${engine === 'local' ? this.#renderLocal() : this.#renderHosted()}
       <section aria-labelledby="prompt-heading">
         <h3 id="prompt-heading">Behaviour</h3>
+        ${this.presetName ? html`<p class="hint">This chat uses the preset “${this.presetName}”: its system prompt and sampling apply instead of these.</p>` : nothing}
         <div class="field-row">
           <label for="systemPrompt">System prompt</label>
           <textarea

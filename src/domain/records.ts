@@ -49,4 +49,9 @@ export interface ConversationRecord {
    * copy of the conversation is written back; `setActiveLeaf` moves it to another branch.
    */
   activeLeafId?: string;
+  /**
+   * The preset the conversation's replies use: a built-in id or a user preset's. Absent, or naming a preset that was
+   * deleted since: the system prompt and sampling in Settings apply.
+   */
+  presetId?: string;
 }

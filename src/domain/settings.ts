@@ -22,6 +22,11 @@ export interface Settings {
   localModel: string;
   systemPrompt: string;
   sampling: SamplingParams;
+  /**
+   * The preset chosen last (in any conversation, or for the next new chat): a new chat starts with it. Empty: none,
+   * so a new chat uses the system prompt and sampling above.
+   */
+  lastPresetId: string;
 }
 
 /**
@@ -53,6 +58,7 @@ export const DEFAULT_SETTINGS: Settings = {
   localModel: DEFAULT_LOCAL_MODEL,
   systemPrompt: '',
   sampling: DEFAULT_SAMPLING,
+  lastPresetId: '',
 };
 
 type Fields = Record<string, unknown>;
@@ -130,6 +136,7 @@ export function mergeSettings(stored: unknown): Settings {
     localModel: stringOr(fields['localModel'], defaults.localModel),
     systemPrompt: stringOr(fields['systemPrompt'], defaults.systemPrompt),
     sampling: mergeSampling(fields['sampling']),
+    lastPresetId: stringOr(fields['lastPresetId'], defaults.lastPresetId),
   };
 }
 

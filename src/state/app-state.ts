@@ -3,8 +3,10 @@ import type { EngineStatus, RetryNotice } from '../engines/types.js';
 import type { LocalModelState } from '../engines/webllm/local-model-state.js';
 import type { StorageUsage } from '../storage/health.js';
 import type { SearchResult } from '../storage/types.js';
+import type { Preset } from '../domain/presets.js';
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { Settings, SettingsChanges } from '../domain/settings.js';
+import type { NewPresetOptions } from './preset-keeper.js';
 
 // Components take these types from here: they never import storage or engines.
 export type { StorageUsage } from '../storage/health.js';
@@ -165,6 +167,12 @@ export interface AppState {
   focusedMessageId: string | null;
   settings: Settings;
   /**
+   * What the Preset combobox offers: the built-ins in their order, then the user's by name. A conversation's
+   * `presetId` names one of them (or a deleted one: then Settings apply); `settings.lastPresetId` is the next new
+   * chat's.
+   */
+  presets: Preset[];
+  /**
    * The reply this tab is streaming now, if any. A message whose status is `streaming` but is not this one is being
    * written by another tab of the app (it updates here as that tab saves it, about twice a second).
    */
@@ -272,6 +280,20 @@ export interface ChatActions {
   refreshStorageUsage(): Promise<void>;
   /** Saves the settings named that differ from those shown; another tab's change to other settings stays. */
   updateSettings(patch: SettingsChanges): Promise<void>;
+  /**
+   * Makes `presetId` ('' for none: Settings apply) the open conversation's preset from its next reply on, and the
+   * one new chats start with; with no conversation open, only the next new chat's.
+   */
+  choosePreset(presetId: string): Promise<void>;
+  /**
+   * Saves the system prompt and sampling in Settings (and, if asked, the hosted model) as a new preset of the user's
+   * and chooses it. Resolves to whether it was saved: a refused name becomes an alert.
+   */
+  createPreset(name: string, options: NewPresetOptions): Promise<boolean>;
+  /** Renames one of the user's presets; resolves to whether it was saved (a refused name becomes an alert). */
+  renamePreset(id: string, name: string): Promise<boolean>;
+  /** Deletes one of the user's presets; a built-in cannot be deleted (an alert says so). */
+  deletePreset(id: string): Promise<void>;
   /** Shows a message in the alert list (role=alert): something failed and the user should know what to do. */
   showAlert(message: string): void;
   dismissAlert(id: number): void;

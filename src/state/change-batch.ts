@@ -12,6 +12,7 @@ export class ChangeBatch {
   /** Messages to re-read, when their conversation's notices all named them. */
   readonly messageIds = new Set<string>();
   settings = false;
+  presets = false;
 
   add(change: StorageChange): void {
     for (const id of change.conversationIds) {
@@ -20,5 +21,6 @@ export class ChangeBatch {
     }
     for (const id of change.messageIds ?? []) this.messageIds.add(id);
     if (change.settings) this.settings = true;
+    if (change.presets) this.presets = true;
   }
 }

@@ -3,8 +3,9 @@
  * or storage; they raise events, and the root element calls these actions. The work is done by small parts sharing
  * one `Store` and one `WriteQueue`: the open conversation (`ConversationOpener`), drafts (`DraftKeeper`), other tabs
  * (`TabSync`), writing (`MessageWriter`), replies (`ReplyRunner`), settings and the engines' state
- * (`SettingsKeeper`), deletion with Undo (`ConversationDeleter`, and `MessageDeleter` for messages), search (`SearchRunner`), storage health
- * (`StorageHealth`) and backups (`BackupActions`). This facade wires them, and keeps what spans several: start, opening a conversation, Clear.
+ * (`SettingsKeeper`), deletion with Undo (`ConversationDeleter`, and `MessageDeleter` for messages), search
+ * (`SearchRunner`), storage health (`StorageHealth`), backups (`BackupActions`) and presets (`PresetKeeper`). This
+ * facade wires them, and keeps what spans several: start, opening a conversation, Clear.
  */
 import { leafAfterChoosing } from '../domain/branches.js';
 import { modelChange } from '../domain/providers.js';
@@ -26,6 +27,7 @@ import { whenIdle } from './idle.js';
 import { MessageDeleter } from './message-deleter.js';
 import { MessageWriter } from './message-writer.js';
 import { viewOf } from './open-conversation.js';
+import { PresetKeeper, presetFor, withoutPresetModel, type NewPresetOptions } from './preset-keeper.js';
 import { ReplyRunner } from './reply-runner.js';
 import { downloadFile } from './save-file.js';
 import { EMPTY_SEARCH, SearchRunner } from './search-runner.js';
@@ -58,6 +60,7 @@ export class ChatSession implements ChatActions, StateSource {
   readonly #deleter: ConversationDeleter;
   readonly #messageDeleter: MessageDeleter;
   readonly #backups: BackupActions;
+  readonly #presets: PresetKeeper;
 
   constructor(deps: ChatSessionDeps) {
     const repository = (this.#repository = deps.repository);
@@ -80,6 +83,7 @@ export class ChatSession implements ChatActions, StateSource {
       draft: drafts.current,
       focusedMessageId: null,
       settings: DEFAULT_SETTINGS,
+      presets: [],
       streamingMessageId: null,
       retryNotice: null,
       alerts: [],
@@ -109,7 +113,15 @@ export class ChatSession implements ChatActions, StateSource {
       setTimer,
       now,
     }));
-    const writer = new MessageWriter({ store, repository, queue, opener, now, newId });
+    const writer = new MessageWriter({
+      store,
+      repository,
+      queue,
+      opener,
+      now,
+      newId,
+      presetForNewChat: () => this.#presets.forNewChat(),
+    });
     const replies = (this.#replies = new ReplyRunner({
       store,
       repository,
@@ -121,6 +133,7 @@ export class ChatSession implements ChatActions, StateSource {
       alerts,
       unsavedReplies: this.#unsavedReplies,
       alternativeModel: deps.alternativeModel,
+      settingsFor: (conversationId) => this.#presets.settingsFor(conversationId),
       now,
     }));
     const settings = (this.#settings = new SettingsKeeper({
@@ -132,9 +145,20 @@ export class ChatSession implements ChatActions, StateSource {
       ...(deps.local ? { local: deps.local } : {}),
       ...(deps.catalogues ? { catalogues: deps.catalogues } : {}),
     }));
+    const presets = (this.#presets = new PresetKeeper({
+      store,
+      repository,
+      queue,
+      alerts,
+      opener,
+      settings,
+      now,
+      newId,
+    }));
     const search = (this.#search = new SearchRunner({ store, repository, alerts }));
     const refreshSearch = () => search.refresh();
-    this.#tabs = new TabSync({ repository, queue, alerts, opener, settings, replies, refreshSearch });
+    const reloadPresets = () => presets.load();
+    this.#tabs = new TabSync({ repository, queue, alerts, opener, settings, replies, refreshSearch, reloadPresets });
     this.#deleter = new ConversationDeleter({
       store,
       repository,
@@ -197,6 +221,7 @@ export class ChatSession implements ChatActions, StateSource {
       const [settings, conversations] = await Promise.all([
         this.#repository.loadSettings(),
         this.#repository.listConversations(),
+        this.#presets.load(),
       ]);
       this.#store.update((state) => this.#settings.shownWith({ ...state, conversations }, settings));
       const latest = conversations[0];
@@ -263,9 +288,11 @@ export class ChatSession implements ChatActions, StateSource {
     const restore = this.getState().ready && this.#opener.current?.id !== id;
     if (this.#replies.streaming && this.#replies.streaming.conversationId !== id) this.stop();
     await this.#alerts.guard(() => this.#queue.exclusive(() => this.#opener.read(id, messageId)));
-    const { settings } = this.getState();
+    const state = this.getState();
+    const { settings } = state;
     const open = this.#opener.current;
-    const changes = restore && open?.id === id ? restoreChanges(settings, viewOf(open).messages) : null;
+    const restored = restore && open?.id === id ? restoreChanges(settings, viewOf(open).messages) : null;
+    const changes = restored && withoutPresetModel(restored, presetFor(state, id));
     // A conversation last answered on this device goes back to it only where the model can run here: elsewhere
     // (no WebGPU, another browser) switching to local would only make the next send fail.
     const runnable = changes?.engine !== 'local' || this.#engines.describe({ ...settings, engine: 'local' }).available;
@@ -329,6 +356,22 @@ export class ChatSession implements ChatActions, StateSource {
 
   updateSettings(patch: SettingsChanges): Promise<void> {
     return this.#settings.update(patch);
+  }
+
+  choosePreset(presetId: string): Promise<void> {
+    return this.#presets.choose(presetId);
+  }
+
+  createPreset(name: string, options: NewPresetOptions): Promise<boolean> {
+    return this.#presets.create(name, options);
+  }
+
+  renamePreset(id: string, name: string): Promise<boolean> {
+    return this.#presets.rename(id, name);
+  }
+
+  deletePreset(id: string): Promise<void> {
+    return this.#presets.delete(id);
   }
 
   showAlert(message: string): void {

@@ -16,6 +16,8 @@ export interface MessageWriterDeps {
   opener: ConversationOpener;
   now: () => number;
   newId: () => string;
+  /** The preset a new conversation starts with (the last one chosen), if any. */
+  presetForNewChat: () => string | undefined;
 }
 
 export class MessageWriter {
@@ -31,11 +33,13 @@ export class MessageWriter {
     const existing = store.getState().conversations.find((conversation) => conversation.id === opener.current?.id);
     if (existing) return existing;
     const now = this.#deps.now();
+    const presetId = this.#deps.presetForNewChat();
     const conversation: ConversationRecord = {
       id: this.#deps.newId(),
       title: titleFromText(firstText),
       createdAt: now,
       updatedAt: now,
+      ...(presetId ? { presetId } : {}),
     };
     await queue.write(() => repository.putConversation(conversation));
     store.update((state) => ({ ...state, conversations: upsertConversation(state.conversations, conversation) }));

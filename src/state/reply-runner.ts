@@ -4,6 +4,7 @@
  * ignored, as the UI disables its buttons meanwhile.
  */
 import type { Usage } from '../domain/generation.js';
+import { chosenModel } from '../domain/providers.js';
 import type { MessageRecord } from '../domain/records.js';
 import type { Settings } from '../domain/settings.js';
 import { EngineError, isAbortError, type ChatTurn, type EngineResolver } from '../engines/types.js';
@@ -42,6 +43,8 @@ export interface ReplyRunnerDeps {
   unsavedReplies: UnsavedReplyStore;
   /** A served model to offer when a reply fails because its model is not served. */
   alternativeModel: AlternativeModel | undefined;
+  /** The settings a reply in a conversation is asked with: Settings, with that conversation's preset over them. */
+  settingsFor: (conversationId: string) => Settings;
   now: () => number;
 }
 
@@ -198,7 +201,7 @@ export class ReplyRunner {
   }
 
   #newReply(conversationId: string, parentId: string | null): MessageRecord {
-    const { settings } = this.#deps.store.getState();
+    const settings = this.#deps.settingsFor(conversationId);
     return {
       ...this.#deps.writer.newMessage(conversationId, 'assistant', '', 'streaming'),
       parentId,
@@ -209,8 +212,8 @@ export class ReplyRunner {
   /** Streams a reply, showing it and persisting it as it grows. */
   async #generate({ reply: initial, mode, history }: ReplyRequest): Promise<void> {
     const { store, opener, writer, alerts, repository } = this.#deps;
-    const { settings } = store.getState();
     const { conversationId } = initial;
+    const settings = this.#deps.settingsFor(conversationId);
     const turns: ChatTurn[] = [{ role: 'system', content: settings.systemPrompt }, ...historyForEngine(history)];
     if (mode === 'continue' && history.at(-1)?.id === initial.id)
       turns.push({ role: 'user', content: CONTINUE_PROMPT });
@@ -295,12 +298,15 @@ export class ReplyRunner {
   #alertFailure(error: unknown, message: string, reply: MessageRecord, settings: Settings): void {
     const id = this.#deps.alerts.show(message);
     const failed = { settings, model: reply.model ?? '', messageId: reply.id };
+    // "Use <model>" changes the model in Settings, which a conversation's preset that names its own overrides:
+    // there the button would only fail again.
+    const presetModel = chosenModel(settings) !== chosenModel(this.#deps.store.getState().settings);
     // Only a failed reply needs it: not part of the first screen. If it cannot load, the alert simply offers nothing.
     void import('./model-recovery.js')
       .then(({ recoveryAction }) => recoveryAction(error, failed, this.#deps.alternativeModel))
       .then(
         (action) => {
-          if (action) this.#deps.alerts.offer(id, action);
+          if (action && !(action.kind === 'use-model' && presetModel)) this.#deps.alerts.offer(id, action);
         },
         () => undefined,
       );

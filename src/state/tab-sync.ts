@@ -21,6 +21,8 @@ export interface TabSyncDeps {
   replies: ReplyRunner;
   /** Runs the search shown again: what it found may have changed. */
   refreshSearch: () => void;
+  /** Reads the presets again: another tab created, renamed or deleted one. */
+  reloadPresets: () => Promise<void>;
 }
 
 export class TabSync {
@@ -61,6 +63,7 @@ export class TabSync {
   async #apply(batch: ChangeBatch): Promise<void> {
     const { repository, opener, replies } = this.#deps;
     if (batch.settings) await this.#deps.settings.reread();
+    if (batch.presets) await this.#deps.reloadPresets();
     const ids = [...batch.conversationIds];
     const records = await Promise.all(ids.map((id) => repository.getConversation(id)));
     ids.forEach((id, index) => {

@@ -22,11 +22,8 @@ export interface StoredMessage extends MessageRecord {
   sources?: ReplySource[];
 }
 
-/** A conversation as stored; `presetId` is declared here until the shared `ConversationRecord` has it. */
-export interface StoredConversation extends ConversationRecord {
-  /** The preset the conversation uses: a built-in id or a user preset's. */
-  presetId?: string;
-}
+/** A conversation as stored: the shared record as it is, `presetId` included. */
+export type StoredConversation = ConversationRecord;
 
 /**
  * Settings as stored. An older version of the app may have written them, so any field may be missing or of an old

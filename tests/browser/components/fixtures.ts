@@ -4,6 +4,7 @@
 import { afterEach } from 'vitest';
 import '../../../src/styles/tokens.css';
 import type { AppState, LocalModelOption, LocalModelState } from '../../../src/state/app-state.js';
+import { BUILT_IN_PRESETS } from '../../../src/domain/presets.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/domain/settings.js';
 import type { ConversationRecord, MessageRecord } from '../../../src/domain/records.js';
 
@@ -55,6 +56,7 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     draft: { conversationId: null, text: '' },
     focusedMessageId: null,
     settings: HOSTED_SETTINGS,
+    presets: structuredClone([...BUILT_IN_PRESETS]),
     streamingMessageId: null,
     retryNotice: null,
     alerts: [],

@@ -36,6 +36,7 @@ describe('what survives reopening the database', () => {
       localModel: 'Mistral-7B-Instruct-v0.3-q4f32_1-MLC',
       systemPrompt: 'Answer in French.',
       sampling: { temperature: 0.2, topP: 0.9, maxNewTokens: 1024, repetitionPenalty: 1.1, seed: 42 },
+      lastPresetId: 'builtin:creative',
     };
     const first = await open(name);
     await first.updateSettings(settings);

@@ -24,8 +24,15 @@ describe('mergeSettings', () => {
       localModel: 'Mistral-7B-Instruct-v0.3-q4f32_1-MLC',
       systemPrompt: 'Be terse.',
       sampling: { temperature: 0, topP: 1, maxNewTokens: 64, repetitionPenalty: 1.2, seed: 7 },
+      lastPresetId: 'builtin:precise',
     };
     expect(mergeSettings(stored)).toEqual(stored);
+  });
+
+  it('starts new chats with no preset until one is chosen, and drops a last preset id of the wrong type', () => {
+    expect(mergeSettings({ systemPrompt: 'Be terse.' }).lastPresetId).toBe('');
+    expect(mergeSettings({ lastPresetId: 42 }).lastPresetId).toBe('');
+    expect(mergeSettings({ lastPresetId: 'p1' }).lastPresetId).toBe('p1');
   });
 
   it('gives fields an older version never stored their defaults, inside sampling too', () => {
