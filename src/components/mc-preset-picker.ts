@@ -24,9 +24,9 @@ function describeChoice(preset: Preset | undefined, missing: boolean, hosted: bo
 /**
  * The conversation's preset: a `combobox` "Preset" (a native select) offering "None" (Settings apply), the built-ins
  * and the user's own, with a line saying what replies use. "New preset" saves the system prompt and sampling in
- * Settings under a name typed in "Preset name" (and, on the hosted engine, its model when "Include model" is ticked); "Rename preset"
- * and "Delete preset" are offered for the user's own presets only. Escape cancels naming. Whether a name is
- * accepted is the owner's to say, through `finishEditing`.
+ * Settings under a name typed in "Preset name" (and, on the hosted engine, its model when "Include model" is ticked);
+ * "Rename preset" and "Delete preset" are offered for the user's own presets only. Escape cancels naming. Whether a
+ * name is accepted is the owner's to say, through `finishEditing`.
  *
  * @fires mc-choose-preset - Another preset was chosen. detail: `{ presetId }` ('' for none).
  * @fires mc-create-preset - "Save preset" for a new one. detail: `{ name, includeModel }`.

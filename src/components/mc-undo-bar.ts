@@ -7,9 +7,9 @@ import { closeIcon } from './icons.js';
 
 /**
  * The Undo offered after a deletion: "Conversation deleted: “…”.", "Last exchange taken back (2 messages)." or
- * "3 messages deleted.", with an "Undo" button and a "Close" one. The words are in a polite live region that is always there (a region created together with its
- * text is often not read), so a screen reader says them once without moving focus. The offer lapses on the
- * controller's clock; this element only shows it.
+ * "3 messages deleted.", with an "Undo" button and a "Close" one. The words are in a polite live region that is
+ * always there (a region created together with its text is often not read), so a screen reader says them once
+ * without moving focus. The offer lapses on the session's clock; this element only shows it.
  *
  * @csspart bar - The bar, present only while there is something to undo (place margins on it, not on the host).
  *

@@ -49,11 +49,11 @@ export type StoredSettings = { [K in keyof Settings]?: unknown };
  * preset is `{ id, name, systemPrompt, sampling, model?, builtIn: false, updatedAt }` (the user's only: built-ins
  * live in code). Times are milliseconds since 1970. Version 3 added the last two stores and changed no record.
  * An attachment is found by its conversation (one index range; a conversation has few) and filtered by message in
- * memory, so deleting a message or a conversation takes its attachments along. Branches need no index of their own: a conversation's messages are read whole (one index
- * range, all branches) and arranged into a tree in memory, which is cheaper than keeping a `[conversationId,
- * parentId]` index up to date on every streamed write (and IndexedDB cannot index the `null` parent of a root).
- * Search has no index here either: IndexedDB cannot look inside strings, so it is an in-memory index
- * (`search-index.ts`).
+ * memory, so deleting a message or a conversation takes its attachments along. Branches need no index of their own: a
+ * conversation's messages are read whole (one index range, all branches) and arranged into a tree in memory, which is
+ * cheaper than keeping a `[conversationId, parentId]` index up to date on every streamed write (and IndexedDB cannot
+ * index the `null` parent of a root). Search has no index here either: IndexedDB cannot look inside strings, so it is
+ * an in-memory index (`search-index.ts`).
  */
 export interface ChatDBSchema extends DBSchema {
   conversations: {

@@ -1,8 +1,9 @@
 /**
- * Full-text search over titles, every message and every attached file's name and text, in memory. IndexedDB cannot search inside strings, and reading
- * 100,000 messages back for each query takes far longer than a keystroke allows, so the repository fills this index
- * once (lazily, or when asked to prepare) and keeps it up to date as it writes. Scanning the folded text of 100,000
- * messages with `includes` takes a few tens of milliseconds; the memory it costs is about the size of the text.
+ * Full-text search over titles, every message and every attached file's name and text, in memory. IndexedDB cannot
+ * search inside strings, and reading 100,000 messages back for each query takes far longer than a keystroke allows, so
+ * the repository fills this index once (lazily, or when asked to prepare) and keeps it up to date as it writes.
+ * Scanning the folded text of 100,000 messages with `includes` takes a few tens of milliseconds; the memory it costs is
+ * about the size of the text.
  */
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import { containsAll, findRanges, foldForSearch, parseQuery, snippetAround, type Range } from './search-text.js';

@@ -110,7 +110,7 @@ export interface ChatRepository {
   /**
    * Writes the message and updates its conversation in one transaction: `updatedAt` moves forward to the message's,
    * and a new message becomes the active leaf. A message without `parentId` keeps the stored one, or, when new,
-   * follows the active leaf (the branch shown): the controller should name the parent of an edit or a regenerate.
+   * follows the active leaf (the branch shown): the session should name the parent of an edit or a regenerate.
    * A message whose conversation does not exist (deleted, perhaps by another tab mid-reply) is not written.
    */
   putMessage(message: MessageRecord): Promise<void>;
