@@ -147,20 +147,30 @@ describe('import', () => {
     const classes = new Set(sample.map((entry) => entry.class));
     expect(classes.size).toBe(new Set(HOSTILE_CORPUS.map((entry) => entry.class)).size);
     // Each input twice: as the user's words and as a reply (the reply is rendered as Markdown), after a plain
-    // question and reply to compare them with.
-    const contents = ['A plain question', 'A plain reply.', ...sample.flatMap((entry) => [entry.input, entry.input])];
+    // question and reply to compare them with, and before a plain last exchange (which alone offers "Undo last
+    // exchange").
+    const contents = [
+      'A plain question',
+      'A plain reply.',
+      ...sample.flatMap((entry) => [entry.input, entry.input]),
+      'A last plain question',
+      'A last plain reply.',
+    ];
     const title = '<img src=x onerror=__pwned()> Hostile import';
 
     const dialog = await importFile(page, jsonFile('hostile.json', backupOf(title, contents)));
     await dialog.getByText(`Imported 1 conversation (${contents.length} messages).`).waitFor();
     await closeSettings(page);
     await conversationEntry(page, 'Hostile import').click();
-    await assistantMessages(page).nth(sample.length).waitFor();
-    expect(await userMessages(page).count()).toBe(sample.length + 1);
+    await assistantMessages(page)
+      .nth(sample.length + 1)
+      .waitFor();
+    expect(await userMessages(page).count()).toBe(sample.length + 2);
 
     // Every message shows what the plain one of its role shows (the app's own controls: see activeContentOf).
     for (const messages of [userMessages(page), assistantMessages(page)]) {
-      const [plain, ...hostile] = await activeContentOf(messages);
+      const [plain, ...others] = await activeContentOf(messages);
+      const hostile = others.slice(0, -1);
       expect(plain).toBeDefined();
       expect(hostile).toHaveLength(sample.length);
       for (const found of hostile) expect(found).toEqual(plain);
