@@ -1,7 +1,7 @@
 import type { AttachmentRecord } from '../domain/attachments.js';
 import type { Preset } from '../domain/presets.js';
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
-import { type Settings, type SettingsChanges, applySettingsChanges, mergeSettings } from '../domain/settings.js';
+import type { Settings, SettingsChanges } from '../domain/settings.js';
 import type { BackupData } from './backup.js';
 import {
   planBranchDeletion,
@@ -14,7 +14,14 @@ import {
 import type { ImportSummary } from './import-plan.js';
 import { loadImportPlan } from './import-plan-loader.js';
 import { STORAGE_MESSAGES, StorageError, toStorageError } from './errors.js';
-import { applyDeletion, applyRestore, attachmentsOf, deleteAttachmentsOf, readContents } from './idb-contents.js';
+import {
+  applyDeletion,
+  applyRestore,
+  attachmentsOf,
+  deleteAttachmentsOf,
+  readContents,
+  readNewestMessages,
+} from './idb-contents.js';
 import {
   importError,
   inTransaction,
@@ -24,6 +31,7 @@ import {
   type WriteStore,
 } from './idb-requests.js';
 import { IMPORT_STORES, importInto, measure, readAll } from './idb-import.js';
+import { readSettings, writeSettingsChanges } from './idb-settings.js';
 import { LazyIdbSearch } from './lazy-search.js';
 import { messagesOf } from './search-reads.js';
 import { DB_VERSION, openDatabaseAtVersion } from './migrations.js';
@@ -35,7 +43,7 @@ import {
   withActiveLeaf,
   type DeletedConversation,
 } from './records.js';
-import { DB_NAME, SETTINGS_KEY, type ChatDatabase } from './schema.js';
+import { DB_NAME, type ChatDatabase } from './schema.js';
 import type { SearchOptions, SearchResult } from './search-index.js';
 import type { ChatRepository, ConversationsSize, NewestMessages, StorageChange, StoredRecords } from './types.js';
 
@@ -259,18 +267,7 @@ class IdbChatRepository implements ChatRepository {
   }
 
   async listNewestMessages(conversationId: string, count: number): Promise<NewestMessages> {
-    return this.#run(async (db) => {
-      const index = db.transaction('messages').store.index('by-conversation');
-      const range = messagesOf(conversationId);
-      // Reading all of a 5,000-message conversation takes most of 100 ms; stepping a key cursor back over `count`
-      // entries is one request, and one getAll then reads the values from there on.
-      const newest = await index.openKeyCursor(range, 'prev');
-      const beyond = newest && count > 0 ? await newest.advance(count) : newest;
-      if (!beyond) return { messages: await index.getAll(range), complete: true };
-      const [, createdAt] = beyond.key;
-      const from = IDBKeyRange.bound([conversationId, createdAt], [conversationId, Number.POSITIVE_INFINITY], true);
-      return { messages: await index.getAll(from), complete: false };
-    });
+    return this.#run((db) => readNewestMessages(db, conversationId, count));
   }
 
   async getMessage(id: string): Promise<MessageRecord | undefined> {
@@ -462,19 +459,11 @@ class IdbChatRepository implements ChatRepository {
   }
 
   async loadSettings(): Promise<Settings> {
-    return this.#run(async (db) => mergeSettings(await db.get('settings', SETTINGS_KEY)));
+    return this.#run(readSettings);
   }
 
   async updateSettings(changes: SettingsChanges): Promise<Settings> {
-    const saved = await this.#run((db) => {
-      // Read and written in one transaction: another tab's change to other fields, in between, stays.
-      const tx = db.transaction('settings', 'readwrite');
-      return inTransaction(tx, async () => {
-        const next = applySettingsChanges(mergeSettings(await tx.store.get(SETTINGS_KEY)), changes);
-        await tx.store.put(next, SETTINGS_KEY);
-        return next;
-      });
-    });
+    const saved = await this.#run((db) => writeSettingsChanges(db, changes));
     this.#announce({ conversationIds: [], settings: true });
     return saved;
   }
