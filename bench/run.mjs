@@ -2,7 +2,7 @@
 // and writes bench/results/latest.json. Over budget is marked ❌ but the exit code stays 0: the table is a report,
 // not a gate. A new measurement is one more entry in MEASUREMENTS that returns rows.
 //
-// `node bench/run.mjs --only streaming,streaming-markdown` runs only the named measurements (after `npm run build`),
+// `node bench/run.mjs --only streaming,streaming-markdown,streaming-local` runs only the named measurements (after `npm run build`),
 // and writes bench/results/only.json instead, so a partial run never replaces the full table's results.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { measureBundles } from './bundles.mjs';
 import { measurePickerRows } from './model-picker.mjs';
 import { notMeasured, renderTable, status } from './report.mjs';
 import { measureMarkdownStreaming, measureProseStreaming, TOKEN_DELAY_MS } from './streaming.mjs';
+import { measureLocalStreaming } from './streaming-local.mjs';
 import { DIST, failureReason, loadTestSupport, log, RESULTS, ROOT } from './support.mjs';
 
 /** @type {Record<string, () => Promise<import('./report.mjs').Row[]>>} in the table's order */
@@ -20,6 +21,7 @@ const MEASUREMENTS = {
   bundles: measureBundles,
   streaming: measureProseStreaming,
   'streaming-markdown': measureMarkdownStreaming,
+  'streaming-local': () => measureLocalStreaming({ log }),
   scale: measureScaleRows,
   'model-picker': measurePickerRows,
   documents: () => import('./documents.mjs').then(({ measureDocumentRows }) => measureDocumentRows({ log })),

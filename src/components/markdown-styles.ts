@@ -12,6 +12,10 @@ export const markdownStyles = css`
     line-height: var(--mc-line-height, 1.55);
     overflow-wrap: anywhere;
   }
+  .block {
+    /* Its own paint layer: while a reply streams, a frame repaints the growing block and reuses the others' paint. */
+    isolation: isolate;
+  }
   .block > :first-child {
     margin-top: 0;
   }

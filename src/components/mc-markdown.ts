@@ -1,6 +1,6 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, noChange, nothing, type ElementPart } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { guard } from 'lit/directives/guard.js';
+import { Directive, directive, PartType, type PartInfo } from 'lit/directive.js';
 import { repeat } from 'lit/directives/repeat.js';
 import {
   ACTION_ATTRIBUTE,
@@ -15,7 +15,9 @@ import {
   type RemoteImageLoader,
   type RemoteImageOutcome,
   type RemoteImageState,
+  type RenderedBlock,
   type RenderResult,
+  showBlock,
 } from '../markdown/index.js';
 import { markdownStyles } from './markdown-styles.js';
 
@@ -28,8 +30,36 @@ const NO_BLOCKS: RenderResult = {
 const COPIED_FEEDBACK_MS = 2000;
 
 /**
+ * Keeps a block element's DOM in step with its rendering. A new rendering that only grew the last one (a list item,
+ * code text) is patched in; any other replaces the element's content. The same rendering again changes nothing.
+ */
+class BlockContentDirective extends Directive {
+  private shownRevision: number | undefined;
+
+  constructor(part: PartInfo) {
+    super(part);
+    if (part.type !== PartType.ELEMENT) throw new Error('blockContent() belongs on an element');
+  }
+
+  render(block: RenderedBlock) {
+    return block.revision;
+  }
+
+  override update(part: ElementPart, [block]: [RenderedBlock]) {
+    if (block.revision !== this.shownRevision) {
+      showBlock(part.element as HTMLElement, block, this.shownRevision);
+      this.shownRevision = block.revision;
+    }
+    return noChange;
+  }
+}
+
+const blockContent = directive(BlockContentDirective);
+
+/**
  * Renders markdown (a model reply, or any other text) as sanitized HTML. Each top-level block is its own part, keyed
- * and cached, so while a reply streams only its last block's DOM is rebuilt. Code blocks have a "Copy code" button;
+ * and cached, so while a reply streams only its last block's DOM changes: a growing list or code block is patched
+ * (its new item or text only), any other block is rebuilt. Code blocks have a "Copy code" button;
  * very long blocks have "Show all".
  *
  * Images are never fetched until the user presses "Load image from host". Then the image is fetched as data (the
@@ -206,15 +236,7 @@ export class McMarkdown extends LitElement {
         ${repeat(
           blocks,
           (block) => block.key,
-          // TrustedHTML is an object, which Lit would assign again on every render: the guard keeps a block's DOM
-          // untouched until the renderer hands over a different block.
-          (block) =>
-            html`<div
-              class="block"
-              tabindex="-1"
-              data-block=${block.key}
-              .innerHTML=${guard([block], () => block.trusted)}
-            ></div>`,
+          (block) => html`<div class="block" tabindex="-1" data-block=${block.key} ${blockContent(block)}></div>`,
         )}
       </div>
       ${

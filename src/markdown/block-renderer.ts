@@ -21,8 +21,6 @@ export const LIMITS = {
   tableRows: 2_000,
   /** Longest code block highlighted; longer ones are shown plain. */
   highlightCharacters: 100_000,
-  /** Longest code block highlighted while it is still being written, as it is highlighted again on every token. */
-  highlightCharactersWhileWriting: 20_000,
 } as const;
 
 export interface BlockRenderSettings {
@@ -44,7 +42,7 @@ export interface DirtyBlock {
   limited: boolean;
   /** A code block names a language but the highlighter is not loaded yet. */
   wantsHighlighter: boolean;
-  /** A code block was left plain only because it is too long to highlight on every token while growing. */
+  /** A code block was left plain only because it is still being written: it is highlighted once, when it closes. */
   highlightDeferred: boolean;
   /** Normalized URLs of every image in the block, stand-in or shown. */
   imageSources: string[];
@@ -114,8 +112,8 @@ function codeBlock(token: Tokens.Code): string {
   let body: string | undefined;
   if (language && !cut && shown.length <= LIMITS.highlightCharacters) {
     if (!settings.highlighter) current.wantsHighlighter = true;
-    else if (settings.growing && shown.length > LIMITS.highlightCharactersWhileWriting)
-      current.highlightDeferred = true;
+    // Highlighting again on every token would cost as much as the block is long; the reader gets colours at the end.
+    else if (settings.growing) current.highlightDeferred = true;
     else body = settings.highlighter(shown, language);
   }
   if (cut) current.limited = true;

@@ -7,7 +7,8 @@
  * - `fetchRemoteImage`: an image the user asked to see, fetched as data for a `blob:` URL (the CSP allows no other).
  */
 export { createStreamingRenderer, renderMarkdown } from './streaming-renderer.js';
-export type { RenderResult } from './streaming-renderer.js';
+export type { RenderedBlock, RenderResult } from './streaming-renderer.js';
+export { showBlock } from './growing-block.js';
 export { sanitizeHtml } from './sanitize-policy.js';
 export { ACTION_ATTRIBUTE, CODE_INDEX_ATTRIBUTE, IMAGE_SOURCE_ATTRIBUTE } from './content-actions.js';
 export { getLoadedHighlighter, loadHighlighter } from './highlight.js';

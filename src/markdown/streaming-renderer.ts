@@ -18,6 +18,7 @@ import {
   referenceSignature,
 } from './block-lexer.js';
 import { LIMITS, renderBlock } from './block-renderer.js';
+import { growBlock, nextRevision, type BlockPatch, type Growth } from './growing-block.js';
 import type { Highlighter } from './highlight.js';
 import { stripInvisible } from './invisible-unicode.js';
 import type { RemoteImageState } from './remote-image.js';
@@ -43,6 +44,10 @@ export interface RenderedBlock {
   readonly trusted: TrustedHTML | string;
   /** The full text of each code block in this block, in order, for its Copy code button (`data-mc-index`). */
   readonly codes: readonly string[];
+  /** Unique to this rendering: a view knows which rendering its DOM shows by it. */
+  readonly revision: number;
+  /** How to turn the DOM of an earlier rendering of this block into this one's, when the block only grew. */
+  readonly patch?: BlockPatch | undefined;
 }
 
 export interface RenderResult {
@@ -103,6 +108,8 @@ interface Entry {
   highlightDeferred: boolean;
   limited: boolean;
   expanded: boolean;
+  /** The pieces of a growing list or code block, to render only what changed on the next token. */
+  growth?: Growth | undefined;
 }
 
 /** The lexed tail: everything after the final blocks. */
@@ -165,7 +172,9 @@ function renderEntry(
     const sanitized = sanitizeHtml(dirty.html, { images: context.images });
     hidden = sanitized.hiddenCharactersRemoved;
     const unchanged = previous?.html === sanitized.html && sameCodes(previous.codes, dirty.codes);
-    block = unchanged ? previous : { key, html: sanitized.html, trusted: sanitized.trusted, codes: dirty.codes };
+    block = unchanged
+      ? previous
+      : { key, html: sanitized.html, trusted: sanitized.trusted, codes: dirty.codes, revision: nextRevision() };
   }
   const labels = referenceLabels(raw);
   return {
@@ -182,6 +191,52 @@ function renderEntry(
     highlightDeferred: dirty.highlightDeferred,
     limited: dirty.limited,
     expanded,
+  };
+}
+
+/**
+ * Renders the growing last block by the pieces that changed (see growing-block.ts), or `undefined` when it is not a
+ * block that can grow that way and must be rendered whole.
+ */
+function growEntry(key: string, token: Token, context: Context, cached: Entry | undefined): Entry | undefined {
+  const expanded = context.expandedBlocks.has(key);
+  const labels = referenceLabels(token.raw);
+  const references = referenceSignature(labels, context.links);
+  const stamp = { highlighter: context.highlighter, images: context.images, expanded, references };
+  const settings = { highlighter: context.highlighter, expanded, growing: true, images: context.images };
+  const previous = cached?.block;
+  const grown = growBlock(token, settings, stamp, { growth: cached?.growth, revision: previous?.revision });
+  if (!grown) return undefined;
+  let trusted: TrustedHTML | string | undefined;
+  const block: RenderedBlock =
+    previous?.html === grown.html && sameCodes(previous.codes, grown.codes)
+      ? previous
+      : {
+          key,
+          html: grown.html,
+          // Made only for a view with no earlier DOM of this block to patch.
+          get trusted() {
+            return (trusted ??= grown.trusted());
+          },
+          codes: grown.codes,
+          revision: nextRevision(),
+          patch: grown.patch,
+        };
+  return {
+    key,
+    raw: token.raw,
+    tokens: [token],
+    block,
+    hidden: grown.hidden,
+    labels,
+    references,
+    imageSources: grown.flags.imageSources,
+    imageStates: imageStates(grown.flags.imageSources, context.images),
+    wantsHighlighter: grown.flags.wantsHighlighter,
+    highlightDeferred: grown.flags.highlightDeferred,
+    limited: grown.flags.limited,
+    expanded,
+    growth: grown.growth,
   };
 }
 
@@ -316,7 +371,8 @@ class IncrementalRenderer implements StreamingRenderer {
       const cached = previous.get(key);
       if (cached && cached.raw === token.raw && !isStale(cached, context, growing)) return cached;
       rendered++;
-      return renderEntry(key, token.raw, [token], growing, context, cached?.block ?? null);
+      const grown = growing ? growEntry(key, token, context, cached) : undefined;
+      return grown ?? renderEntry(key, token.raw, [token], growing, context, cached?.block ?? null);
     });
 
     return resultOf([...this.stableEntries, ...this.tailEntries], rendered, this.stableHidden || tail.hidden);
@@ -371,7 +427,8 @@ class IncrementalRenderer implements StreamingRenderer {
       const key = blockKey(this.stableEntries.length);
       const cached = previous.get(key);
       if (cached && cached.raw === token.raw && !isStale(cached, context, false)) {
-        this.stableEntries.push(cached);
+        // A final block grows no more: its pieces are not needed again.
+        this.stableEntries.push({ ...cached, growth: undefined });
       } else {
         this.stableEntries.push(renderEntry(key, token.raw, [token], false, context, cached?.block ?? null));
         rendered++;
