@@ -2,7 +2,7 @@
 // steady rate: the real worker protocol (serveEngine) carries its chunks to the page. Bench only; the app's worker
 // is src/engines/webllm/worker.ts.
 import type { ChatCompletionChunk, ChatCompletionRequestStreaming } from '@mlc-ai/web-llm';
-import { workerScope } from '../src/engines/messaging/endpoint.js';
+import { workerScope } from '../src/messaging/endpoint.js';
 import { serveEngine, type WebLlmEngineLike, type WorkerResponse } from '../src/engines/webllm/worker-protocol.js';
 import { markdownHeavyTokens } from './stream-tokens.mjs';
 
