@@ -3,7 +3,6 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import '../components/mc-alert-list.js';
 import '../components/mc-composer.js';
 import '../components/mc-conversation-list.js';
-import '../components/mc-help-dialog.js';
 import '../components/mc-transcript.js';
 import '../components/mc-undo-bar.js';
 import '../components/mc-welcome.js';
@@ -25,6 +24,7 @@ import { applyTheme, type ThemePreference } from '../styles/theme.js';
 import { BackupReporter } from './backup-reporter.js';
 import { DeletionFocus } from './deletion-focus.js';
 import { DrawerController } from './drawer-controller.js';
+import * as dialogs from './lazy-dialogs.js';
 import { chatAppStyles } from './mc-chat-app.styles.js';
 import { renderPresetPicker } from './preset-bar.js';
 import { recommendEngine } from './recommendation.js';
@@ -35,17 +35,6 @@ import { loadTheme, loadWelcomeDismissed, saveTheme, saveWelcomeDismissed } from
 
 /** A notice (an import's summary) says more than "Copied": it stays longer. */
 const NOTICE_MS = 6000;
-
-const SETTINGS_UNAVAILABLE = 'Settings could not be loaded. Check your connection, then reload the page.';
-const LOCAL_PANEL_UNAVAILABLE = 'The model settings could not be loaded. Check your connection, then reopen Settings.';
-
-/**
- * Settings (and the backup panel inside it) is not part of the first screen: its code loads when the page is idle,
- * or at the latest when Settings is first opened.
- */
-function loadSettingsCode(): Promise<unknown> {
-  return import('../components/mc-settings-dialog.js');
-}
 
 function describeRetry(notice: RetryNotice): string {
   // A retry at once (the local engine restarting its worker) has no wait to count down.
@@ -147,7 +136,7 @@ export class McChatApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    whenIdle(() => void loadSettingsCode().catch(() => undefined));
+    whenIdle(() => void dialogs.loadDialogsWhenIdle().catch(() => undefined));
   }
 
   get #state(): AppState | null {
@@ -178,20 +167,29 @@ export class McChatApp extends LitElement {
         void this.#focusComposer();
         break;
       case 'help':
-        this.helpDialog.show();
+        void this.#showHelp();
         break;
     }
   }
 
+  async #showHelp(): Promise<void> {
+    if (!(await dialogs.loadHelpCode())) return this.actions?.showAlert(dialogs.HELP_UNAVAILABLE);
+    // Defined just now, the element in the template upgrades and renders its <dialog> in its first update.
+    await this.helpDialog.updateComplete;
+    this.helpDialog.show();
+  }
+
   async #openSettings(options: Parameters<McSettingsDialog['show']>[0] = {}): Promise<void> {
     try {
-      await loadSettingsCode();
+      await dialogs.loadSettingsCode();
     } catch {
-      this.actions?.showAlert(SETTINGS_UNAVAILABLE);
+      this.actions?.showAlert(dialogs.SETTINGS_UNAVAILABLE);
       return;
     }
     // Not needed before now: the panel, already in the dialog, upgrades when its code arrives.
-    import('../components/mc-local-model-panel.js').catch(() => this.actions?.showAlert(LOCAL_PANEL_UNAVAILABLE));
+    import('../components/mc-local-model-panel.js').catch(() =>
+      this.actions?.showAlert(dialogs.LOCAL_PANEL_UNAVAILABLE),
+    );
     this.#backup.clear();
     // Defined just now, the dialog renders its <dialog> in its first update.
     await this.settingsDialog.updateComplete;
@@ -401,7 +399,7 @@ export class McChatApp extends LitElement {
               class="icon-button ghost help-button"
               aria-label="Keyboard shortcuts"
               title="Keyboard shortcuts (?)"
-              @click=${() => this.helpDialog.show()}
+              @click=${() => void this.#showHelp()}
             >
               ${keyboardIcon}
             </button>

@@ -3,11 +3,10 @@
  * `registerType: 'prompt'`) precaches the app so it opens offline; a new version waits until the user chooses
  * "Reload", so a reply that is streaming is never cut off by an update.
  *
- * workbox-window is used directly rather than `virtual:pwa-register`: the wiring below can then run against a fake
- * in tests, and nothing depends on a module that exists only inside the Vite build.
+ * workbox-window is used directly rather than `virtual:pwa-register`: the wiring (`service-worker-updates.ts`, loaded
+ * with it after the page has loaded) can then run against a fake in tests, and nothing depends on a module that
+ * exists only inside the Vite build.
  */
-import type { Workbox } from 'workbox-window';
-
 export interface ServiceWorkerCallbacks {
   /**
    * A new version is installed and waiting. Show "A new version is available." with a "Reload" button that calls
@@ -17,22 +16,6 @@ export interface ServiceWorkerCallbacks {
   /** The first version finished installing: from now on the app opens without a network. */
   onOfflineReady(): void;
 }
-
-/** The part of workbox-window's `Workbox` the wiring uses, so tests can hand in a fake. */
-export type ServiceWorkerHandle = Pick<Workbox, 'addEventListener' | 'register' | 'update' | 'messageSkipWaiting'>;
-
-export interface WatchOptions {
-  /** Reloads the page once the new version controls it. */
-  reload(): void;
-  /** Whether the browser has a network now; no update check is attempted without one. */
-  isOnline(): boolean;
-}
-
-/**
- * An app tab can stay open for days, and browsers only look for a new worker on navigation: look once an hour too,
- * so a long-lived tab still learns about a new version.
- */
-export const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * Registers `sw.js` once the page has loaded, fetching workbox-window only then so it adds nothing to the first
@@ -45,8 +28,8 @@ export function registerServiceWorker(callbacks: ServiceWorkerCallbacks): void {
   // worker and its scope follow the app wherever it is served.
   const base = import.meta.env.BASE_URL;
   void afterLoad()
-    .then(() => import('workbox-window'))
-    .then(({ Workbox }) =>
+    .then(() => Promise.all([import('workbox-window'), import('./service-worker-updates.js')]))
+    .then(([{ Workbox }, { watchServiceWorker }]) =>
       watchServiceWorker(new Workbox(`${base}sw.js`, { scope: base }), callbacks, {
         reload: () => location.reload(),
         isOnline: () => navigator.onLine,
@@ -55,43 +38,6 @@ export function registerServiceWorker(callbacks: ServiceWorkerCallbacks): void {
     // A failed registration (storage disabled, a private window in some browsers) leaves an app that works online,
     // which is all a user without a worker could have: there is nothing for them to act on.
     .catch(() => undefined);
-}
-
-/**
- * Turns the worker's lifecycle into the two things a user is told about, registers it, and starts the hourly
- * update check. Resolves once registration settled; rejects if it failed.
- */
-export async function watchServiceWorker(
-  worker: ServiceWorkerHandle,
-  callbacks: ServiceWorkerCallbacks,
-  options: WatchOptions,
-): Promise<void> {
-  let reloadRequested = false;
-
-  const update = async (): Promise<void> => {
-    reloadRequested = true;
-    const registration = await registered;
-    // Another tab may already have activated the waiting version: then this page only needs reloading.
-    if (registration?.waiting) worker.messageSkipWaiting();
-    else options.reload();
-  };
-
-  // `waiting` fires for a version this page registered and for one another tab installed ("external"): either way
-  // this page runs old code until it reloads. It never fires for the very first install, which activates at once.
-  worker.addEventListener('waiting', () => callbacks.onNeedRefresh(update));
-  worker.addEventListener('activated', (event) => {
-    if (!event.isUpdate && !event.isExternal) callbacks.onOfflineReady();
-  });
-  // Only the tab where the user chose "Reload" reloads; another tab may be in the middle of a reply.
-  worker.addEventListener('controlling', () => {
-    if (reloadRequested) options.reload();
-  });
-
-  const registered = worker.register();
-  await registered;
-  setInterval(() => {
-    if (options.isOnline()) void worker.update().catch(() => undefined);
-  }, UPDATE_CHECK_INTERVAL_MS);
 }
 
 function afterLoad(): Promise<void> {

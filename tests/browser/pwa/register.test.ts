@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WorkboxEventMap } from 'workbox-window';
-import { UPDATE_CHECK_INTERVAL_MS, watchServiceWorker, type ServiceWorkerHandle } from '../../../src/pwa/register.js';
+import {
+  UPDATE_CHECK_INTERVAL_MS,
+  watchServiceWorker,
+  type ServiceWorkerHandle,
+} from '../../../src/pwa/service-worker-updates.js';
 
 type Listener = (event: never) => unknown;
 
