@@ -3,6 +3,8 @@
  * first screen: their code loads when the page is idle, or at the latest when one of them is first opened. Each
  * failure is a sentence for an alert (offline before the service worker had cached the chunk).
  */
+import type { ShortcutDescription } from '../components/mc-help-dialog.js';
+
 export const SETTINGS_UNAVAILABLE = 'Settings could not be loaded. Check your connection, then reload the page.';
 export const LOCAL_PANEL_UNAVAILABLE =
   'The model settings could not be loaded. Check your connection, then reopen Settings.';
@@ -12,11 +14,11 @@ export function loadSettingsCode(): Promise<unknown> {
   return import('../components/mc-settings-dialog.js');
 }
 
-/** Resolves to whether the help dialog's code is there. */
-export function loadHelpCode(): Promise<boolean> {
-  return import('../components/mc-help-dialog.js').then(
-    () => true,
-    () => false,
+/** The help dialog's code, and what it lists written for this platform; null when it cannot be loaded. */
+export function loadHelpCode(): Promise<((apple: boolean) => ShortcutDescription[]) | null> {
+  return Promise.all([import('../components/mc-help-dialog.js'), import('./shortcut-descriptions.js')]).then(
+    ([, { describeShortcuts }]) => describeShortcuts,
+    () => null,
   );
 }
 

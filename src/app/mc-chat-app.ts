@@ -12,7 +12,7 @@ import { emit } from '../components/events.js';
 import { focusIsLost } from '../components/focus.js';
 import type { McComposer } from '../components/mc-composer.js';
 import type { McConversationList } from '../components/mc-conversation-list.js';
-import type { McHelpDialog } from '../components/mc-help-dialog.js';
+import type { McHelpDialog, ShortcutDescription } from '../components/mc-help-dialog.js';
 import type { McSettingsDialog } from '../components/mc-settings-dialog.js';
 import { localAvailability } from '../engines/webllm/local-model-state.js';
 import type { RetryNotice } from '../engines/types.js';
@@ -29,7 +29,7 @@ import { chatAppStyles } from './mc-chat-app.styles.js';
 import { renderPresetPicker } from './preset-bar.js';
 import { recommendEngine } from './recommendation.js';
 import { ShortcutController } from './shortcut-controller.js';
-import { describeShortcuts, type ShortcutAction } from './shortcuts.js';
+import type { ShortcutAction } from './shortcuts.js';
 import { ToastController } from './toast-controller.js';
 import { loadTheme, loadWelcomeDismissed, saveTheme, saveWelcomeDismissed } from './ui-preferences.js';
 
@@ -86,7 +86,7 @@ export class McChatApp extends LitElement {
     streaming: () => this.#state?.streamingMessageId != null,
     run: (action) => this.#runShortcut(action),
   });
-  readonly #shortcutList = describeShortcuts(this.#shortcuts.apple);
+  @state() private shortcutList: ShortcutDescription[] = [];
   readonly #toast = new ToastController(this);
   readonly #backup = new BackupReporter(this, () => this.actions);
   readonly #deletions = new DeletionFocus(this, {
@@ -173,8 +173,11 @@ export class McChatApp extends LitElement {
   }
 
   async #showHelp(): Promise<void> {
-    if (!(await dialogs.loadHelpCode())) return this.actions?.showAlert(dialogs.HELP_UNAVAILABLE);
-    // Defined just now, the element in the template upgrades and renders its <dialog> in its first update.
+    const describe = await dialogs.loadHelpCode();
+    if (!describe) return this.actions?.showAlert(dialogs.HELP_UNAVAILABLE);
+    this.shortcutList = describe(this.#shortcuts.apple);
+    // Defined just now, the element in the template upgrades and renders its <dialog> (and the list) in its update.
+    await this.updateComplete;
     await this.helpDialog.updateComplete;
     this.helpDialog.show();
   }
@@ -480,7 +483,7 @@ export class McChatApp extends LitElement {
         </main>
       </div>
       ${this.#renderSettings(state)}
-      <mc-help-dialog .shortcuts=${this.#shortcutList}></mc-help-dialog>
+      <mc-help-dialog .shortcuts=${this.shortcutList}></mc-help-dialog>
       <div class="toast ${this.#toast.message ? 'shown' : ''}" aria-live="polite">${this.#toast.message}</div>`;
   }
 }

@@ -3,8 +3,6 @@
  * the matching is unit-tested; the root element decides whether a match applies where focus is.
  */
 
-import type { KeyLabel, ShortcutDescription } from '../components/mc-help-dialog.js';
-
 export type ShortcutAction = 'new-chat' | 'search' | 'stop' | 'focus-message' | 'help';
 
 /** The parts of a `KeyboardEvent` a shortcut depends on. */
@@ -41,22 +39,6 @@ export function matchShortcut(press: KeyPress, apple: boolean): ShortcutAction |
   if (press.key === '?') return 'help';
   if (press.key === '/' && !press.shiftKey) return 'focus-message';
   return null;
-}
-
-/** The shortcuts in the order the help dialog lists them, written for this platform. */
-export function describeShortcuts(apple: boolean): ShortcutDescription[] {
-  const command: KeyLabel = apple ? { text: '⌘', name: 'Command' } : { text: 'Ctrl' };
-  const shift: KeyLabel = apple ? { text: '⇧', name: 'Shift' } : { text: 'Shift' };
-  return [
-    { label: 'New chat', keys: [command, shift, { text: 'O' }] },
-    { label: 'Search conversations', keys: [command, { text: 'K' }] },
-    { label: 'Go to the message box', keys: [{ text: '/' }] },
-    { label: 'Send the message', keys: [{ text: 'Enter' }] },
-    { label: 'New line in the message', keys: [shift, { text: 'Enter' }] },
-    { label: 'Stop the reply', keys: [{ text: 'Esc' }] },
-    { label: 'Close a dialog or the conversation list', keys: [{ text: 'Esc' }] },
-    { label: 'Show keyboard shortcuts', keys: [{ text: '?' }] },
-  ];
 }
 
 /** Whether typing a character here would enter text, so a one-key shortcut ("/", "?") must leave it alone. */

@@ -2,7 +2,7 @@ import axe from 'axe-core';
 import { describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../../src/components/mc-help-dialog.js';
-import { describeShortcuts } from '../../../src/app/shortcuts.js';
+import { describeShortcuts } from '../../../src/app/shortcut-descriptions.js';
 import { focusedElement, mount } from './fixtures.js';
 
 async function openHelp(apple = false) {

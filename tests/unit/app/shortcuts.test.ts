@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeShortcuts, isApplePlatform, matchShortcut, type KeyPress } from '../../../src/app/shortcuts.js';
+import { describeShortcuts } from '../../../src/app/shortcut-descriptions.js';
+import { isApplePlatform, matchShortcut, type KeyPress } from '../../../src/app/shortcuts.js';
 
 const press = (key: string, modifiers: Partial<Omit<KeyPress, 'key'>> = {}): KeyPress => ({
   key,
