@@ -300,6 +300,8 @@ describe('mc-chat-app keyboard shortcuts', () => {
   it('keeps focus where a shortcut pressed just as a dialog closed put it', async () => {
     const { element, actions } = await app();
     await userEvent.click(page.getByRole('button', { name: 'Keyboard shortcuts' }));
+    // The dialog's code loads on first use (or once the page is idle): it opens when that has arrived.
+    await expect.element(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
     const help = element.shadowRoot!.querySelector('mc-help-dialog')!;
     // The dialog's close event, which hands focus back, comes a task later: the shortcut lands in between.
     help.close();
@@ -312,6 +314,7 @@ describe('mc-chat-app keyboard shortcuts', () => {
   it('ignores every shortcut while a dialog is open', async () => {
     const { actions } = await app();
     await userEvent.click(page.getByRole('button', { name: 'Keyboard shortcuts' }));
+    await expect.element(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
     await userEvent.keyboard('{Control>}{Shift>}O{/Shift}{/Control}');
     await userEvent.keyboard('/');
     expect(actions.newConversation).not.toHaveBeenCalled();
