@@ -9,10 +9,10 @@ import type { ConversationOpener } from './conversation-opener.js';
 import type { DraftKeeper } from './draft-keeper.js';
 import type { ReplyRunner } from './reply-runner.js';
 import type { Store } from './store.js';
+import { LapsingOffer } from './lapsing-offer.js';
 import type { WriteQueue } from './write-queue.js';
 
-/** How long Undo is offered after a deletion. */
-export const UNDO_MS = 6_000;
+export { UNDO_MS } from './lapsing-offer.js';
 
 /** A deletion that can still be undone. */
 interface PendingUndo {
@@ -20,8 +20,6 @@ interface PendingUndo {
   wasOpen: boolean;
   /** Its unsent text, which the deletion removed too. */
   draft: string;
-  expiresAt: number;
-  timer: TimerHandle;
 }
 
 export interface ConversationDeleterDeps {
@@ -42,10 +40,11 @@ export interface ConversationDeleterDeps {
 
 export class ConversationDeleter {
   readonly #deps: ConversationDeleterDeps;
-  #undo: PendingUndo | null = null;
+  readonly #undo: LapsingOffer<PendingUndo>;
 
   constructor(deps: ConversationDeleterDeps) {
     this.#deps = deps;
+    this.#undo = new LapsingOffer(deps, () => this.dismiss());
   }
 
   async delete(id: string): Promise<void> {
@@ -63,17 +62,18 @@ export class ConversationDeleter {
   }
 
   async undo(): Promise<void> {
-    const undo = this.#undo;
-    if (!undo) return;
+    const held = this.#undo.current;
+    if (!held) return;
     this.dismiss();
-    if (this.#deps.now() > undo.expiresAt) return;
+    if (this.#undo.expired(held)) return;
+    const undo = held.value;
     const { conversation } = undo.deleted;
     try {
       await this.#deps.queue.write(() => this.#deps.repository.restoreConversation(undo.deleted));
     } catch (error) {
       // Nothing was written; the conversation exists only here now, so the offer stays while it lasts.
       this.#deps.alerts.show(errorMessage(error));
-      this.#offer(undo.deleted, undo.wasOpen, undo.draft, undo.expiresAt);
+      this.#offer(undo.deleted, undo.wasOpen, undo.draft, held.expiresAt);
       return;
     }
     this.#deps.drafts.restore(conversation.id, undo.draft);
@@ -83,18 +83,13 @@ export class ConversationDeleter {
   }
 
   dismiss(): void {
-    if (!this.#undo) return;
-    this.#deps.clearTimer(this.#undo.timer);
-    this.#undo = null;
+    if (!this.#undo.clear()) return;
     this.#deps.store.update((state) => ({ ...state, undo: null }));
   }
 
-  #offer(deleted: DeletedConversation, wasOpen: boolean, draft: string, expiresAt = this.#deps.now() + UNDO_MS): void {
+  #offer(deleted: DeletedConversation, wasOpen: boolean, draft: string, until?: number): void {
     this.dismiss();
-    const timer = this.#deps.setTimer(() => {
-      if (this.#undo?.timer === timer) this.dismiss();
-    }, expiresAt - this.#deps.now());
-    this.#undo = { deleted, wasOpen, draft, expiresAt, timer };
+    const expiresAt = this.#undo.hold({ deleted, wasOpen, draft }, until);
     this.#deps.store.update((state) => ({
       ...state,
       undo: {

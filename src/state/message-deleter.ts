@@ -12,8 +12,8 @@ import type { ChatRepository, DeletedMessages } from '../storage/types.js';
 import { errorMessage, type AlertBoard } from './alert-board.js';
 import type { MessagesUndoOffer } from './app-state.js';
 import type { ConversationOpener } from './conversation-opener.js';
-import { UNDO_MS } from './conversation-deleter.js';
 import type { DraftKeeper } from './draft-keeper.js';
+import { LapsingOffer } from './lapsing-offer.js';
 import type { ReplyRunner } from './reply-runner.js';
 import type { Store } from './store.js';
 import type { WriteQueue } from './write-queue.js';
@@ -25,8 +25,6 @@ interface PendingUndo {
   /** For Undo last exchange: the message box before the question went into it, and after. */
   draftBefore?: string;
   draftAfter?: string;
-  expiresAt: number;
-  timer: TimerHandle;
 }
 
 export interface MessageDeleterDeps {
@@ -52,10 +50,11 @@ function withQuestion(question: string, typed: string): string {
 
 export class MessageDeleter {
   readonly #deps: MessageDeleterDeps;
-  #undo: PendingUndo | null = null;
+  readonly #undo: LapsingOffer<PendingUndo>;
 
   constructor(deps: MessageDeleterDeps) {
     this.#deps = deps;
+    this.#undo = new LapsingOffer(deps, () => this.dismiss());
   }
 
   async undoLastExchange(): Promise<void> {
@@ -79,10 +78,11 @@ export class MessageDeleter {
   }
 
   async undo(): Promise<void> {
-    const undo = this.#undo;
-    if (!undo) return;
+    const held = this.#undo.current;
+    if (!held) return;
     this.dismiss();
-    if (this.#deps.now() > undo.expiresAt) return;
+    if (this.#undo.expired(held)) return;
+    const undo = held.value;
     const { conversationId } = undo.deleted;
     let restored: boolean;
     try {
@@ -90,7 +90,7 @@ export class MessageDeleter {
     } catch (error) {
       // Nothing was written; the messages exist only here now, so the offer stays while it lasts.
       this.#deps.alerts.show(errorMessage(error));
-      this.#offer({ ...undo, expiresAt: undo.expiresAt });
+      this.#offer(undo, held.expiresAt);
       return;
     }
     // Not restored: the conversation itself was deleted meanwhile (perhaps in another tab), and its Undo is its own.
@@ -105,9 +105,7 @@ export class MessageDeleter {
   }
 
   dismiss(): void {
-    if (!this.#undo) return;
-    this.#deps.clearTimer(this.#undo.timer);
-    this.#undo = null;
+    if (!this.#undo.clear()) return;
     // The offer shown may be another deletion's by now (a conversation deleted since): that one stays.
     this.#deps.store.update((state) =>
       state.undo && state.undo.kind !== 'delete-conversation' ? { ...state, undo: null } : state,
@@ -144,14 +142,10 @@ export class MessageDeleter {
     store.update((state) => ({ ...state, draft: { conversationId, text } }));
   }
 
-  #offer(pending: Omit<PendingUndo, 'expiresAt' | 'timer'> & { expiresAt?: number }): void {
+  #offer(pending: PendingUndo, until?: number): void {
     this.dismiss();
     this.#deps.withdrawOtherOffer();
-    const expiresAt = pending.expiresAt ?? this.#deps.now() + UNDO_MS;
-    const timer = this.#deps.setTimer(() => {
-      if (this.#undo?.timer === timer) this.dismiss();
-    }, expiresAt - this.#deps.now());
-    this.#undo = { ...pending, expiresAt, timer };
+    const expiresAt = this.#undo.hold(pending, until);
     const { conversationId, messages } = pending.deleted;
     this.#deps.store.update((state) => ({
       ...state,
