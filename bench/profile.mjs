@@ -45,3 +45,20 @@ function topSelfTime(profile) {
       .map(([key, ms]) => `${ms.toFixed(0).padStart(6)} ms  ${key}`),
   ];
 }
+
+/**
+ * Time so far, in ms: all main-thread tasks, the script / layout / style parts of them, and the CPU time of the
+ * whole renderer process (every thread, workers included).
+ */
+export async function mainThreadMs(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const seconds = Object.fromEntries(metrics.map((metric) => [metric.name, metric.value]));
+  if (seconds.TaskDuration === undefined) throw new Error('CDP Performance.getMetrics has no TaskDuration');
+  return {
+    task: seconds.TaskDuration * 1000,
+    script: (seconds.ScriptDuration ?? 0) * 1000,
+    layout: (seconds.LayoutDuration ?? 0) * 1000,
+    style: (seconds.RecalcStyleDuration ?? 0) * 1000,
+    process: (seconds.ProcessTime ?? 0) * 1000,
+  };
+}

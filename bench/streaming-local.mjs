@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createServer, runnerImport } from 'vite';
-import { saveProfile, startProfile } from './profile.mjs';
+import { mainThreadMs, saveProfile, startProfile } from './profile.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SIZES = [1_000, 8_000];
@@ -85,19 +85,6 @@ export async function measureLocalStreaming({ browser: given, log = stderrLog } 
     if (!given) await browser?.close();
     await server.close();
   }
-}
-
-/** Main-thread time so far, in ms: all tasks, and their script, layout and style parts. */
-async function mainThreadMs(cdp) {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  const seconds = Object.fromEntries(metrics.map((metric) => [metric.name, metric.value]));
-  if (seconds.TaskDuration === undefined) throw new Error('CDP Performance.getMetrics has no TaskDuration');
-  return {
-    task: seconds.TaskDuration * 1000,
-    script: (seconds.ScriptDuration ?? 0) * 1000,
-    layout: (seconds.LayoutDuration ?? 0) * 1000,
-    style: (seconds.RecalcStyleDuration ?? 0) * 1000,
-  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

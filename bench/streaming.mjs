@@ -17,7 +17,7 @@
 import { pageProbe } from './page-probe.mjs';
 import { notMeasured } from './report.mjs';
 import { LAST_TOKEN_MARKER, markdownHeavyTokens, proseTokens } from './stream-tokens.mjs';
-import { saveProfile, startProfile } from './profile.mjs';
+import { mainThreadMs, saveProfile, startProfile } from './profile.mjs';
 import { DIST, failureReason, loadTestSupport, log } from './support.mjs';
 
 export const TOKEN_DELAY_MS = Number(process.env.BENCH_TOKEN_DELAY_MS ?? 2);
@@ -198,23 +198,6 @@ async function streamOnce(support, browser, appUrl, server, makeTokens, tokenCou
   } finally {
     await session.close();
   }
-}
-
-/**
- * Time so far, in ms: all main-thread tasks, the script / layout / style parts of them, and the CPU time of the
- * whole renderer process (every thread, workers included).
- */
-async function mainThreadMs(cdp) {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  const seconds = Object.fromEntries(metrics.map((metric) => [metric.name, metric.value]));
-  if (seconds.TaskDuration === undefined) throw new Error('CDP Performance.getMetrics has no TaskDuration');
-  return {
-    task: seconds.TaskDuration * 1000,
-    script: (seconds.ScriptDuration ?? 0) * 1000,
-    layout: (seconds.LayoutDuration ?? 0) * 1000,
-    style: (seconds.RecalcStyleDuration ?? 0) * 1000,
-    process: (seconds.ProcessTime ?? 0) * 1000,
-  };
 }
 
 async function waitUntil(predicate, timeoutMs, what) {
