@@ -1,3 +1,4 @@
+import type { ReplySource } from './attachments.js';
 import type { EngineKind, Usage } from './generation.js';
 import type { ProviderId } from './providers.js';
 
@@ -37,6 +38,10 @@ export interface MessageRecord {
    * the conversation's active leaf.
    */
   parentId?: string | null;
+  /** A user message: the files sent with it (`AttachmentRecord` ids), in the order attached. */
+  attachmentIds?: string[];
+  /** An assistant reply: what of which file the model saw. */
+  sources?: ReplySource[];
 }
 
 export interface ConversationRecord {

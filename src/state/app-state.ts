@@ -8,6 +8,8 @@ import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { Settings, SettingsChanges } from '../domain/settings.js';
 import type { NewPresetOptions } from './preset-keeper.js';
 
+export { attachNotice } from './attach-notice.js';
+
 // Components take these types from here: they never import storage or engines.
 export type { StorageUsage } from '../storage/health.js';
 export type { SearchResult } from '../storage/types.js';
@@ -153,6 +155,13 @@ export interface AppState {
    * every branch counted), for the confirmation to say.
    */
   branchSizes: Record<string, number>;
+  /**
+   * The files waiting in the message box to go with the next message, in the order attached (memory only: not kept
+   * across reloads). `send` takes the ready ones.
+   */
+  pendingAttachments: readonly PendingAttachment[];
+  /** The stored files of the open conversation, by id, for its messages' `attachmentIds`; {} when none is open. */
+  attachments: Record<string, AttachmentSummary>;
   /** A long conversation opened on its newest messages; the earlier ones are still being read. */
   earlierMessagesLoading: boolean;
   /**
@@ -195,6 +204,40 @@ export interface AppState {
   ready: boolean;
 }
 
+/** A file in the message box's tray, not yet sent. Its name is hostile: shown as text only. */
+export interface PendingAttachment {
+  /** Becomes the stored attachment's id when the message is sent. */
+  id: string;
+  /** The file's name made safe to show (`displayName`): no control or direction characters, at most 80 characters. */
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** The MIME type it is read as once read; the File's own type before. */
+  type: string;
+  status: 'reading' | 'ready';
+  /** PDF only, while reading: pages read so far and the page count. */
+  progress?: { pagesRead: number; pages: number };
+}
+
+/** What the transcript shows of a stored attachment of the open conversation: no text, no bytes. */
+export interface AttachmentSummary {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  /** PDF only. */
+  pages?: number;
+}
+
+/** A source of a reply as shown: the file, and the text of the passages the model saw (or the whole text). */
+export interface ShownSource {
+  attachmentId: string;
+  name: string;
+  whole: boolean;
+  /** The passages' text in the file's order; one entry, the whole text, when `whole`. */
+  excerpts: string[];
+}
+
 /** Unsent text in the message box, and the conversation it is for (null: a new chat). */
 export interface Draft {
   conversationId: string | null;
@@ -207,8 +250,24 @@ export interface Draft {
  * while one streams. Failures become alerts (export and import return theirs instead); no action rejects.
  */
 export interface ChatActions {
-  /** Sends a message at the end of the branch shown (a new conversation if none is open) and streams a reply. */
+  /**
+   * Sends a message at the end of the branch shown (a new conversation if none is open) and streams a reply. The
+   * ready files of `pendingAttachments` go with it (stored in the same transaction) and leave the tray; a file still
+   * being read is waited for.
+   */
   send(text: string): Promise<void>;
+  /**
+   * Reads files into the tray (`pendingAttachments`): each shows as 'reading', then 'ready'. A file that cannot be
+   * attached (too large, empty, binary, a broken PDF…) becomes an alert saying why and is not added.
+   */
+  attach(files: readonly File[]): Promise<void>;
+  /** Takes a file out of the tray before sending; a read still running is cancelled. */
+  removeAttachment(id: string): void;
+  /**
+   * What of which file a reply's model saw, with the passages' text, read from storage when asked ("Sources"
+   * expanded); [] for a reply without sources. A failed read becomes an alert and resolves to [].
+   */
+  sourcesOf(messageId: string): Promise<ShownSource[]>;
   stop(): void;
   /** What the message box holds now: kept as the open conversation's draft, across reloads and closed tabs. */
   updateDraft(text: string): void;

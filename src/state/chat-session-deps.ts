@@ -5,6 +5,7 @@ import type { StorageUsage } from '../storage/health.js';
 import type { TimerHandle } from '../storage/streaming-writer.js';
 import type { ChatRepository } from '../storage/types.js';
 import type { UnsavedReplyStore } from '../storage/unsaved-reply.js';
+import type { AttachmentReader } from './attachment-tray.js';
 import type { AlternativeModel } from './model-recovery.js';
 import type { CreateStreamingWriter } from './reply-runner.js';
 import type { LazyCatalogueSource, LocalModelSource } from './settings-keeper.js';
@@ -39,6 +40,8 @@ export interface ChatSessionDeps {
   drafts?: DraftStore;
   /** A served model to offer when a reply fails because its model is not served. Default: none offered. */
   alternativeModel?: AlternativeModel;
+  /** Reads attached files into text. Default: the documents code, loaded on the first attach. */
+  loadAttachmentReader?: () => Promise<AttachmentReader>;
   now?: () => number;
   newId?: () => string;
 }

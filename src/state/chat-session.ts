@@ -16,7 +16,8 @@ import { estimateUsage, requestPersistentStorage } from '../storage/health.js';
 import type { ChatRepository } from '../storage/types.js';
 import { localUnsavedReplyStore, type UnsavedReplyStore } from '../storage/unsaved-reply.js';
 import { AlertBoard } from './alert-board.js';
-import type { ActionOutcome, AppState, ChatActions, StateSource } from './app-state.js';
+import type { ActionOutcome, AppState, ChatActions, ShownSource, StateSource } from './app-state.js';
+import { AttachmentTray } from './attachment-tray.js';
 import { BackupActions } from './backup-actions.js';
 import { nextPaint, type ChatSessionDeps } from './chat-session-deps.js';
 import { ConversationDeleter } from './conversation-deleter.js';
@@ -29,6 +30,7 @@ import { MessageWriter } from './message-writer.js';
 import { viewOf } from './open-conversation.js';
 import { PresetKeeper, presetFor, withoutPresetModel, type NewPresetOptions } from './preset-keeper.js';
 import { ReplyRunner } from './reply-runner.js';
+import { shownSources } from './reply-sources.js';
 import { downloadFile } from './save-file.js';
 import { EMPTY_SEARCH, SearchRunner } from './search-runner.js';
 import { SettingsKeeper } from './settings-keeper.js';
@@ -61,6 +63,7 @@ export class ChatSession implements ChatActions, StateSource {
   readonly #messageDeleter: MessageDeleter;
   readonly #backups: BackupActions;
   readonly #presets: PresetKeeper;
+  readonly #tray: AttachmentTray;
 
   constructor(deps: ChatSessionDeps) {
     const repository = (this.#repository = deps.repository);
@@ -77,6 +80,8 @@ export class ChatSession implements ChatActions, StateSource {
       conversations: [],
       activeConversationId: null,
       messages: [],
+      pendingAttachments: [],
+      attachments: {},
       alternatives: {},
       branchSizes: {},
       earlierMessagesLoading: false,
@@ -97,6 +102,12 @@ export class ChatSession implements ChatActions, StateSource {
       ready: false,
     }));
     const alerts = (this.#alerts = new AlertBoard(store));
+    this.#tray = new AttachmentTray({
+      store,
+      alerts,
+      newId,
+      ...(deps.loadAttachmentReader ? { loadReader: deps.loadAttachmentReader } : {}),
+    });
     this.#storageHealth = new StorageHealth({
       store,
       alerts,
@@ -239,6 +250,23 @@ export class ChatSession implements ChatActions, StateSource {
 
   stop(): void {
     this.#replies.stop();
+  }
+
+  attach(files: readonly File[]): Promise<void> {
+    return this.#tray.attach(files);
+  }
+
+  removeAttachment(id: string): void {
+    this.#tray.remove(id);
+  }
+
+  async sourcesOf(messageId: string): Promise<ShownSource[]> {
+    let sources: ShownSource[] = [];
+    await this.#alerts.guard(async () => {
+      const shown = this.#opener.current?.messages.find((message) => message.id === messageId);
+      sources = await shownSources(this.#repository, shown ?? (await this.#repository.getMessage(messageId)));
+    });
+    return sources;
   }
 
   retry(): Promise<void> {

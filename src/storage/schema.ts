@@ -1,5 +1,5 @@
 import type { DBSchema, IDBPDatabase } from 'idb';
-import type { AttachmentRecord, ReplySource } from '../domain/attachments.js';
+import type { AttachmentRecord } from '../domain/attachments.js';
 import type { Preset } from '../domain/presets.js';
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { Settings } from '../domain/settings.js';
@@ -10,16 +10,11 @@ export const DB_NAME = 'mistral-chat';
 export const SETTINGS_KEY = 'settings';
 
 /**
- * A message as stored: since version 2 it always names its parent (null for a root). The attachment fields are
- * declared here until the shared `MessageRecord` has them (issue 14); they are optional, so records of every
- * version fit.
+ * A message as stored: since version 2 it always names its parent (null for a root). Its attachment fields
+ * (`attachmentIds`, `sources`) are optional, so records of every version fit.
  */
 export interface StoredMessage extends MessageRecord {
   parentId: string | null;
-  /** A user message: the files sent with it, in the order attached. */
-  attachmentIds?: string[];
-  /** An assistant reply: what of which file the model saw. */
-  sources?: ReplySource[];
 }
 
 /** A conversation as stored: the shared record as it is, `presetId` included. */

@@ -89,6 +89,9 @@ export function fakeActions() {
     runAlertAction: vi.fn<ChatActions['runAlertAction']>(),
     dismissNotice: vi.fn<ChatActions['dismissNotice']>(),
     updateDraft: vi.fn<ChatActions['updateDraft']>(),
+    attach: vi.fn<ChatActions['attach']>().mockResolvedValue(),
+    removeAttachment: vi.fn<ChatActions['removeAttachment']>(),
+    sourcesOf: vi.fn<ChatActions['sourcesOf']>().mockResolvedValue([]),
   } satisfies ChatActions;
 }
 

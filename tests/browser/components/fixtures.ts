@@ -50,6 +50,8 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     conversations: [],
     activeConversationId: null,
     messages: [],
+    pendingAttachments: [],
+    attachments: {},
     alternatives: {},
     branchSizes: {},
     earlierMessagesLoading: false,

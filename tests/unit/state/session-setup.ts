@@ -3,6 +3,7 @@ import type { UnsavedReplyStore } from '../../../src/storage/unsaved-reply.js';
 import { expect } from 'vitest';
 import type { ChatEngine, ChatTurn, EngineResolver } from '../../../src/engines/types.js';
 import { ChatSession } from '../../../src/state/chat-session.js';
+import type { AttachmentReader } from '../../../src/state/attachment-tray.js';
 import type { AlternativeModel } from '../../../src/state/model-recovery.js';
 import type { MessageRecord } from '../../../src/domain/records.js';
 import type { Settings } from '../../../src/domain/settings.js';
@@ -61,6 +62,8 @@ export interface SetupOptions<R extends ChatRepository> {
   alternativeModel?: AlternativeModel;
   /** Whether the local engine can run on this (fake) device. Default: it can. */
   localAvailable?: boolean;
+  /** Reads attached files. Default: the documents code (text files read on the page; no worker in Node). */
+  loadAttachmentReader?: () => Promise<AttachmentReader>;
 }
 
 /** Engines for each request in turn: a script, or a function making a fresh engine per request. */
@@ -105,6 +108,7 @@ export function setup<R extends ChatRepository = MemoryRepository>(
     createStreamingWriter: options.createStreamingWriter ?? savingWriter,
     ...(options.unsavedReplies ? { unsavedReplies: options.unsavedReplies } : {}),
     ...(options.alternativeModel ? { alternativeModel: options.alternativeModel } : {}),
+    ...(options.loadAttachmentReader ? { loadAttachmentReader: options.loadAttachmentReader } : {}),
     drafts: options.drafts ?? localDraftStore(new MapStorage().asStorage()),
     saveFile: (name, blob) => saved.push({ name, blob }),
     requestPersistentStorage: options.requestPersistentStorage ?? (async () => false),

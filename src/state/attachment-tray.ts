@@ -1,0 +1,150 @@
+/**
+ * The message box's tray: files attached and not sent yet. Each is read into text as soon as it is attached (the
+ * documents code loads then, never on the first screen), shows as 'reading' (a PDF with its pages read so far),
+ * then 'ready'. Their text stays here, in memory, until the message goes: the store holds only what a chip shows.
+ * A file that cannot be read becomes an alert with the reader's own sentence, and is never added.
+ */
+import type { ExtractedDocument, ReadOptions, ReadResult } from '../documents/read-attachment.js';
+import type { AlertBoard } from './alert-board.js';
+import type { PendingAttachment } from './app-state.js';
+import type { Store } from './store.js';
+
+/** The part of the documents code the tray uses (`read-attachment.ts`). */
+export interface AttachmentReader {
+  readAttachment(file: File, options: ReadOptions): Promise<ReadResult>;
+  displayName(name: string): string;
+}
+
+export interface AttachmentTrayDeps {
+  store: Store;
+  alerts: AlertBoard;
+  newId: () => string;
+  /** Loads the reader. Default: the documents code, with a dynamic import on the first attach. */
+  loadReader?: () => Promise<AttachmentReader>;
+}
+
+/** A file of the tray that is read: what sending it needs. */
+export interface ReadyAttachment {
+  id: string;
+  name: string;
+  size: number;
+  document: ExtractedDocument;
+}
+
+export const READER_UNAVAILABLE =
+  'Files cannot be read right now: part of the app did not load. Check your connection, reload the page and ' +
+  'attach the file again.';
+
+interface Entry {
+  abort: AbortController;
+  document?: ExtractedDocument;
+}
+
+export class AttachmentTray {
+  readonly #deps: AttachmentTrayDeps;
+  readonly #entries = new Map<string, Entry>();
+  /** Every `attach` still running (loading the reader, then reading), for `whenRead`. */
+  readonly #running = new Set<Promise<void>>();
+
+  constructor(deps: AttachmentTrayDeps) {
+    this.#deps = deps;
+  }
+
+  /** Reads each file into the tray, side by side; resolves when every one is ready, failed or removed. */
+  attach(files: readonly File[]): Promise<void> {
+    if (files.length === 0) return Promise.resolve();
+    const running = this.#attach(files).finally(() => this.#running.delete(running));
+    this.#running.add(running);
+    return running;
+  }
+
+  /** Takes a file out of the tray; a read still running is cancelled (and says nothing). */
+  remove(id: string): void {
+    const entry = this.#entries.get(id);
+    if (!entry) return;
+    this.#entries.delete(id);
+    entry.abort.abort();
+    this.#update((pending) => pending.filter((attachment) => attachment.id !== id));
+  }
+
+  /** Resolves once no file of the tray is being read (a send waits here for one still 'reading'). */
+  async whenRead(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+  }
+
+  /** The ready files, in the order attached; they stay in the tray until `discard`. */
+  ready(): ReadyAttachment[] {
+    const ready: ReadyAttachment[] = [];
+    for (const attachment of this.#deps.store.getState().pendingAttachments) {
+      const document = this.#entries.get(attachment.id)?.document;
+      if (attachment.status === 'ready' && document) {
+        ready.push({ id: attachment.id, name: attachment.name, size: attachment.size, document });
+      }
+    }
+    return ready;
+  }
+
+  /** Sent: these leave the tray. */
+  discard(ids: readonly string[]): void {
+    for (const id of ids) this.#entries.delete(id);
+    const gone = new Set(ids);
+    this.#update((pending) => pending.filter((attachment) => !gone.has(attachment.id)));
+  }
+
+  async #attach(files: readonly File[]): Promise<void> {
+    let reader: AttachmentReader;
+    try {
+      reader = await (this.#deps.loadReader ?? loadDocumentsReader)();
+    } catch {
+      this.#deps.alerts.show(READER_UNAVAILABLE);
+      return;
+    }
+    await Promise.all(files.map((file) => this.#read(reader, file)));
+  }
+
+  async #read(reader: AttachmentReader, file: File): Promise<void> {
+    const id = this.#deps.newId();
+    const entry: Entry = { abort: new AbortController() };
+    const { signal } = entry.abort;
+    const name = reader.displayName(file.name);
+    this.#entries.set(id, entry);
+    this.#update((pending) => [...pending, { id, name, size: file.size, type: file.type, status: 'reading' }]);
+    let result: ReadResult;
+    try {
+      result = await reader.readAttachment(file, {
+        signal,
+        onProgress: ({ page, pages }) => {
+          if (!signal.aborted)
+            this.#patch(id, (attachment) => ({ ...attachment, progress: { pagesRead: page, pages } }));
+        },
+      });
+    } catch {
+      // Removed meanwhile: nobody is waiting for this file any more.
+      if (signal.aborted) return;
+      result = { ok: false, failure: { code: 'unreadable', message: `“${name}” could not be read. Attach it again.` } };
+    }
+    if (signal.aborted) return;
+    if (!result.ok) {
+      this.#entries.delete(id);
+      this.#update((pending) => pending.filter((attachment) => attachment.id !== id));
+      this.#deps.alerts.show(result.failure.message);
+      return;
+    }
+    entry.document = result.document;
+    const { type } = result.document;
+    this.#patch(id, ({ progress: _done, ...attachment }) => ({ ...attachment, type, status: 'ready' }));
+  }
+
+  #patch(id: string, change: (attachment: PendingAttachment) => PendingAttachment): void {
+    this.#update((pending) => pending.map((attachment) => (attachment.id === id ? change(attachment) : attachment)));
+  }
+
+  #update(change: (pending: readonly PendingAttachment[]) => readonly PendingAttachment[]): void {
+    this.#deps.store.update((state) => ({ ...state, pendingAttachments: change(state.pendingAttachments) }));
+  }
+}
+
+async function loadDocumentsReader(): Promise<AttachmentReader> {
+  const { readAttachment, displayName } = await import('../documents/read-attachment.js');
+  return { readAttachment, displayName };
+}
