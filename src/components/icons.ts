@@ -30,6 +30,10 @@ export const menuIcon = icon(svg`<path d="M4 6h16M4 12h16M4 18h16" />`);
 export const settingsIcon = icon(
   svg`<path d="M4 6h9M17 6h3M4 12h3M11 12h9M4 18h11M19 18h1" /><circle cx="15" cy="6" r="2" /><circle cx="9" cy="12" r="2" /><circle cx="17" cy="18" r="2" />`,
 );
+export const paperclipIcon = icon(
+  svg`<path d="m21 11.5-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9" />`,
+);
+export const fileIcon = icon(svg`<path d="M14 3H6v18h12V7Z" /><path d="M14 3v4h4" />`);
 export const sendIcon = icon(svg`<path d="M12 19V5M5 12l7-7 7 7" />`);
 export const stopIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><rect
   x="6"

@@ -1,11 +1,13 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Usage } from '../domain/generation.js';
-import type { Alternatives } from '../state/app-state.js';
+import type { Alternatives, AttachmentSummary, ShownSource } from '../state/app-state.js';
 import type { MessageRecord } from '../domain/records.js';
 import { emit } from './events.js';
 import { focusIsLost } from './focus.js';
+import './mc-attachment-chips.js';
 import { messageStyles } from './mc-message.styles.js';
+import './mc-reply-sources.js';
 import {
   alertIcon,
   copyIcon,
@@ -47,6 +49,9 @@ function describeUsage(usage: Usage): string {
  * Edit, Regenerate, Continue, Delete and Undo last exchange change the conversation, so they are not offered while a
  * reply streams (`busy`): a reply being saved must not lose its question meanwhile (Stop first). The alternatives
  * stay in view but wait.
+ *
+ * A user message names the files sent with it (chips, from `attachments`); a reply given files' text offers a closed
+ * "Sources (N)" (`<mc-reply-sources>`), whose excerpts arrive as `shownSources` once asked for (`mc-load-sources`).
  *
  * Every event bubbles and is composed: it leaves the transcript's shadow root for the app.
  *
@@ -92,6 +97,10 @@ export class McMessage extends LitElement {
   @property({ type: Number, attribute: 'branch-size' }) branchSize = 1;
   /** Offer "Undo last exchange" here: this is the last message shown, and the branch shown has a question. */
   @property({ type: Boolean, attribute: 'can-undo-exchange' }) canUndoExchange = false;
+  /** The open conversation's stored files, by id: a user message names those of its `attachmentIds`. */
+  @property({ attribute: false }) attachments: Readonly<Record<string, AttachmentSummary>> = {};
+  /** A reply's sources with the text the model saw, once read ("Sources" opened); undefined until then. */
+  @property({ attribute: false }) shownSources: readonly ShownSource[] | undefined = undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.message.role === 'assistant') this.#awaitMarkdown();
@@ -235,6 +244,24 @@ export class McMessage extends LitElement {
     </div>`;
   }
 
+  /** The files sent with a user message, by name; one not (yet) among the conversation's stored files is left out. */
+  #renderAttachments() {
+    const files = (this.message.attachmentIds ?? []).flatMap((id) => this.attachments[id] ?? []);
+    if (files.length === 0) return nothing;
+    return html`<mc-attachment-chips class="attachments" .attachments=${files}></mc-attachment-chips>`;
+  }
+
+  #renderSources() {
+    const { sources, id } = this.message;
+    if (!sources || sources.length === 0 || this.streaming) return nothing;
+    return html`<mc-reply-sources
+      class="sources"
+      .messageId=${id}
+      .sources=${sources}
+      .shownSources=${this.shownSources}
+    ></mc-reply-sources>`;
+  }
+
   #renderOutcome() {
     switch (this.message.status) {
       case 'streaming':
@@ -368,7 +395,7 @@ export class McMessage extends LitElement {
         aria-label="You"
         tabindex=${this.focused ? '-1' : nothing}
       >
-        <div class="content">${this.renderBody()} ${this.#renderFooter()}</div>
+        <div class="content">${this.#renderAttachments()} ${this.renderBody()} ${this.#renderFooter()}</div>
       </article>`;
     }
     const label = engine ? `Assistant, ${ENGINE_NAMES[engine]}` : 'Assistant';
@@ -387,7 +414,7 @@ export class McMessage extends LitElement {
             ? html`<div class="typing" aria-hidden="true"><span></span><span></span><span></span></div>`
             : this.renderBody()
         }
-        ${this.#renderOutcome()} ${this.#renderFooter()}
+        ${this.#renderSources()} ${this.#renderOutcome()} ${this.#renderFooter()}
       </div>
     </article>`;
   }

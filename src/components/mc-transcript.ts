@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Alternatives } from '../state/app-state.js';
+import type { Alternatives, AttachmentSummary, ShownSource } from '../state/app-state.js';
 import type { MessageRecord } from '../domain/records.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { arrowDownIcon, sparkIcon } from './icons.js';
@@ -52,7 +52,7 @@ interface ShownRange {
  * The last message offers "Undo last exchange" when the branch shown has a question and no reply streams.
  *
  * Events from the messages (mc-copy, mc-regenerate, mc-edit-message, mc-show-alternative, mc-continue,
- * mc-delete-message, mc-undo-exchange) pass through.
+ * mc-delete-message, mc-undo-exchange, and mc-load-sources from a reply's "Sources") pass through.
  */
 @customElement('mc-transcript')
 export class McTranscript extends LitElement {
@@ -168,6 +168,10 @@ export class McTranscript extends LitElement {
   @property({ attribute: false }) alternatives: Readonly<Record<string, Alternatives>> = {};
   /** How many messages each one's Delete takes away, by message id (`AppState.branchSizes`). */
   @property({ attribute: false }) branchSizes: Readonly<Record<string, number>> = {};
+  /** The open conversation's stored files, by id (`AppState.attachments`): user messages name theirs. */
+  @property({ attribute: false }) attachments: Readonly<Record<string, AttachmentSummary>> = {};
+  /** The sources read so far of replies whose "Sources" was opened, by message id. */
+  @property({ attribute: false }) shownSources: Readonly<Record<string, readonly ShownSource[]>> = {};
   /** The message a search result led to: scrolled to, marked and focused once, when it is set. */
   @property({ attribute: false }) focusedMessageId: string | null = null;
   /** Shown in the empty state while the app is still reading storage. */
@@ -361,6 +365,8 @@ export class McTranscript extends LitElement {
         branch-size=${this.branchSizes[message.id] ?? 1}
         ?focused=${message.id === this.focusedMessageId}
         .alternatives=${this.alternatives[message.id]}
+        .attachments=${this.attachments}
+        .shownSources=${this.shownSources[message.id]}
       ></mc-message>`;
   }
 
