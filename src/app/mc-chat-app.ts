@@ -15,12 +15,12 @@ import type { McConversationList } from '../components/mc-conversation-list.js';
 import type { McHelpDialog, ShortcutDescription } from '../components/mc-help-dialog.js';
 import type { McSettingsDialog } from '../components/mc-settings-dialog.js';
 import { localAvailability } from '../engines/webllm/local-model-state.js';
-import type { RetryNotice } from '../engines/types.js';
 import type { AppState, ChatActions, SpeedTestState, StateSource } from '../state/app-state.js';
 import { whenIdle } from '../state/idle.js';
 import { presetFor } from '../state/preset-keeper.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { applyTheme, type ThemePreference } from '../styles/theme.js';
+import { AttachmentWiring } from './attachment-wiring.js';
 import { BackupReporter } from './backup-reporter.js';
 import { DeletionFocus } from './deletion-focus.js';
 import { DrawerController } from './drawer-controller.js';
@@ -28,6 +28,7 @@ import * as dialogs from './lazy-dialogs.js';
 import { chatAppStyles } from './mc-chat-app.styles.js';
 import { renderPresetPicker } from './preset-bar.js';
 import { recommendEngine } from './recommendation.js';
+import { renderRetryNotice } from './retry-notice.js';
 import { ShortcutController } from './shortcut-controller.js';
 import type { ShortcutAction } from './shortcuts.js';
 import { ToastController } from './toast-controller.js';
@@ -35,11 +36,6 @@ import { loadTheme, loadWelcomeDismissed, saveTheme, saveWelcomeDismissed } from
 
 /** A notice (an import's summary) says more than "Copied": it stays longer. */
 const NOTICE_MS = 6000;
-
-function describeRetry(notice: RetryNotice): string {
-  // A retry at once (the local engine restarting its worker) has no wait to count down.
-  return notice.delayMs > 0 ? `${notice.reason} — retrying in ${Math.ceil(notice.delayMs / 1000)} s` : notice.reason;
-}
 
 /**
  * The application: the conversation list (a drawer on narrow screens), the open conversation with its header,
@@ -89,6 +85,7 @@ export class McChatApp extends LitElement {
   @state() private shortcutList: ShortcutDescription[] = [];
   readonly #toast = new ToastController(this);
   readonly #backup = new BackupReporter(this, () => this.actions);
+  readonly #attachments = new AttachmentWiring(this, () => this.actions);
   readonly #deletions = new DeletionFocus(this, {
     actions: () => this.actions,
     state: () => this.#state,
@@ -288,20 +285,6 @@ export class McChatApp extends LitElement {
     this.showToast(event.detail.copied ? 'Copied to clipboard' : 'Could not copy: the browser blocked the clipboard.');
   }
 
-  #renderRetry(notice: RetryNotice | null) {
-    return html`<div class="notices" aria-live="polite">
-      ${
-        notice
-          ? html`<div class="retry">
-              <span>${describeRetry(notice)}</span>
-              <span class="attempt">Attempt ${notice.attempt} of ${notice.maxAttempts}</span>
-              <button class="button ghost" @click=${() => this.actions?.stop()}>Cancel</button>
-            </div>`
-          : nothing
-      }
-    </div>`;
-  }
-
   #renderSettings(state: AppState) {
     // Unknown (not probed yet) counts as available.
     const { available, reason } = state.local ? localAvailability(state.local) : { available: true, reason: '' };
@@ -455,6 +438,9 @@ export class McChatApp extends LitElement {
             .alternatives=${state.alternatives}
             .branchSizes=${state.branchSizes}
             .focusedMessageId=${state.focusedMessageId}
+            .attachments=${state.attachments}
+            .shownSources=${this.#attachments.sourcesShown(state.activeConversationId)}
+            @mc-load-sources=${this.#attachments.onLoadSources}
             @mc-copy=${this.#onCopy}
             @mc-regenerate=${this.#onRegenerate}
             @mc-edit-message=${this.#onEditMessage}
@@ -465,7 +451,7 @@ export class McChatApp extends LitElement {
             @mc-undo-exchange=${this.#deletions.onUndoExchange}
             @mc-delete-message=${this.#deletions.onDeleteMessage}
           ></mc-transcript>
-          ${this.#renderRetry(state.retryNotice)}
+          ${renderRetryNotice(state.retryNotice, this.actions)}
           <div class="composer-area">
             <mc-undo-bar
               .offer=${state.undo?.kind === 'delete-conversation' ? null : state.undo}
@@ -475,6 +461,10 @@ export class McChatApp extends LitElement {
             <mc-composer
               ?streaming=${state.streamingMessageId !== null}
               .draft=${state.draft}
+              .attachments=${state.pendingAttachments}
+              .attachNotice=${this.#attachments.notice(state.settings)}
+              @mc-attach=${this.#attachments.onAttach}
+              @mc-remove-attachment=${this.#attachments.onRemove}
               @mc-draft=${(event: HTMLElementEventMap['mc-draft']) => this.actions?.updateDraft(event.detail.text)}
               @mc-send=${(event: HTMLElementEventMap['mc-send']) => void this.#onSend(event.detail.text)}
               @mc-stop=${() => this.actions?.stop()}

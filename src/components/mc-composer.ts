@@ -174,6 +174,13 @@ export class McComposer extends LitElement {
     if (focusIsLost()) this.textarea.focus();
   }
 
+  /** Focus goes to the text, not to "Attach file" before it (the first focusable element, which delegation picks). */
+  override focus(options?: FocusOptions): void {
+    // Before the first render there is no text box yet: delegation will find it once there is.
+    if (this.hasUpdated) this.textarea.focus(options);
+    else super.focus(options);
+  }
+
   get #reading(): boolean {
     return this.attachments.some((attachment) => attachment.status === 'reading');
   }
