@@ -4,9 +4,12 @@
  * then 'ready'. Their text stays here, in memory, until the message goes: the store holds only what a chip shows.
  * A file that cannot be read becomes an alert with the reader's own sentence, and is never added.
  */
+import type { AttachmentRecord } from '../domain/attachments.js';
+import type { MessageRecord } from '../domain/records.js';
 import type { ExtractedDocument, ReadOptions, ReadResult } from '../documents/read-attachment.js';
 import type { AlertBoard } from './alert-board.js';
-import type { PendingAttachment } from './app-state.js';
+import type { AttachmentSummary, PendingAttachment } from './app-state.js';
+import type { AttachmentPassages } from './attachment-passages.js';
 import type { Store } from './store.js';
 
 /** The part of the documents code the tray uses (`read-attachment.ts`). */
@@ -18,13 +21,16 @@ export interface AttachmentReader {
 export interface AttachmentTrayDeps {
   store: Store;
   alerts: AlertBoard;
+  /** Splits a sent file into passages (and indexes them for its replies). */
+  passages: AttachmentPassages;
   newId: () => string;
+  now: () => number;
   /** Loads the reader. Default: the documents code, with a dynamic import on the first attach. */
   loadReader?: () => Promise<AttachmentReader>;
 }
 
 /** A file of the tray that is read: what sending it needs. */
-export interface ReadyAttachment {
+interface ReadyAttachment {
   id: string;
   name: string;
   size: number;
@@ -72,8 +78,41 @@ export class AttachmentTray {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
   }
 
-  /** The ready files, in the order attached; they stay in the tray until `discard`. */
-  ready(): ReadyAttachment[] {
+  /**
+   * The records to store with `message` (a user message about to be sent): every ready file of the tray, in the
+   * order attached, split into passages. A file still being read is waited for first. They stay in the tray until
+   * `sent`, so a failed write leaves them there to send again.
+   */
+  async recordsFor(message: MessageRecord): Promise<AttachmentRecord[]> {
+    await this.whenRead();
+    const createdAt = this.#deps.now();
+    return Promise.all(
+      this.#ready().map(async ({ id, name, size, document }) => ({
+        id,
+        conversationId: message.conversationId,
+        messageId: message.id,
+        name,
+        type: document.type,
+        size,
+        text: document.text,
+        passages: await this.#deps.passages.split(id, document.text),
+        ...(document.pages === undefined ? {} : { pages: document.pages }),
+        createdAt,
+      })),
+    );
+  }
+
+  /** Stored with their message: out of the tray, and into the open conversation's summaries. */
+  sent(records: readonly AttachmentRecord[]): void {
+    if (records.length === 0) return;
+    this.#discard(records.map((record) => record.id));
+    this.#deps.store.update((state) => ({
+      ...state,
+      attachments: { ...state.attachments, ...summariesOf(records) },
+    }));
+  }
+
+  #ready(): ReadyAttachment[] {
     const ready: ReadyAttachment[] = [];
     for (const attachment of this.#deps.store.getState().pendingAttachments) {
       const document = this.#entries.get(attachment.id)?.document;
@@ -84,8 +123,7 @@ export class AttachmentTray {
     return ready;
   }
 
-  /** Sent: these leave the tray. */
-  discard(ids: readonly string[]): void {
+  #discard(ids: readonly string[]): void {
     for (const id of ids) this.#entries.delete(id);
     const gone = new Set(ids);
     this.#update((pending) => pending.filter((attachment) => !gone.has(attachment.id)));
@@ -142,6 +180,15 @@ export class AttachmentTray {
   #update(change: (pending: readonly PendingAttachment[]) => readonly PendingAttachment[]): void {
     this.#deps.store.update((state) => ({ ...state, pendingAttachments: change(state.pendingAttachments) }));
   }
+}
+
+/** What the transcript shows of stored attachments, by id: no text. */
+export function summariesOf(records: readonly AttachmentRecord[]): Record<string, AttachmentSummary> {
+  const summaries: Record<string, AttachmentSummary> = {};
+  for (const { id, name, type, size, pages } of records) {
+    summaries[id] = { id, name, type, size, ...(pages === undefined ? {} : { pages }) };
+  }
+  return summaries;
 }
 
 async function loadDocumentsReader(): Promise<AttachmentReader> {

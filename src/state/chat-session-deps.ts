@@ -5,6 +5,7 @@ import type { StorageUsage } from '../storage/health.js';
 import type { TimerHandle } from '../storage/streaming-writer.js';
 import type { ChatRepository } from '../storage/types.js';
 import type { UnsavedReplyStore } from '../storage/unsaved-reply.js';
+import type { PassageIndex } from '../documents/passage-index.js';
 import type { AttachmentReader } from './attachment-tray.js';
 import type { AlternativeModel } from './model-recovery.js';
 import type { CreateStreamingWriter } from './reply-runner.js';
@@ -42,6 +43,8 @@ export interface ChatSessionDeps {
   alternativeModel?: AlternativeModel;
   /** Reads attached files into text. Default: the documents code, loaded on the first attach. */
   loadAttachmentReader?: () => Promise<AttachmentReader>;
+  /** Creates the passage index of attachments. Default: the search worker's, started on first use. */
+  passageIndex?: () => Promise<PassageIndex>;
   now?: () => number;
   newId?: () => string;
 }

@@ -17,6 +17,7 @@ import type { ChatRepository } from '../storage/types.js';
 import { localUnsavedReplyStore, type UnsavedReplyStore } from '../storage/unsaved-reply.js';
 import { AlertBoard } from './alert-board.js';
 import type { ActionOutcome, AppState, ChatActions, ShownSource, StateSource } from './app-state.js';
+import { AttachmentPassages } from './attachment-passages.js';
 import { AttachmentTray } from './attachment-tray.js';
 import { BackupActions } from './backup-actions.js';
 import { nextPaint, type ChatSessionDeps } from './chat-session-deps.js';
@@ -102,12 +103,15 @@ export class ChatSession implements ChatActions, StateSource {
       ready: false,
     }));
     const alerts = (this.#alerts = new AlertBoard(store));
-    this.#tray = new AttachmentTray({
+    const passages = new AttachmentPassages(deps.passageIndex);
+    const tray = (this.#tray = new AttachmentTray({
       store,
       alerts,
+      passages,
       newId,
+      now,
       ...(deps.loadAttachmentReader ? { loadReader: deps.loadAttachmentReader } : {}),
-    });
+    }));
     this.#storageHealth = new StorageHealth({
       store,
       alerts,
@@ -141,6 +145,7 @@ export class ChatSession implements ChatActions, StateSource {
       opener,
       writer,
       drafts,
+      tray,
       alerts,
       unsavedReplies: this.#unsavedReplies,
       alternativeModel: deps.alternativeModel,

@@ -8,6 +8,7 @@ import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { TimerHandle } from '../storage/streaming-writer.js';
 import type { ChatRepository } from '../storage/types.js';
 import type { AppState } from './app-state.js';
+import { summariesOf } from './attachment-tray.js';
 import type { DraftKeeper } from './draft-keeper.js';
 import {
   mergeConversation,
@@ -70,6 +71,8 @@ export class ConversationOpener {
       ...state,
       ...extra,
       ...(draft ? { draft } : {}),
+      // Another conversation's files are not this one's: its own are read with it (`read`).
+      ...(state.activeConversationId === (open?.id ?? null) ? {} : { attachments: {} }),
       activeConversationId: open?.id ?? null,
       messages: view.messages,
       alternatives: view.alternatives,
@@ -148,6 +151,16 @@ export class ConversationOpener {
       }
     }
     this.set(open, { focusedMessageId });
+    await this.#showAttachments(id, open);
+  }
+
+  /** What the transcript shows of the conversation's files: their names and sizes, never their text. */
+  async #showAttachments(id: string, open: OpenConversation): Promise<void> {
+    if (!open.messages.some((message) => (message.attachmentIds?.length ?? 0) > 0)) return;
+    const stored = await this.#deps.repository.listAttachments(id);
+    if (this.#open?.id !== id) return;
+    const attachments = summariesOf(stored);
+    this.#deps.store.update((state) => ({ ...state, attachments }));
   }
 
   /**

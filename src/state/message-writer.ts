@@ -2,6 +2,7 @@
  * Writing what the user sends: new conversations and messages are shown first, then stored through the write
  * queue; a message whose write has not landed stays on screen whatever another tab's change says.
  */
+import type { AttachmentRecord } from '../domain/attachments.js';
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { ChatRepository } from '../storage/types.js';
 import type { ConversationOpener } from './conversation-opener.js';
@@ -57,16 +58,23 @@ export class MessageWriter {
     return { id: this.#deps.newId(), conversationId, role, content, createdAt: now, updatedAt: now, status };
   }
 
-  /** Shows a new message at the end of the branch, then stores it; on failure it stays on screen. */
-  async saveNew(message: MessageRecord): Promise<void> {
+  /**
+   * Shows a new message at the end of the branch, then stores it, with the files sent with it in the same
+   * transaction; on failure it stays on screen.
+   */
+  async saveNew(message: MessageRecord, attachments: readonly AttachmentRecord[] = []): Promise<void> {
     this.#deps.opener.addMessage(message);
-    await this.save(message);
+    await this.save(message, attachments);
   }
 
-  async save(message: MessageRecord): Promise<void> {
+  async save(message: MessageRecord, attachments: readonly AttachmentRecord[] = []): Promise<void> {
     const { opener, queue, repository } = this.#deps;
     opener.unsaved(message.id);
-    await queue.write(() => repository.putMessage(message));
+    await queue.write(() =>
+      attachments.length > 0
+        ? repository.putMessageWithAttachments(message, attachments)
+        : repository.putMessage(message),
+    );
     opener.saved(message.id);
     this.touchConversation(message.conversationId, message.updatedAt);
   }

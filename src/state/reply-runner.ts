@@ -16,6 +16,7 @@ import type { ConversationOpener, StreamingReply } from './conversation-opener.j
 import { answeredBy } from './conversation-engine.js';
 import type { DraftKeeper } from './draft-keeper.js';
 import type { MessageWriter } from './message-writer.js';
+import type { AttachmentTray } from './attachment-tray.js';
 import type { AlternativeModel } from './model-recovery.js';
 import { pathTo } from './open-conversation.js';
 import { historyForEngine } from './reducers.js';
@@ -38,6 +39,8 @@ export interface ReplyRunnerDeps {
   opener: ConversationOpener;
   writer: MessageWriter;
   drafts: DraftKeeper;
+  /** The files waiting to go with the next message sent. */
+  tray: AttachmentTray;
   alerts: AlertBoard;
   /** Where `flushPending` leaves a synchronous copy of the streaming reply. */
   unsavedReplies: UnsavedReplyStore;
@@ -87,8 +90,12 @@ export class ReplyRunner {
     await this.#reply(async () => {
       const conversation = await writer.ensureConversation(content);
       const parentId = this.#deps.store.getState().messages.at(-1)?.id ?? null;
-      const userMessage = { ...writer.newMessage(conversation.id, 'user', content, 'complete'), parentId };
-      await writer.saveNew(userMessage);
+      const message = { ...writer.newMessage(conversation.id, 'user', content, 'complete'), parentId };
+      const attachments = await this.#deps.tray.recordsFor(message);
+      const attachmentIds = attachments.map((attachment) => attachment.id);
+      const userMessage = attachmentIds.length > 0 ? { ...message, attachmentIds } : message;
+      await writer.saveNew(userMessage, attachments);
+      this.#deps.tray.sent(attachments);
       return this.#answer(userMessage);
     });
   }

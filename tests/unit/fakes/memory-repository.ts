@@ -1,4 +1,5 @@
 import { MemoryRepository as ProductionMemoryRepository } from '../../../src/storage/memory-repository.js';
+import type { AttachmentRecord } from '../../../src/domain/attachments.js';
 import type { ConversationRecord, MessageRecord } from '../../../src/domain/records.js';
 import type { Settings, SettingsChanges } from '../../../src/domain/settings.js';
 import type { DeletedConversation, DeletedMessages } from '../../../src/storage/types.js';
@@ -20,6 +21,14 @@ export class MemoryRepository extends ProductionMemoryRepository {
   override async putMessage(message: MessageRecord): Promise<void> {
     this.#maybeFail();
     await super.putMessage(message);
+  }
+
+  override async putMessageWithAttachments(
+    message: MessageRecord,
+    attachments: readonly AttachmentRecord[],
+  ): Promise<void> {
+    this.#maybeFail();
+    await super.putMessageWithAttachments(message, attachments);
   }
 
   override async restoreConversation(deleted: DeletedConversation): Promise<void> {

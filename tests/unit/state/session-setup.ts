@@ -11,6 +11,8 @@ import type { StorageUsage } from '../../../src/storage/health.js';
 import type { StreamingWriter } from '../../../src/storage/streaming-writer.js';
 import type { ChatRepository } from '../../../src/storage/types.js';
 import { localDraftStore, type DraftStore } from '../../../src/storage/drafts.js';
+import type { PassageIndex } from '../../../src/documents/passage-index.js';
+import { InProcessPassageIndex } from '../fakes/in-process-passage-index.js';
 import { MapStorage } from '../fakes/map-storage.js';
 import { MemoryRepository } from '../fakes/memory-repository.js';
 import { ScriptedEngine, type Step } from '../fakes/scripted-engine.js';
@@ -64,6 +66,8 @@ export interface SetupOptions<R extends ChatRepository> {
   localAvailable?: boolean;
   /** Reads attached files. Default: the documents code (text files read on the page; no worker in Node). */
   loadAttachmentReader?: () => Promise<AttachmentReader>;
+  /** The passage index of attachments. Default: one running on the page (Node has no worker). */
+  passageIndex?: PassageIndex;
 }
 
 /** Engines for each request in turn: a script, or a function making a fresh engine per request. */
@@ -109,6 +113,7 @@ export function setup<R extends ChatRepository = MemoryRepository>(
     ...(options.unsavedReplies ? { unsavedReplies: options.unsavedReplies } : {}),
     ...(options.alternativeModel ? { alternativeModel: options.alternativeModel } : {}),
     ...(options.loadAttachmentReader ? { loadAttachmentReader: options.loadAttachmentReader } : {}),
+    passageIndex: async () => options.passageIndex ?? new InProcessPassageIndex(),
     drafts: options.drafts ?? localDraftStore(new MapStorage().asStorage()),
     saveFile: (name, blob) => saved.push({ name, blob }),
     requestPersistentStorage: options.requestPersistentStorage ?? (async () => false),
