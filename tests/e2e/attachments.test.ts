@@ -1,0 +1,89 @@
+// Attachments through the built app: "Attach file" (the file chooser), the chips and their Remove, the files shown
+// on the message they were sent with, after a reload and through a backup to a fresh browser.
+import { describe, expect, it } from 'vitest';
+import { newAppSession } from '../support/browser.js';
+import { openAppOnEndpoint, useAppSessions, useLocalSseServer } from '../support/e2e.js';
+import {
+  closeSettings,
+  conversationEntry,
+  messageBox,
+  named,
+  openApp,
+  reloadApp,
+  replyFinished,
+  sendMessage,
+  userMessages,
+} from '../support/ui.js';
+import { exportAll, importFile, jsonFile } from './conversations-support.js';
+import { attachButton, attachFiles, filesOn, filesRead, textFile, waitingFiles } from './attachments-support.js';
+
+const harness = useAppSessions();
+const server = useLocalSseServer({ tokens: ['Read', ' it', '.'] });
+
+const RECIPE = textFile('recipe.md', '# Bread\n\nFlour, water, salt and time.\n', 'text/markdown');
+const NOTES = textFile('notes.txt', 'Buy yeast on Friday.\n');
+
+describe('attachments', () => {
+  it('attaches files with "Attach file", removes one with its Remove, and sends the rest with the message', async () => {
+    const { page } = harness.session();
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
+    await expect.poll(() => attachButton(page).getAttribute('aria-describedby')).not.toBeNull();
+    // Hosted on a local server: the notice names where the passages go, by its host.
+    await page.getByText(`Passages you send go to ${new URL(server.url).host}.`).waitFor();
+
+    await attachFiles(page, RECIPE, NOTES);
+    await filesRead(page, 2);
+    expect(await waitingFiles(page).allTextContents()).toEqual([
+      expect.stringContaining('recipe.md'),
+      expect.stringContaining('notes.txt'),
+    ]);
+    await waitingFiles(page)
+      .filter({ hasText: 'notes.txt' })
+      .getByRole('button', { name: named('Remove') })
+      .click();
+    await filesRead(page, 1);
+
+    await sendMessage(page, 'How do I bake this?');
+    await replyFinished(page, 1);
+    expect(await waitingFiles(page).count()).toBe(0);
+    expect(await filesOn(userMessages(page).first())).toEqual([expect.stringContaining('recipe.md')]);
+
+    // Stored with the conversation: still there after a reload.
+    await reloadApp(page);
+    await conversationEntry(page, 'How do I bake this?').click();
+    await userMessages(page).first().waitFor();
+    await expect.poll(() => filesOn(userMessages(page).first())).toEqual([expect.stringContaining('recipe.md')]);
+  });
+
+  it('moves a conversation’s files to a fresh browser through Export and Import', async () => {
+    const { page, context } = harness.session();
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
+    await attachFiles(page, RECIPE);
+    await filesRead(page, 1);
+    await sendMessage(page, 'Keep this recipe');
+    await replyFinished(page, 1);
+
+    const { text } = await exportAll(page);
+    const backup = JSON.parse(text) as { attachments?: { name: string }[] };
+    expect(backup.attachments?.map((attachment) => attachment.name)).toEqual(['recipe.md']);
+    await closeSettings(page);
+
+    const browser = context.browser();
+    if (!browser) throw new Error('No browser behind the context.');
+    const fresh = await newAppSession(browser);
+    try {
+      await openApp(fresh.page, harness.appUrl);
+      await importFile(fresh.page, jsonFile('backup.json', text));
+      await closeSettings(fresh.page);
+      await conversationEntry(fresh.page, 'Keep this recipe').click();
+      await userMessages(fresh.page).first().waitFor();
+      await expect
+        .poll(() => filesOn(userMessages(fresh.page).first()))
+        .toEqual([expect.stringContaining('recipe.md')]);
+      await messageBox(fresh.page).waitFor();
+      expect(fresh.blockedUrls).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
