@@ -19,6 +19,7 @@ import { AlertBoard } from './alert-board.js';
 import type { ActionOutcome, AppState, ChatActions, ShownSource, StateSource } from './app-state.js';
 import { AttachmentPassages } from './attachment-passages.js';
 import { AttachmentTray } from './attachment-tray.js';
+import { BranchDocuments } from './branch-documents.js';
 import { BackupActions } from './backup-actions.js';
 import { nextPaint, type ChatSessionDeps } from './chat-session-deps.js';
 import { ConversationDeleter } from './conversation-deleter.js';
@@ -146,6 +147,11 @@ export class ChatSession implements ChatActions, StateSource {
       writer,
       drafts,
       tray,
+      documents: new BranchDocuments({
+        repository,
+        passages,
+        catalogueModels: () => store.getState().catalogue?.models ?? [],
+      }),
       alerts,
       unsavedReplies: this.#unsavedReplies,
       alternativeModel: deps.alternativeModel,

@@ -20,6 +20,7 @@ import type { AttachmentTray } from './attachment-tray.js';
 import type { AlternativeModel } from './model-recovery.js';
 import { pathTo } from './open-conversation.js';
 import { historyForEngine } from './reducers.js';
+import type { BranchDocuments } from './branch-documents.js';
 import type { Store } from './store.js';
 
 /**
@@ -41,6 +42,8 @@ export interface ReplyRunnerDeps {
   drafts: DraftKeeper;
   /** The files waiting to go with the next message sent. */
   tray: AttachmentTray;
+  /** Puts the branch's files into the question's turn. */
+  documents: BranchDocuments;
   alerts: AlertBoard;
   /** Where `flushPending` leaves a synchronous copy of the streaming reply. */
   unsavedReplies: UnsavedReplyStore;
@@ -222,6 +225,8 @@ export class ReplyRunner {
     const { conversationId } = initial;
     const settings = this.#deps.settingsFor(conversationId);
     const turns: ChatTurn[] = [{ role: 'system', content: settings.systemPrompt }, ...historyForEngine(history)];
+    // The question the branch's files go with: the last user turn, before any request to continue.
+    const questionIndex = turns.findLastIndex((turn) => turn.role === 'user');
     if (mode === 'continue' && history.at(-1)?.id === initial.id)
       turns.push({ role: 'user', content: CONTINUE_PROMPT });
     let reply = initial;
@@ -258,13 +263,17 @@ export class ReplyRunner {
         opener.replaceMessage(reply);
         await writer.save(reply);
       }
+      const documents = await this.#deps.documents.place({ turns, questionIndex, history, settings });
+      // What the model sees of the files is saved with the reply ("Sources"); a regenerate sees them afresh.
+      reply = { ...reply, sources: documents.sources };
+      if (documents.sources.length === 0) delete reply.sources;
       const engine = await this.#deps.engines.resolve(settings);
       reply = { ...reply, engine: engine.kind, model: engine.model };
       let usage: Usage | undefined;
       let finishReason: string | null | undefined;
       const chunks = engine.chat(
         {
-          messages: turns,
+          messages: documents.turns,
           params: settings.sampling,
           onRetry: (notice) => store.update((state) => ({ ...state, retryNotice: notice })),
         },

@@ -20,6 +20,11 @@ const LOADED_LATER = [
   'src/engines/webllm/errors.ts',
   'src/engines/webllm/catalog.ts',
   'src/engines/webllm/storage-quota.ts',
+  // Attachments: read when a file is attached, fitted to the budget for the first reply that has one.
+  'src/documents/read-attachment.ts',
+  'src/documents/passage-index.ts',
+  'src/documents/budget.ts',
+  'src/state/reply-documents.ts',
 ];
 
 // `import x from './a.js'`, `import { a, type B } from './a.js'`, `import './a.js'`, `export * from './a.js'`,
