@@ -117,7 +117,10 @@ export class McReplySources extends LitElement {
     const shown = this.shownSources.find((candidate) => candidate.attachmentId === source.attachmentId);
     if (!shown || shown.excerpts.length === 0) return nothing;
     return html`<ol class="excerpts" aria-label=${source.whole ? 'Text sent' : 'Passages sent'}>
-      ${shown.excerpts.map((excerpt) => html`<li><p class="excerpt">${excerpt}</p></li>`)}
+      ${shown.excerpts.map(
+        // Focusable, so a keyboard can scroll a long excerpt too.
+        (excerpt) => html`<li><p class="excerpt" tabindex="0">${excerpt}</p></li>`,
+      )}
     </ol>`;
   }
 

@@ -1,8 +1,9 @@
 // The attachment corpus through the built app: a file that cannot be read (binary named .txt, 0 bytes, a zip renamed
 // .pdf) says why in an alert and is not attached; one that can (HTML with scripts, a PDF with JavaScript, a file
-// named like markup) is only ever text: nothing in it runs, nothing is fetched, its name shows as typed.
+// named like markup) is only ever text: nothing in it runs, nothing is fetched, its name shows as typed, and the model
+// gets its text without its scripts.
 import { describe, expect, it } from 'vitest';
-import { BEACON_ORIGIN } from '../fixtures/attachments/corpus.js';
+import { ATTACHMENT_CORPUS, BEACON_ORIGIN } from '../fixtures/attachments/corpus.js';
 import { openAppOnEndpoint, useAppSessions, useLocalSseServer } from '../support/e2e.js';
 import { alerts, flatText, replyFinished, sendMessage, userMessages } from '../support/ui.js';
 import { attachFiles, corpusFile, filesOn, filesRead, textFile, waitingFiles } from './attachments-support.js';
@@ -71,6 +72,17 @@ describe('hostile attachments', () => {
     const [plain, found] = await activeContentOf(userMessages(page));
     expect(sameChips(found)).toEqual(sameChips(plain));
     expect(await hostile.locator('img').count()).toBe(0);
+
+    // The model gets the files' text, and nothing of their scripts, styles or links.
+    const body = server.chatRequests().at(-1)?.body as { messages: { role: string; content: string }[] };
+    const turn = body.messages.at(-1)?.content ?? '';
+    for (const { file, outcome } of ATTACHMENT_CORPUS) {
+      if (!outcome.ok) continue;
+      const sent = new RegExp(`<document name="${file}">\\n([\\s\\S]*?)\\n</document>`).exec(turn)?.[1];
+      expect(sent, file).toBeDefined();
+      for (const text of outcome.includes) expect(sent, file).toContain(text);
+      for (const text of outcome.excludes) expect(sent, file).not.toContain(text);
+    }
 
     expect(dialogs).toEqual([]);
     expect(await page.evaluate(() => window.__pwnedCalls ?? -1)).toBe(0);

@@ -1,6 +1,7 @@
 // The promise of the local engine: once the model is on this device, using it sends nothing anywhere.
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { writePdf } from '../fixtures/attachments/pdf-writer.js';
 import { useAppSessions } from '../support/e2e.js';
 import { FakeModelHost, offOrigin, STUB_LOAD_FAILED } from '../support/fake-model-host.js';
 import {
@@ -11,7 +12,9 @@ import {
   openSettings,
   reloadApp,
   sendMessage,
+  userMessages,
 } from '../support/ui.js';
+import { attachFiles, filesOn, filesRead, textFile } from './attachments-support.js';
 
 const harness = useAppSessions();
 
@@ -52,7 +55,8 @@ describe('privacy of the local engine', () => {
     expect(offOrigin(requests, harness.appUrl)).toEqual(host.requested);
     const downloaded = host.requested.length;
 
-    // The model on disk, in a new visit: loading it from Settings, and sending a message, which loads it too.
+    // The model on disk, in a new visit: loading it from Settings, and sending a message with files, which loads it
+    // too.
     const sinceReload = requests.length;
     await reloadApp(page);
     const dialog = await openSettings(page);
@@ -62,8 +66,20 @@ describe('privacy of the local engine', () => {
     await panel.download.click();
     await panel.status.filter({ hasText: STUB_LOAD_FAILED }).waitFor();
     await closeSettings(page);
+    // Files attached and sent with it: read, split, indexed and stored in the app's own workers, and said to stay.
+    await page.getByText('Files stay on this device.').waitFor();
+    await attachFiles(page, textFile('diary.txt', 'Dear diary, today nothing left this laptop.'), {
+      name: 'minutes.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(writePdf({ pages: [['Board minutes', 'The vote was unanimous.']] })),
+    });
+    await filesRead(page, 2);
     await sendMessage(page, 'Still only here?');
     await alerts(page).filter({ hasText: STUB_LOAD_FAILED }).waitFor();
+    expect(await filesOn(userMessages(page).last())).toEqual([
+      expect.stringContaining('diary.txt'),
+      expect.stringContaining('minutes.pdf'),
+    ]);
 
     expect(offOrigin(requests.slice(sinceReload), harness.appUrl)).toEqual([]);
     expect(host.requested).toHaveLength(downloaded);

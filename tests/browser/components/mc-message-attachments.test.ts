@@ -119,9 +119,10 @@ describe('mc-message with attachments and sources', () => {
     expect(page.getByText(/^Sources/).elements()).toHaveLength(0);
   });
 
-  it('has no axe violations with files and opened sources', async () => {
+  it('has no axe violations with files and opened sources, a long excerpt scrolling', async () => {
     const { element } = await transcript();
-    element.shownSources = { a1: SHOWN };
+    const long = { ...SHOWN[0]!, excerpts: ['A line of the handbook.\n'.repeat(200)] };
+    element.shownSources = { a1: [long, SHOWN[1]!] };
     await userEvent.click(page.getByText('Sources (2)'));
     expect((await axe.run(element)).violations).toEqual([]);
   });
