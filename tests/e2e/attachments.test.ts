@@ -1,11 +1,13 @@
-// Attachments through the built app: "Attach file" (the file chooser), the chips and their Remove, the files shown
-// on the message they were sent with, after a reload and through a backup to a fresh browser.
+// Attachments through the built app: "Attach file" (the file chooser), drop and paste, the chips and their Remove,
+// the files shown on the message they were sent with and still read by the model, after a reload and through a
+// backup to a fresh browser.
 import { describe, expect, it } from 'vitest';
 import { newAppSession } from '../support/browser.js';
-import { openAppOnEndpoint, useAppSessions, useLocalSseServer } from '../support/e2e.js';
+import { openAppOnEndpoint, TEST_HF_TOKEN, useAppSessions, useLocalSseServer } from '../support/e2e.js';
 import {
   closeSettings,
   conversationEntry,
+  fillSettings,
   messageBox,
   named,
   openApp,
@@ -19,6 +21,12 @@ import { attachButton, attachFiles, filesOn, filesRead, textFile, waitingFiles }
 
 const harness = useAppSessions();
 const server = useLocalSseServer({ tokens: ['Read', ' it', '.'] });
+
+/** The question's turn of a chat request the local server received: where the files go. */
+function lastUserTurn(body: unknown): string {
+  const { messages } = body as { messages: { role: string; content: string }[] };
+  return messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
+}
 
 const RECIPE = textFile('recipe.md', '# Bread\n\nFlour, water, salt and time.\n', 'text/markdown');
 const NOTES = textFile('notes.txt', 'Buy yeast on Friday.\n');
@@ -47,12 +55,52 @@ describe('attachments', () => {
     await replyFinished(page, 1);
     expect(await waitingFiles(page).count()).toBe(0);
     expect(await filesOn(userMessages(page).first())).toEqual([expect.stringContaining('recipe.md')]);
+    const firstTurn = lastUserTurn(server.chatRequests()[0]?.body);
+    expect(firstTurn).toContain('Flour, water, salt and time.');
+    expect(firstTurn).not.toContain('Buy yeast on Friday.');
 
     // Stored with the conversation: still there after a reload.
     await reloadApp(page);
     await conversationEntry(page, 'How do I bake this?').click();
     await userMessages(page).first().waitFor();
     await expect.poll(() => filesOn(userMessages(page).first())).toEqual([expect.stringContaining('recipe.md')]);
+    // And still what the model reads: a follow-up question gets the file again, from storage.
+    await sendMessage(page, 'And how much salt?');
+    await replyFinished(page, 2);
+    expect(lastUserTurn(server.chatRequests().at(-1)?.body)).toContain('Flour, water, salt and time.');
+  });
+
+  it('attaches a file dropped on the message box and one pasted into it', async () => {
+    const { page } = harness.session();
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
+    const transfer = (name: string, text: string) =>
+      page.evaluateHandle(
+        ([fileName, content]) => {
+          const data = new DataTransfer();
+          data.items.add(new File([content], fileName, { type: 'text/plain' }));
+          return data;
+        },
+        [name, text] as const,
+      );
+    const box = messageBox(page);
+    await box.dispatchEvent('dragover', { dataTransfer: await transfer('dropped.txt', 'Dropped words.') });
+    await box.dispatchEvent('drop', { dataTransfer: await transfer('dropped.txt', 'Dropped words.') });
+    await filesRead(page, 1);
+    // Playwright dispatches drag events with their data, not clipboard events: the page makes this one.
+    const clipboard = await transfer('pasted.txt', 'Pasted words.');
+    await box.evaluate((textarea, clipboardData) => {
+      textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+    }, clipboard);
+    await filesRead(page, 2);
+    expect(await waitingFiles(page).allTextContents()).toEqual([
+      expect.stringContaining('dropped.txt'),
+      expect.stringContaining('pasted.txt'),
+    ]);
+    await sendMessage(page, 'What did I give you?');
+    await replyFinished(page, 1);
+    const turn = lastUserTurn(server.chatRequests()[0]?.body);
+    expect(turn).toContain('Dropped words.');
+    expect(turn).toContain('Pasted words.');
   });
 
   it('moves a conversation’s files to a fresh browser through Export and Import', async () => {
@@ -80,6 +128,11 @@ describe('attachments', () => {
       await expect
         .poll(() => filesOn(userMessages(fresh.page).first()))
         .toEqual([expect.stringContaining('recipe.md')]);
+      // The imported file is the model's to read in the fresh browser too.
+      await fillSettings(fresh.page, { engine: 'Hugging Face API', hfToken: TEST_HF_TOKEN, endpointUrl: server.url });
+      await sendMessage(fresh.page, 'What does it need?');
+      await replyFinished(fresh.page, 2);
+      expect(lastUserTurn(server.chatRequests().at(-1)?.body)).toContain('Flour, water, salt and time.');
       await messageBox(fresh.page).waitFor();
       expect(fresh.blockedUrls).toEqual([]);
     } finally {
