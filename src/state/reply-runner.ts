@@ -91,6 +91,8 @@ export class ReplyRunner {
     this.#deps.drafts.discard();
     const { writer } = this.#deps;
     await this.#reply(async () => {
+      // A file still being read is waited for before anything is shown (the UI disables Send meanwhile).
+      await this.#deps.tray.whenRead();
       const conversation = await writer.ensureConversation(content);
       const parentId = this.#deps.store.getState().messages.at(-1)?.id ?? null;
       const message = { ...writer.newMessage(conversation.id, 'user', content, 'complete'), parentId };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { displayName, type ReadResult } from '../../../src/documents/read-attachment.js';
 import type { AttachmentReader } from '../../../src/state/attachment-tray.js';
 import { MemoryRepository } from '../fakes/memory-repository.js';
+import { SharedDatabase } from '../fakes/tabs.js';
 import { messageWith, numberedAnswers, setup, until } from './session-setup.js';
 
 function textFile(text: string, name = 'notes.txt'): File {
@@ -103,5 +104,23 @@ describe('sending attachments', () => {
     const summaries = Object.values(reloaded.session.getState().attachments);
     expect(summaries).toEqual([{ id: expect.any(String), name: 'inside.txt', type: 'text/plain', size: 16 }]);
     expect(messageWith(reloaded.session, 'with a file').attachmentIds).toEqual([summaries[0]!.id]);
+  });
+
+  it('a file sent from another tab is listed here too', async () => {
+    const database = new SharedDatabase();
+    const clock = { now: 100_000 };
+    const a = setup(numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'a' });
+    const b = setup(numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'b' });
+    await a.session.start();
+    await b.session.start();
+    await a.session.send('first');
+    await until(() => b.session.getState().conversations.length === 1);
+    await b.session.openConversation(a.session.getState().activeConversationId!);
+
+    await a.session.attach([textFile('From tab a.', 'a.txt')]);
+    await a.session.send('with a file');
+    await until(() => Object.keys(b.session.getState().attachments).length === 1);
+    const [id] = messageWith(b.session, 'with a file').attachmentIds!;
+    expect(b.session.getState().attachments[id!]).toMatchObject({ name: 'a.txt' });
   });
 });
