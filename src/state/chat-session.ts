@@ -150,6 +150,8 @@ export class ChatSession implements ChatActions, StateSource {
       documents: new BranchDocuments({
         repository,
         passages,
+        newId,
+        now,
         catalogueModels: () => store.getState().catalogue?.models ?? [],
       }),
       alerts,

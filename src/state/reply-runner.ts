@@ -135,11 +135,13 @@ export class ReplyRunner {
       const open = this.#deps.opener.current;
       const edited = open?.messages.find((message) => message.id === messageId);
       if (!open || edited?.role !== 'user' || content === '' || content === edited.content) return null;
-      const userMessage = {
-        ...writer.newMessage(open.id, 'user', content, 'complete'),
-        parentId: edited.parentId ?? null,
-      };
-      await writer.saveNew(userMessage);
+      const message = { ...writer.newMessage(open.id, 'user', content, 'complete'), parentId: edited.parentId ?? null };
+      // The edit asks about the same files: it gets copies of them (a file belongs to one message, and goes with it).
+      const attachments = await this.#deps.documents.copiesFor(edited, message);
+      const attachmentIds = attachments.map((attachment) => attachment.id);
+      const userMessage = attachmentIds.length > 0 ? { ...message, attachmentIds } : message;
+      await writer.saveNew(userMessage, attachments);
+      await this.#deps.opener.showAttachments();
       return this.#answer(userMessage);
     });
   }

@@ -123,4 +123,25 @@ describe('replies to attached files', () => {
     await session.send('When?');
     expect(lastRequest().at(-1)!.content).toContain('Call Ana at 5.');
   });
+
+  it('an edited question keeps its files: the edit gets copies, the original keeps its own', async () => {
+    const { session, repository, lastRequest } = setup(numberedAnswers());
+    await session.start();
+    await session.attach([textFile('Call Ana at 5.', 'todo.txt')]);
+    await session.send('When?');
+    const original = messageWith(session, 'When?');
+    await session.editMessage(original.id, 'At what time?');
+
+    expect(lastRequest().at(-1)!.content).toContain('Call Ana at 5.');
+    const edit = messageWith(session, 'At what time?');
+    expect(edit.attachmentIds).toHaveLength(1);
+    expect(edit.attachmentIds).not.toEqual(original.attachmentIds);
+    const stored = await repository.listAttachments(edit.conversationId);
+    expect(stored.map((attachment) => [attachment.messageId, attachment.text])).toEqual([
+      [original.id, 'Call Ana at 5.'],
+      [edit.id, 'Call Ana at 5.'],
+    ]);
+    expect(session.getState().attachments[edit.attachmentIds![0]!]).toMatchObject({ name: 'todo.txt' });
+    expect(messageWith(session, 'answer 2').sources).toMatchObject([{ name: 'todo.txt', whole: true }]);
+  });
 });
