@@ -205,6 +205,7 @@ export class ChatSession implements ChatActions, StateSource {
       alerts,
       opener,
       drafts,
+      tray,
       replies,
       withdrawOtherOffer: () => deleter.dismiss(),
       refreshSearch,

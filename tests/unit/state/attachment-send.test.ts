@@ -123,4 +123,39 @@ describe('sending attachments', () => {
     const [id] = messageWith(b.session, 'with a file').attachmentIds!;
     expect(b.session.getState().attachments[id!]).toMatchObject({ name: 'a.txt' });
   });
+
+  it('Undo last exchange puts the question’s files back in the tray with its text; Undo takes them out again', async () => {
+    const { session, repository } = setup(numberedAnswers());
+    await session.start();
+    await session.attach([textFile('First file.', 'one.txt'), textFile('Second file.', 'two.txt')]);
+    await session.send('About these?');
+    const conversationId = session.getState().activeConversationId!;
+    await session.undoLastExchange();
+
+    expect(session.getState().draft.text).toBe('About these?');
+    expect(session.getState().pendingAttachments).toMatchObject([
+      { name: 'one.txt', status: 'ready', size: 11 },
+      { name: 'two.txt', status: 'ready', size: 12 },
+    ]);
+    expect(await repository.listAttachments(conversationId)).toEqual([]);
+
+    await session.undoDelete();
+    expect(session.getState().pendingAttachments).toEqual([]);
+    expect((await repository.listAttachments(conversationId)).map((attachment) => attachment.name)).toEqual([
+      'one.txt',
+      'two.txt',
+    ]);
+  });
+
+  it('files put back by Undo last exchange go with the question when it is sent again', async () => {
+    const { session, repository, lastRequest } = setup(numberedAnswers());
+    await session.start();
+    await session.attach([textFile('Call Ana at 5.', 'todo.txt')]);
+    await session.send('When?');
+    await session.undoLastExchange();
+    await session.send('When exactly?');
+    expect(lastRequest().at(-1)!.content).toContain('Call Ana at 5.');
+    const question = messageWith(session, 'When exactly?');
+    expect((await repository.listAttachments(question.conversationId)).map((a) => a.messageId)).toEqual([question.id]);
+  });
 });
