@@ -12,15 +12,15 @@ import type { StreamingWriter } from '../storage/streaming-writer.js';
 import type { ChatRepository } from '../storage/types.js';
 import type { UnsavedReplyStore } from '../storage/unsaved-reply.js';
 import { errorMessage, type AlertBoard } from './alert-board.js';
+import type { AttachmentTray } from './attachment-tray.js';
+import type { BranchDocuments } from './branch-documents.js';
 import type { ConversationOpener, StreamingReply } from './conversation-opener.js';
 import { answeredBy } from './conversation-engine.js';
 import type { DraftKeeper } from './draft-keeper.js';
 import type { MessageWriter } from './message-writer.js';
-import type { AttachmentTray } from './attachment-tray.js';
 import type { AlternativeModel } from './model-recovery.js';
 import { pathTo } from './open-conversation.js';
 import { historyForEngine } from './reducers.js';
-import type { BranchDocuments } from './branch-documents.js';
 import type { Store } from './store.js';
 
 /**
