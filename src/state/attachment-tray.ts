@@ -102,6 +102,23 @@ export class AttachmentTray {
     );
   }
 
+  /**
+   * Files taken back with their question ("Undo last exchange"): ready in the tray again, as they were read, under
+   * new ids (the stored ones come back if that is undone). Returns the ids given, in the order of `records`.
+   */
+  putBack(records: readonly AttachmentRecord[]): string[] {
+    const added: PendingAttachment[] = records.map(({ text, type, pages, name, size }) => {
+      const id = this.#deps.newId();
+      this.#entries.set(id, {
+        abort: new AbortController(),
+        document: { text, type, ...(pages === undefined ? {} : { pages }) },
+      });
+      return { id, name, size, type, status: 'ready' };
+    });
+    if (added.length > 0) this.#update((pending) => [...pending, ...added]);
+    return added.map((attachment) => attachment.id);
+  }
+
   /** Stored with their message: out of the tray, and into the open conversation's summaries. */
   sent(records: readonly AttachmentRecord[]): void {
     if (records.length === 0) return;

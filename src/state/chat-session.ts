@@ -15,7 +15,7 @@ import { localDraftStore } from '../storage/drafts.js';
 import { estimateUsage, requestPersistentStorage } from '../storage/health.js';
 import type { ChatRepository } from '../storage/types.js';
 import { localUnsavedReplyStore, type UnsavedReplyStore } from '../storage/unsaved-reply.js';
-import { AlertBoard } from './alert-board.js';
+import { AlertBoard, errorMessage, SOMETHING_WENT_WRONG } from './alert-board.js';
 import type { ActionOutcome, AppState, ChatActions, ShownSource, StateSource } from './app-state.js';
 import { AttachmentPassages } from './attachment-passages.js';
 import { AttachmentTray } from './attachment-tray.js';
@@ -32,7 +32,7 @@ import { MessageWriter } from './message-writer.js';
 import { viewOf } from './open-conversation.js';
 import { PresetKeeper, presetFor, withoutPresetModel, type NewPresetOptions } from './preset-keeper.js';
 import { ReplyRunner } from './reply-runner.js';
-import { shownSources } from './reply-sources.js';
+import { shownSources, SOURCES_UNREADABLE } from './reply-sources.js';
 import { downloadFile } from './save-file.js';
 import { EMPTY_SEARCH, SearchRunner } from './search-runner.js';
 import { SettingsKeeper } from './settings-keeper.js';
@@ -150,6 +150,8 @@ export class ChatSession implements ChatActions, StateSource {
       documents: new BranchDocuments({
         repository,
         passages,
+        newId,
+        now,
         catalogueModels: () => store.getState().catalogue?.models ?? [],
       }),
       alerts,
@@ -203,6 +205,7 @@ export class ChatSession implements ChatActions, StateSource {
       alerts,
       opener,
       drafts,
+      tray,
       replies,
       withdrawOtherOffer: () => deleter.dismiss(),
       refreshSearch,
@@ -272,12 +275,14 @@ export class ChatSession implements ChatActions, StateSource {
   }
 
   async sourcesOf(messageId: string): Promise<ShownSource[]> {
-    let sources: ShownSource[] = [];
-    await this.#alerts.guard(async () => {
+    try {
       const shown = this.#opener.current?.messages.find((message) => message.id === messageId);
-      sources = await shownSources(this.#repository, shown ?? (await this.#repository.getMessage(messageId)));
-    });
-    return sources;
+      return await shownSources(this.#repository, shown ?? (await this.#repository.getMessage(messageId)));
+    } catch (error) {
+      const message = errorMessage(error);
+      this.#alerts.show(message === SOMETHING_WENT_WRONG ? SOURCES_UNREADABLE : message);
+      return [];
+    }
   }
 
   retry(): Promise<void> {

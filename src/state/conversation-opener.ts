@@ -151,16 +151,23 @@ export class ConversationOpener {
       }
     }
     this.set(open, { focusedMessageId });
-    await this.#showAttachments(id, open);
+    await this.showAttachments();
   }
 
-  /** What the transcript shows of the conversation's files: their names and sizes, never their text. */
-  async #showAttachments(id: string, open: OpenConversation): Promise<void> {
-    if (!open.messages.some((message) => (message.attachmentIds?.length ?? 0) > 0)) return;
-    const stored = await this.#deps.repository.listAttachments(id);
-    if (this.#open?.id !== id) return;
-    const attachments = summariesOf(stored);
-    this.#deps.store.update((state) => ({ ...state, attachments }));
+  /**
+   * What the transcript shows of the open conversation's files: their names and sizes, never their text. Read when
+   * it opens, and when another tab's message names a file not listed yet.
+   */
+  async showAttachments(): Promise<void> {
+    const open = this.#open;
+    if (!open) return;
+    const listed = this.#deps.store.getState().attachments;
+    const ids = open.messages.flatMap((message) => message.attachmentIds ?? []);
+    if (ids.every((id) => id in listed)) return;
+    const stored = await this.#deps.repository.listAttachments(open.id);
+    if (this.#open?.id !== open.id) return;
+    const summaries = summariesOf(stored);
+    this.#deps.store.update((state) => ({ ...state, attachments: { ...state.attachments, ...summaries } }));
   }
 
   /**

@@ -11,6 +11,7 @@ import type { TimerHandle } from '../storage/streaming-writer.js';
 import type { ChatRepository, DeletedMessages } from '../storage/types.js';
 import { errorMessage, type AlertBoard } from './alert-board.js';
 import type { MessagesUndoOffer } from './app-state.js';
+import type { AttachmentTray } from './attachment-tray.js';
 import type { ConversationOpener } from './conversation-opener.js';
 import type { DraftKeeper } from './draft-keeper.js';
 import { LapsingOffer } from './lapsing-offer.js';
@@ -25,6 +26,8 @@ interface PendingUndo {
   /** For Undo last exchange: the message box before the question went into it, and after. */
   draftBefore?: string;
   draftAfter?: string;
+  /** For Undo last exchange: the question's files as they went back into the tray. */
+  trayIds?: string[];
 }
 
 export interface MessageDeleterDeps {
@@ -34,6 +37,8 @@ export interface MessageDeleterDeps {
   alerts: AlertBoard;
   opener: ConversationOpener;
   drafts: DraftKeeper;
+  /** Where the question's files go back to, with its text. */
+  tray: AttachmentTray;
   replies: ReplyRunner;
   /** Withdraws the other kind of offer (a deleted conversation's): one Undo is offered at a time. */
   withdrawOtherOffer: () => void;
@@ -67,7 +72,12 @@ export class MessageDeleter {
     const draftBefore = drafts.current.conversationId === open.id ? drafts.current.text : '';
     const draftAfter = withQuestion(question.content, draftBefore);
     this.#putInBox(open.id, draftAfter);
-    this.#offer({ deleted, kind: 'undo-exchange', draftBefore, draftAfter });
+    const order = question.attachmentIds ?? [];
+    const files = deleted.attachments
+      .filter((attachment) => attachment.messageId === question.id)
+      .sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+    const trayIds = this.#deps.tray.putBack(files);
+    this.#offer({ deleted, kind: 'undo-exchange', draftBefore, draftAfter, trayIds });
   }
 
   async deleteMessage(messageId: string): Promise<void> {
@@ -101,6 +111,8 @@ export class MessageDeleter {
     if (undo.draftAfter !== undefined && box.conversationId === conversationId && box.text === undo.draftAfter) {
       this.#putInBox(conversationId, undo.draftBefore ?? '');
     }
+    // Its files are stored again with it: the copies in the tray go (those still there).
+    for (const id of undo.trayIds ?? []) this.#deps.tray.remove(id);
     await this.#reread(conversationId);
   }
 

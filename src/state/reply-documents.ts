@@ -76,7 +76,9 @@ export function placeDocuments(placement: DocumentPlacement): PlacedDocuments {
     contextTokens: placement.contextTokens,
     historyTokens,
     questionTokens: cost(question),
-    maxNewTokens: placement.maxNewTokens,
+    // As the local engine keeps room for the reply: at most half the window, so a large "max new tokens" setting
+    // cannot leave no room at all for the files.
+    maxNewTokens: Math.min(placement.maxNewTokens, Math.floor(placement.contextTokens / 2)),
     attachments: placement.attachments,
     ranked: placement.ranked,
   });

@@ -12,15 +12,15 @@ import type { StreamingWriter } from '../storage/streaming-writer.js';
 import type { ChatRepository } from '../storage/types.js';
 import type { UnsavedReplyStore } from '../storage/unsaved-reply.js';
 import { errorMessage, type AlertBoard } from './alert-board.js';
+import type { AttachmentTray } from './attachment-tray.js';
+import type { BranchDocuments } from './branch-documents.js';
 import type { ConversationOpener, StreamingReply } from './conversation-opener.js';
 import { answeredBy } from './conversation-engine.js';
 import type { DraftKeeper } from './draft-keeper.js';
 import type { MessageWriter } from './message-writer.js';
-import type { AttachmentTray } from './attachment-tray.js';
 import type { AlternativeModel } from './model-recovery.js';
 import { pathTo } from './open-conversation.js';
 import { historyForEngine } from './reducers.js';
-import type { BranchDocuments } from './branch-documents.js';
 import type { Store } from './store.js';
 
 /**
@@ -91,6 +91,8 @@ export class ReplyRunner {
     this.#deps.drafts.discard();
     const { writer } = this.#deps;
     await this.#reply(async () => {
+      // A file still being read is waited for before anything is shown (the UI disables Send meanwhile).
+      await this.#deps.tray.whenRead();
       const conversation = await writer.ensureConversation(content);
       const parentId = this.#deps.store.getState().messages.at(-1)?.id ?? null;
       const message = { ...writer.newMessage(conversation.id, 'user', content, 'complete'), parentId };
@@ -133,11 +135,13 @@ export class ReplyRunner {
       const open = this.#deps.opener.current;
       const edited = open?.messages.find((message) => message.id === messageId);
       if (!open || edited?.role !== 'user' || content === '' || content === edited.content) return null;
-      const userMessage = {
-        ...writer.newMessage(open.id, 'user', content, 'complete'),
-        parentId: edited.parentId ?? null,
-      };
-      await writer.saveNew(userMessage);
+      const message = { ...writer.newMessage(open.id, 'user', content, 'complete'), parentId: edited.parentId ?? null };
+      // The edit asks about the same files: it gets copies of them (a file belongs to one message, and goes with it).
+      const attachments = await this.#deps.documents.copiesFor(edited, message);
+      const attachmentIds = attachments.map((attachment) => attachment.id);
+      const userMessage = attachmentIds.length > 0 ? { ...message, attachmentIds } : message;
+      await writer.saveNew(userMessage, attachments);
+      await this.#deps.opener.showAttachments();
       return this.#answer(userMessage);
     });
   }

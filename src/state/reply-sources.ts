@@ -6,6 +6,9 @@ import type { MessageRecord } from '../domain/records.js';
 import type { ChatRepository } from '../storage/types.js';
 import type { ShownSource } from './app-state.js';
 
+export const SOURCES_UNREADABLE =
+  'The sources of this reply could not be read. Try again; if it keeps failing, reload the page.';
+
 export async function shownSources(
   repository: Pick<ChatRepository, 'getAttachment'>,
   message: MessageRecord | undefined,

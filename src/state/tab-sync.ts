@@ -93,6 +93,8 @@ export class TabSync {
           opener.set(opener.merge(openId, conversation, stored, (id) => gone.has(id)));
         }
       }
+      // A message sent from another tab may name files this one has not listed.
+      await opener.showAttachments();
     }
     if (ids.length > 0) this.#deps.refreshSearch();
   }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { SOURCES_UNREADABLE } from '../../../src/state/reply-sources.js';
 import { MemoryRepository } from '../fakes/memory-repository.js';
 import { InProcessPassageIndex } from '../fakes/in-process-passage-index.js';
 import { messageWith, numberedAnswers, setup } from './session-setup.js';
@@ -99,5 +100,48 @@ describe('replies to attached files', () => {
     expect(reply).not.toHaveProperty('sources');
     expect(await session.sourcesOf(reply.id)).toEqual([]);
     expect(await session.sourcesOf('no-such-message')).toEqual([]);
+  });
+
+  it('sources that cannot be read become an alert, and show none', async () => {
+    const { session, repository } = setup(numberedAnswers());
+    await session.start();
+    await session.attach([textFile('Call Ana at 5.', 'todo.txt')]);
+    await session.send('When?');
+    vi.spyOn(repository, 'getAttachment').mockRejectedValue(new Error('read failed'));
+    expect(await session.sourcesOf(messageWith(session, 'answer 1').id)).toEqual([]);
+    expect(session.getState().alerts.map((alert) => alert.message)).toEqual([SOURCES_UNREADABLE]);
+  });
+
+  it('a large "max new tokens" setting still leaves room for a file locally', async () => {
+    const { session, lastRequest } = setup(numberedAnswers());
+    await session.start();
+    await session.updateSettings({
+      engine: 'local',
+      sampling: { ...session.getState().settings.sampling, maxNewTokens: 4_096 },
+    });
+    await session.attach([textFile('Call Ana at 5.', 'todo.txt')]);
+    await session.send('When?');
+    expect(lastRequest().at(-1)!.content).toContain('Call Ana at 5.');
+  });
+
+  it('an edited question keeps its files: the edit gets copies, the original keeps its own', async () => {
+    const { session, repository, lastRequest } = setup(numberedAnswers());
+    await session.start();
+    await session.attach([textFile('Call Ana at 5.', 'todo.txt')]);
+    await session.send('When?');
+    const original = messageWith(session, 'When?');
+    await session.editMessage(original.id, 'At what time?');
+
+    expect(lastRequest().at(-1)!.content).toContain('Call Ana at 5.');
+    const edit = messageWith(session, 'At what time?');
+    expect(edit.attachmentIds).toHaveLength(1);
+    expect(edit.attachmentIds).not.toEqual(original.attachmentIds);
+    const stored = await repository.listAttachments(edit.conversationId);
+    expect(stored.map((attachment) => [attachment.messageId, attachment.text])).toEqual([
+      [original.id, 'Call Ana at 5.'],
+      [edit.id, 'Call Ana at 5.'],
+    ]);
+    expect(session.getState().attachments[edit.attachmentIds![0]!]).toMatchObject({ name: 'todo.txt' });
+    expect(messageWith(session, 'answer 2').sources).toMatchObject([{ name: 'todo.txt', whole: true }]);
   });
 });

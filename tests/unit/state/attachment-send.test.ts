@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { displayName, type ReadResult } from '../../../src/documents/read-attachment.js';
 import type { AttachmentReader } from '../../../src/state/attachment-tray.js';
 import { MemoryRepository } from '../fakes/memory-repository.js';
+import { SharedDatabase } from '../fakes/tabs.js';
 import { messageWith, numberedAnswers, setup, until } from './session-setup.js';
 
 function textFile(text: string, name = 'notes.txt'): File {
@@ -103,5 +104,58 @@ describe('sending attachments', () => {
     const summaries = Object.values(reloaded.session.getState().attachments);
     expect(summaries).toEqual([{ id: expect.any(String), name: 'inside.txt', type: 'text/plain', size: 16 }]);
     expect(messageWith(reloaded.session, 'with a file').attachmentIds).toEqual([summaries[0]!.id]);
+  });
+
+  it('a file sent from another tab is listed here too', async () => {
+    const database = new SharedDatabase();
+    const clock = { now: 100_000 };
+    const a = setup(numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'a' });
+    const b = setup(numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'b' });
+    await a.session.start();
+    await b.session.start();
+    await a.session.send('first');
+    await until(() => b.session.getState().conversations.length === 1);
+    await b.session.openConversation(a.session.getState().activeConversationId!);
+
+    await a.session.attach([textFile('From tab a.', 'a.txt')]);
+    await a.session.send('with a file');
+    await until(() => Object.keys(b.session.getState().attachments).length === 1);
+    const [id] = messageWith(b.session, 'with a file').attachmentIds!;
+    expect(b.session.getState().attachments[id!]).toMatchObject({ name: 'a.txt' });
+  });
+
+  it('Undo last exchange puts the question’s files back in the tray with its text; Undo takes them out again', async () => {
+    const { session, repository } = setup(numberedAnswers());
+    await session.start();
+    await session.attach([textFile('First file.', 'one.txt'), textFile('Second file.', 'two.txt')]);
+    await session.send('About these?');
+    const conversationId = session.getState().activeConversationId!;
+    await session.undoLastExchange();
+
+    expect(session.getState().draft.text).toBe('About these?');
+    expect(session.getState().pendingAttachments).toMatchObject([
+      { name: 'one.txt', status: 'ready', size: 11 },
+      { name: 'two.txt', status: 'ready', size: 12 },
+    ]);
+    expect(await repository.listAttachments(conversationId)).toEqual([]);
+
+    await session.undoDelete();
+    expect(session.getState().pendingAttachments).toEqual([]);
+    expect((await repository.listAttachments(conversationId)).map((attachment) => attachment.name)).toEqual([
+      'one.txt',
+      'two.txt',
+    ]);
+  });
+
+  it('files put back by Undo last exchange go with the question when it is sent again', async () => {
+    const { session, repository, lastRequest } = setup(numberedAnswers());
+    await session.start();
+    await session.attach([textFile('Call Ana at 5.', 'todo.txt')]);
+    await session.send('When?');
+    await session.undoLastExchange();
+    await session.send('When exactly?');
+    expect(lastRequest().at(-1)!.content).toContain('Call Ana at 5.');
+    const question = messageWith(session, 'When exactly?');
+    expect((await repository.listAttachments(question.conversationId)).map((a) => a.messageId)).toEqual([question.id]);
   });
 });
