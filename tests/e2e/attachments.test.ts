@@ -1,10 +1,11 @@
 // Attachments through the built app: "Attach file" (the file chooser), drop and paste, the chips and their Remove,
-// the files shown on the message they were sent with and still read by the model, after a reload and through a
-// backup to a fresh browser.
+// the files shown on the message they were sent with and still read by the model, after a reload, after Undo last
+// exchange and through a backup to a fresh browser.
 import { describe, expect, it } from 'vitest';
 import { newAppSession } from '../support/browser.js';
 import { openAppOnEndpoint, TEST_HF_TOKEN, useAppSessions, useLocalSseServer } from '../support/e2e.js';
 import {
+  assistantMessages,
   closeSettings,
   conversationEntry,
   fillSettings,
@@ -101,6 +102,29 @@ describe('attachments', () => {
     const turn = lastUserTurn(server.chatRequests()[0]?.body);
     expect(turn).toContain('Dropped words.');
     expect(turn).toContain('Pasted words.');
+  });
+
+  it('puts a question’s files back in the message box with Undo last exchange, and sends them again', async () => {
+    const { page } = harness.session();
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
+    await attachFiles(page, RECIPE);
+    await filesRead(page, 1);
+    await sendMessage(page, 'How do I bake this?');
+    await replyFinished(page, 1);
+
+    await assistantMessages(page)
+      .last()
+      .getByRole('button', { name: named('Undo last exchange') })
+      .click();
+    await expect.poll(() => messageBox(page).inputValue()).toBe('How do I bake this?');
+    await filesRead(page, 1);
+    expect(await waitingFiles(page).allTextContents()).toEqual([expect.stringContaining('recipe.md')]);
+
+    await messageBox(page).press('Enter');
+    await replyFinished(page, 1);
+    expect(await userMessages(page).count()).toBe(1);
+    expect(await filesOn(userMessages(page).first())).toEqual([expect.stringContaining('recipe.md')]);
+    expect(lastUserTurn(server.chatRequests().at(-1)?.body)).toContain('Flour, water, salt and time.');
   });
 
   it('moves a conversation’s files to a fresh browser through Export and Import', async () => {
