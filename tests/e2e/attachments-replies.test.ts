@@ -9,6 +9,7 @@ import { haystack } from '../fixtures/attachments/haystack.js';
 import { writePdf } from '../fixtures/attachments/pdf-writer.js';
 import { openAppOnEndpoint, useAppSessions, useLocalSseServer } from '../support/e2e.js';
 import { assistantMessages, flatText, replyFinished, sendMessage } from '../support/ui.js';
+import { expectNoAxeViolations } from './a11y-helpers.js';
 import { attachFiles, filesRead, textFile, type FileInput } from './attachments-support.js';
 
 const harness = useAppSessions();
@@ -58,6 +59,11 @@ describe('attachments reaching the model', () => {
     expect(sources).toContain('recipe.md');
     expect(sources).toContain('whole file');
     expect(sources).toContain('Rest it overnight.');
+
+    // A file sent, a reply's sources open, and another file waiting in the message box: no axe violations.
+    await attachFiles(page, textFile('shopping.txt', 'Flour, salt.'));
+    await filesRead(page, 1);
+    await expectNoAxeViolations(page, 'a reply with its sources open and a file waiting');
   });
 
   it('sends the passage of a 2 MB file that answers the question, within the budget, and shows it', async () => {
