@@ -7,7 +7,6 @@ import { emit } from './events.js';
 import { focusIsLost } from './focus.js';
 import './mc-attachment-chips.js';
 import { messageStyles } from './mc-message.styles.js';
-import './mc-reply-sources.js';
 import {
   alertIcon,
   copyIcon,
@@ -254,6 +253,9 @@ export class McMessage extends LitElement {
   #renderSources() {
     const { sources, id } = this.message;
     if (!sources || sources.length === 0 || this.streaming) return nothing;
+    // The element upgrades when its chunk arrives, keeping the properties set meanwhile. Should the chunk fail to
+    // load (offline, before the service worker had it), the reply shows without its sources.
+    loadReplySources().catch(() => undefined);
     return html`<mc-reply-sources
       class="sources"
       .messageId=${id}
@@ -428,6 +430,14 @@ let markdownLoading: Promise<unknown> | undefined;
 function loadMarkdown(): Promise<unknown> {
   markdownLoading ??= import('./mc-markdown.js');
   return markdownLoading;
+}
+
+let replySourcesLoading: Promise<unknown> | undefined;
+
+/** Loads <mc-reply-sources> once, for the first reply given files: most conversations never need it. */
+function loadReplySources(): Promise<unknown> {
+  replySourcesLoading ??= import('./mc-reply-sources.js');
+  return replySourcesLoading;
 }
 
 declare global {
