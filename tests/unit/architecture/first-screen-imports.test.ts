@@ -25,6 +25,8 @@ const LOADED_LATER = [
   'src/documents/passage-index.ts',
   'src/documents/budget.ts',
   'src/state/reply-documents.ts',
+  // A reply's "Sources": drawn for the first reply given files.
+  'src/components/mc-reply-sources.ts',
 ];
 
 // `import x from './a.js'`, `import { a, type B } from './a.js'`, `import './a.js'`, `export * from './a.js'`,
