@@ -1,6 +1,6 @@
 // What of an attached file reaches the model, read from the request the local OpenAI-compatible server receives: a
-// small file whole, a 2 MB file as the passage that answers the question within the context budget, a PDF's text;
-// and the reply's "Sources" shows the user what the model saw.
+// small file whole, a 2 MB file as the passage that answers the question within the context budget, a PDF's text
+// (a long one's reading progress shown); and the reply's "Sources" shows the user what the model saw.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { estimateTokens } from '../../src/documents/token-estimate.js';
@@ -10,7 +10,7 @@ import { writePdf } from '../fixtures/attachments/pdf-writer.js';
 import { openAppOnEndpoint, useAppSessions, useLocalSseServer } from '../support/e2e.js';
 import { assistantMessages, flatText, replyFinished, sendMessage } from '../support/ui.js';
 import { expectNoAxeViolations } from './a11y-helpers.js';
-import { attachFiles, filesRead, textFile, type FileInput } from './attachments-support.js';
+import { attachFiles, filesRead, textFile, waitingFiles, type FileInput } from './attachments-support.js';
 
 const harness = useAppSessions();
 const server = useLocalSseServer({ tokens: ['Here', ' is', ' what', ' I', ' found', '.'] });
@@ -44,6 +44,20 @@ async function openSources(page: Page, count: number): Promise<string> {
 }
 
 describe('attachments reaching the model', () => {
+  it('says how far a long PDF has been read while it is read', async () => {
+    const { page } = harness.session();
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
+    // Long enough to be read for a while (pages go by in batches), so the progress is on screen to be seen.
+    const pages = Array.from({ length: 600 }, (_, index) => [`Page ${index + 1}`, `Line of page ${index + 1}.`]);
+    const file = { name: 'long.pdf', mimeType: 'application/pdf', buffer: Buffer.from(writePdf({ pages })) };
+    await attachFiles(page, file);
+    await waitingFiles(page)
+      .filter({ hasText: /Reading… \d+ \/ 600 pages/ })
+      .waitFor();
+    await filesRead(page, 1);
+    expect(await waitingFiles(page).allTextContents()).toEqual([expect.stringContaining('long.pdf')]);
+  });
+
   it('sends a small file whole, in the question’s turn, and the reply shows it as its source', async () => {
     const { page } = harness.session();
     await openAppOnEndpoint(page, harness.appUrl, server.url);
