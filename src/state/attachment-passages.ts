@@ -25,7 +25,7 @@ export class AttachmentPassages {
   /** Splits a new attachment's text into passages and indexes them; resolves with the passages. */
   async split(id: string, text: string): Promise<PassageSpan[]> {
     const index = await this.#get();
-    const passages = await index.add(id, text);
+    const passages = await this.#forgettingOnFailure(index.add(id, text));
     this.#indexed.add(id);
     return passages;
   }
@@ -39,15 +39,25 @@ export class AttachmentPassages {
       searchable
         .filter((attachment) => !this.#indexed.has(attachment.id))
         .map(async ({ id, text, passages }) => {
-          await index.add(id, text, passages);
+          await this.#forgettingOnFailure(index.add(id, text, passages));
           this.#indexed.add(id);
         }),
     );
-    return index.retrieve(
-      question,
-      k,
-      searchable.map((attachment) => attachment.id),
-    );
+    const ids = searchable.map((attachment) => attachment.id);
+    return this.#forgettingOnFailure(index.retrieve(question, k, ids));
+  }
+
+  /**
+   * A failed call may mean the worker stopped (out of memory on a huge file): the next call starts a new one, empty,
+   * so every attachment is indexed again when next needed.
+   */
+  async #forgettingOnFailure<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (error) {
+      this.#indexed.clear();
+      throw error;
+    }
   }
 
   #get(): Promise<PassageIndex> {
