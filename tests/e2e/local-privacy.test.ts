@@ -76,10 +76,9 @@ describe('privacy of the local engine', () => {
     await filesRead(page, 2);
     await sendMessage(page, 'Still only here?');
     await alerts(page).filter({ hasText: STUB_LOAD_FAILED }).waitFor();
-    expect(await filesOn(userMessages(page).last())).toEqual([
-      expect.stringContaining('diary.txt'),
-      expect.stringContaining('minutes.pdf'),
-    ]);
+    await expect
+      .poll(() => filesOn(userMessages(page).last()))
+      .toEqual([expect.stringContaining('diary.txt'), expect.stringContaining('minutes.pdf')]);
 
     expect(offOrigin(requests.slice(sinceReload), harness.appUrl)).toEqual([]);
     expect(host.requested).toHaveLength(downloaded);
