@@ -61,11 +61,13 @@ describe('hostile attachments', () => {
     await replyFinished(page, 2);
 
     const hostile = userMessages(page).last();
-    expect(await filesOn(hostile)).toEqual([
-      expect.stringContaining('scripts.html'),
-      expect.stringContaining('javascript-action.pdf'),
-      expect.stringContaining(HOSTILE_NAME),
-    ]);
+    await expect
+      .poll(() => filesOn(hostile))
+      .toEqual([
+        expect.stringContaining('scripts.html'),
+        expect.stringContaining('javascript-action.pdf'),
+        expect.stringContaining(HOSTILE_NAME),
+      ]);
     expect(await flatText(hostile)).toContain(HOSTILE_NAME);
     // The chips' own markup, told apart only by the file name in their title (a text attribute).
     const sameChips = (lines: string[] = []) => lines.map((line) => line.replace(/ title="[^"]*"/, ' title="…"'));

@@ -55,7 +55,7 @@ describe('attachments', () => {
     await sendMessage(page, 'How do I bake this?');
     await replyFinished(page, 1);
     expect(await waitingFiles(page).count()).toBe(0);
-    expect(await filesOn(userMessages(page).first())).toEqual([expect.stringContaining('recipe.md')]);
+    await expect.poll(() => filesOn(userMessages(page).first())).toEqual([expect.stringContaining('recipe.md')]);
     const firstTurn = lastUserTurn(server.chatRequests()[0]?.body);
     expect(firstTurn).toContain('Flour, water, salt and time.');
     expect(firstTurn).not.toContain('Buy yeast on Friday.');
@@ -123,7 +123,7 @@ describe('attachments', () => {
     await messageBox(page).press('Enter');
     await replyFinished(page, 1);
     expect(await userMessages(page).count()).toBe(1);
-    expect(await filesOn(userMessages(page).first())).toEqual([expect.stringContaining('recipe.md')]);
+    await expect.poll(() => filesOn(userMessages(page).first())).toEqual([expect.stringContaining('recipe.md')]);
     expect(lastUserTurn(server.chatRequests().at(-1)?.body)).toContain('Flour, water, salt and time.');
   });
 
