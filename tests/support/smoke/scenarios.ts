@@ -109,11 +109,15 @@ async function importBackup(tab: SmokeTab, name: string, text: string): Promise<
   await tab.click({ role: 'button', name: 'Import' });
   await tab.evaluate(
     `(name, text) => {
-      const inputs = (root) => [...root.querySelectorAll('*')].flatMap((element) => [
-        ...(element.matches('input[type="file"]') ? [element] : []),
-        ...(element.shadowRoot ? inputs(element.shadowRoot) : []),
-      ]);
-      const [input] = inputs(document);
+      // The Settings dialog's file input: the message box has one of its own, for attachments.
+      const inputs = (root, inDialog) => [...root.querySelectorAll('*')].flatMap((element) => {
+        const within = inDialog || element.closest('dialog[open]') !== null;
+        return [
+          ...(within && element.matches('input[type="file"]') ? [element] : []),
+          ...(element.shadowRoot ? inputs(element.shadowRoot, within) : []),
+        ];
+      });
+      const [input] = inputs(document, false);
       const files = new DataTransfer();
       files.items.add(new File([text], name, { type: 'application/json' }));
       input.files = files.files;
