@@ -171,7 +171,7 @@ export async function measureScale({ browser, appUrl, log = (message) => process
         note: 'app start → first entries on screen',
         detail: { fromNavigationStart: list.firstEntryAt, domContentLoaded: list.domContentLoadedAt },
       }),
-      row('scale-open-long', `Open a ${count(longCount)}-message conversation`, openMs, 'ms', 100, {
+      row('scale-open-long', `Open a ${count(longCount)}-message conversation`, openMs, 'ms', 50, {
         note: `click → its last message on the page; median of ${RUNS}`,
         detail: { runs: openTimes },
       }),
