@@ -18,6 +18,7 @@ import type { SearchNotice } from './search-protocol.js';
 import { restoreFromCopy, storeCopy } from './search-copy.js';
 import {
   ATTACHMENTS_STORE,
+  CONVERSATIONS_PER_READ,
   forEachConversationWithFiles,
   hasAttachments,
   messagesOf,
@@ -134,12 +135,13 @@ export class IndexedSearch {
     const db = await this.#connect();
     const restored = this.#storedCopy ? await restoreFromCopy(db) : null;
     if (restored) {
-      const { index, changed } = restored;
-      const rows = await readConversations(
-        db,
-        changed.map((conversation) => conversation.id),
-      );
-      for (const row of rows) index.replaceConversation(row.id, row.conversation, row.messages, row.attachments);
+      const { index } = restored;
+      const changed = restored.changed.map((conversation) => conversation.id);
+      // In bounded groups, as a build reads them, so that no read holds up a reply being saved for long.
+      for (let start = 0; start < changed.length; start += CONVERSATIONS_PER_READ) {
+        const rows = await readConversations(db, changed.slice(start, start + CONVERSATIONS_PER_READ));
+        for (const row of rows) index.replaceConversation(row.id, row.conversation, row.messages, row.attachments);
+      }
       this.#index = index;
       if (restored.outdated) this.#copyChanged();
       return;
