@@ -128,6 +128,7 @@ export class ChatSession implements ChatActions, StateSource {
       afterPaint: deps.afterPaint ?? nextPaint,
       setTimer,
       now,
+      later: (step) => void alerts.guard(() => queue.exclusive(step)),
     }));
     const writer = new MessageWriter({
       store,
@@ -331,6 +332,7 @@ export class ChatSession implements ChatActions, StateSource {
     // Opened by the user (not reopened at start): the next reply goes where this conversation's last one went.
     const restore = this.getState().ready && this.#opener.current?.id !== id;
     if (this.#replies.streaming && this.#replies.streaming.conversationId !== id) this.stop();
+    this.#opener.asked();
     await this.#alerts.guard(() => this.#queue.exclusive(() => this.#opener.read(id, messageId)));
     const state = this.getState();
     const { settings } = state;
