@@ -180,8 +180,9 @@ export async function startSession({ app, local, onSession, onFatal }: SessionBo
   app.source = session;
   snapshot.writeNow();
   for (const message of pendingAlerts.splice(0)) session.showAlert(message);
+  catalogueWatch.startupDone();
   // The GPU probe (and the model list it is checked against) is not part of the first screen: it runs once idle.
-  whenIdle(() => void startLocal(local, session, prepareLocal).finally(() => catalogueWatch.startupDone()));
+  whenIdle(() => void startLocal(local, session, prepareLocal, catalogueWatch.notTheUsers));
 }
 
 /** How long the snapshot may lag the list: a streaming reply changes the list often, and one write a second is cheap. */
@@ -251,13 +252,21 @@ class LazyCatalogues implements LazyCatalogueSource {
  * When the hosted model list is looked up: when Settings opens and when the hosted provider changes (at most hourly
  * per list), never in local mode. What it finds reaches the UI through the session's state (`catalogue`).
  */
-function watchCatalogue(app: McChatApp, catalogues: LazyCatalogues, session: ChatSession): { startupDone(): void } {
+interface CatalogueWatch {
+  /** The settings read at start are shown: later changes are the user's. */
+  startupDone(): void;
+  /** Makes a change of settings that is not the user's (the switch to hosted on a device that cannot run the model). */
+  notTheUsers(change: () => Promise<void>): Promise<void>;
+}
+
+function watchCatalogue(app: McChatApp, catalogues: LazyCatalogues, session: ChatSession): CatalogueWatch {
   let shown = session.getState().settings;
   let starting = true;
+  let appChanging = 0;
   session.subscribe(({ settings }) => {
-    // The settings read at start, and the switch to hosted on a device that cannot run the model, are not the
-    // user's change: nothing leaves this device before Settings opens.
-    if (starting) shown = settings;
+    // The settings read at start, and a change the app makes on its own, are not the user's change: nothing leaves
+    // this device before Settings opens.
+    if (starting || appChanging > 0) shown = settings;
     if (settings === shown) return;
     const switched =
       settings.engine !== shown.engine ||
@@ -267,20 +276,35 @@ function watchCatalogue(app: McChatApp, catalogues: LazyCatalogues, session: Cha
     if (switched) catalogues.refresh(settings);
   });
   app.addEventListener('mc-settings-open', () => catalogues.refresh(session.getState().settings));
-  return { startupDone: () => (starting = false) };
+  return {
+    startupDone: () => (starting = false),
+    notTheUsers: async (change) => {
+      appChanging++;
+      try {
+        await change();
+      } finally {
+        appChanging--;
+      }
+    },
+  };
 }
 
 /**
  * Private by default: a device that can run the model starts on it. Without WebGPU (or without a GPU that fits
  * any model) the app switches to the Hugging Face API and says why.
  */
-async function startLocal(local: LazyLocalModelService, chat: ChatSession, prepareLocal: () => void): Promise<void> {
+async function startLocal(
+  local: LazyLocalModelService,
+  chat: ChatSession,
+  prepareLocal: () => void,
+  notTheUsers: CatalogueWatch['notTheUsers'],
+): Promise<void> {
   if (chat.getState().settings.engine !== 'local') return;
   prepareLocal();
   await local.prepare();
   const { available, reason } = localAvailability(local.getState());
   if (available) return;
-  await chat.updateSettings({ engine: 'hosted' });
+  await notTheUsers(() => chat.updateSettings({ engine: 'hosted' }));
   chat.showAlert(`${reason} The engine is now set to Hugging Face API: add your token in Settings to chat.`);
 }
 

@@ -18,7 +18,7 @@ import { localAvailability } from '../engines/webllm/local-model-state.js';
 import type { RetryNotice } from '../engines/types.js';
 import type { AppState, ChatActions, SpeedTestState, StateSource } from '../state/app-state.js';
 import { whenIdle } from '../state/idle.js';
-import { presetFor } from '../state/preset-keeper.js';
+import { presetFor } from '../state/preset-lookup.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { applyTheme, type ThemePreference } from '../styles/theme.js';
 import { BackupReporter } from './backup-reporter.js';
