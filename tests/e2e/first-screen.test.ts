@@ -3,7 +3,15 @@
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openAppOnEndpoint, useAppSessions, useLocalSseServer } from '../support/e2e.js';
-import { conversationEntry, messageBox, named, replyFinished, sendMessage, userMessages } from '../support/ui.js';
+import {
+  alerts,
+  conversationEntry,
+  messageBox,
+  named,
+  replyFinished,
+  sendMessage,
+  userMessages,
+} from '../support/ui.js';
 
 const harness = useAppSessions();
 const server = useLocalSseServer();
@@ -62,5 +70,25 @@ describe('the first screen', () => {
     }
     expect(await page.evaluate(() => 'mcPwned' in window)).toBe(false);
     expect(errors).toEqual([]);
+  });
+
+  it('where IndexedDB is refused, says so, still opens, and leaves no snapshot of conversations it cannot keep', async () => {
+    const { page } = harness.session();
+    await page.addInitScript((key) => {
+      localStorage.setItem(
+        key,
+        JSON.stringify({ v: 1, conversations: [{ id: 'old', title: 'Old', updatedAt: 1 }], open: null }),
+      );
+      IDBFactory.prototype.open = () => {
+        throw new DOMException('IndexedDB is turned off', 'SecurityError');
+      };
+    }, SNAPSHOT_KEY);
+    await page.goto(harness.appUrl);
+    await alerts(page)
+      .filter({ hasText: /lost when the tab closes/i })
+      .waitFor();
+    await messageBox(page).waitFor();
+    await expect.poll(() => conversationEntry(page, 'Old').count()).toBe(0);
+    expect(await page.evaluate((key) => localStorage.getItem(key), SNAPSHOT_KEY)).toBeNull();
   });
 });
