@@ -34,7 +34,8 @@ function boot(): void {
   const local = new LazyLocalModelService({
     onLoadFailed: (message) => void actionsReady.then((session) => session.showAlert(message)),
   });
-  app.source = firstScreenSource(firstScreenState(readFirstScreenSnapshot(), local.describe(DEFAULT_SETTINGS)));
+  const firstScreen = firstScreenState(readFirstScreenSnapshot(), local.describe(DEFAULT_SETTINGS));
+  app.source = firstScreenSource(firstScreen);
   app.actions = deferredActions(actionsReady);
   // The app renders from its state now: the loading placeholder in index.html is done.
   app.replaceChildren();
@@ -49,6 +50,7 @@ function boot(): void {
       startSession({
         app,
         local,
+        firstScreen,
         onFatal,
         onSession: (session) => {
           app.actions = session;

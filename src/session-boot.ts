@@ -10,7 +10,9 @@ import { localAvailability } from './engines/webllm/local-model-state.js';
 import { createConnectivity } from './pwa/connectivity.js';
 import { registerServiceWorker } from './pwa/register.js';
 import type { CatalogueService } from './state/catalogue-service.js';
+import type { AppState } from './state/app-state.js';
 import { ChatSession } from './state/chat-session.js';
+import { startingSessionSource } from './state/first-screen-state.js';
 import { whenIdle } from './state/idle.js';
 import type { LazyCatalogueSource } from './state/settings-keeper.js';
 import type { SpeedTest } from './engines/webllm/speed-test.js';
@@ -112,13 +114,15 @@ async function createSpeedTest(local: LazyLocalModelService, session: ChatSessio
 export interface SessionBootOptions {
   app: McChatApp;
   local: LazyLocalModelService;
-  /** The session exists (its actions may be called); its state is shown only once `start` has read storage. */
+  /** What the first screen shows: kept on screen until storage has answered in its place. */
+  firstScreen: AppState;
+  /** The session exists: its actions may be called. */
   onSession: (session: ChatSession) => void;
   /** Nothing can run: the page shows `message` as an alert in place of the app. */
   onFatal: (message: string) => void;
 }
 
-export async function startSession({ app, local, onSession, onFatal }: SessionBootOptions): Promise<void> {
+export async function startSession({ app, local, firstScreen, onSession, onFatal }: SessionBootOptions): Promise<void> {
   // Storage problems found while opening are shown once the session (and with it the alert list) exists.
   const pendingAlerts: string[] = [];
   const { repository, lasting } = await openRepository((message) => pendingAlerts.push(message), onFatal);
@@ -135,6 +139,8 @@ export async function startSession({ app, local, onSession, onFatal }: SessionBo
       createStreamingWriter(save, { onError: (error) => session.showAlert(userMessageOf(error)) }),
   });
   onSession(session);
+  // Storage's answers show as they come (the list first), without "New chat" flashing over the snapshot's title.
+  app.source = startingSessionSource(session, firstScreen);
 
   const connectivity = createConnectivity();
   app.online = connectivity.online;
@@ -177,7 +183,6 @@ export async function startSession({ app, local, onSession, onFatal }: SessionBo
   });
 
   await session.start();
-  app.source = session;
   snapshot.writeNow();
   for (const message of pendingAlerts.splice(0)) session.showAlert(message);
   catalogueWatch.startupDone();

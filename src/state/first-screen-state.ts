@@ -45,3 +45,31 @@ export function firstScreenState(snapshot: FirstScreenSnapshot | null, engineSta
 export function firstScreenSource(state: AppState): StateSource {
   return { getState: () => state, subscribe: () => () => undefined };
 }
+
+/**
+ * The session's state as the app shows it while the session starts, so nothing drawn from the snapshot flashes away:
+ * until storage's list is read, the snapshot's list; until the session has opened a conversation, the snapshot's open
+ * one, if storage has it (its title stays in the heading rather than "New chat" for a moment). Once the session is
+ * ready, its state as it is.
+ */
+export function startingSessionSource(session: StateSource, firstScreen: AppState): StateSource {
+  const unread = session.getState().conversations;
+  let from: AppState | undefined;
+  let shown: AppState | undefined;
+  const view = (state: AppState): AppState => {
+    if (state.ready) return state;
+    if (state === from && shown) return shown;
+    const listRead = state.conversations !== unread;
+    const conversations = listRead ? state.conversations : firstScreen.conversations;
+    const open = firstScreen.activeConversationId;
+    const keepOpen = state.activeConversationId === null && conversations.some(({ id }) => id === open);
+    from = state;
+    // The same object for the same state: the app renders again only when the session's state changes.
+    shown = { ...state, conversations, activeConversationId: keepOpen ? open : state.activeConversationId };
+    return shown;
+  };
+  return {
+    getState: () => view(session.getState()),
+    subscribe: (listener) => session.subscribe((state) => listener(view(state))),
+  };
+}

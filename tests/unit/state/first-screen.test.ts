@@ -3,7 +3,8 @@ import { DEFAULT_SETTINGS } from '../../../src/domain/settings.js';
 import type { EngineStatus } from '../../../src/engines/types.js';
 import type { ChatActions } from '../../../src/state/app-state.js';
 import { deferredActions } from '../../../src/state/deferred-actions.js';
-import { firstScreenSource, firstScreenState } from '../../../src/state/first-screen-state.js';
+import { firstScreenSource, firstScreenState, startingSessionSource } from '../../../src/state/first-screen-state.js';
+import { Store } from '../../../src/state/store.js';
 
 const ENGINE: EngineStatus = { engine: 'local', label: 'This device', model: 'm', available: true };
 
@@ -45,6 +46,44 @@ describe('the first screen state', () => {
     expect(source.getState()).toBe(state);
     unsubscribe();
     expect(listener).not.toHaveBeenCalled();
+  });
+});
+
+describe('the session while it starts', () => {
+  const snapshot = {
+    conversations: [
+      { id: 'b', title: 'Newest', updatedAt: 20 },
+      { id: 'a', title: 'Older', updatedAt: 10 },
+    ],
+    openConversationId: 'b',
+  };
+  const stored = (id: string, title: string) => ({ id, title, createdAt: 1, updatedAt: 1 });
+
+  test('keeps the snapshot on screen until storage answers, and then shows storage’s answer as it comes', () => {
+    const firstScreen = firstScreenState(snapshot, ENGINE);
+    const store = new Store(firstScreenState(null, ENGINE));
+    const source = startingSessionSource(store, firstScreen);
+    const seen: string[] = [];
+    source.subscribe((state) =>
+      seen.push(`${state.conversations.map(({ title }) => title).join(',')} @${state.activeConversationId}`),
+    );
+    expect(source.getState().conversations).toBe(firstScreen.conversations);
+    expect(source.getState()).toBe(source.getState());
+
+    // The list is read (one conversation is gone since), then the newest one opens, then the session is ready.
+    store.update((state) => ({ ...state, conversations: [stored('b', 'Newest, renamed')] }));
+    store.update((state) => ({ ...state, activeConversationId: 'b' }));
+    store.update((state) => ({ ...state, ready: true }));
+    expect(seen).toEqual(['Newest, renamed @b', 'Newest, renamed @b', 'Newest, renamed @b']);
+    expect(source.getState()).toBe(store.getState());
+  });
+
+  test('does not hold a conversation open that storage no longer has', () => {
+    const store = new Store(firstScreenState(null, ENGINE));
+    const source = startingSessionSource(store, firstScreenState(snapshot, ENGINE));
+    store.update((state) => ({ ...state, conversations: [stored('c', 'Other')] }));
+    expect(source.getState().activeConversationId).toBeNull();
+    expect(source.getState().conversations.map(({ id }) => id)).toEqual(['c']);
   });
 });
 
