@@ -4,11 +4,11 @@
  * starts with it, and nothing else. It is a state like the session's before `start()` (`ready: false`, so the
  * transcript says it is loading), and the session's own state replaces it once storage has answered.
  */
-import { DEFAULT_SETTINGS } from '../domain/settings.js';
 import type { ConversationRecord } from '../domain/records.js';
 import type { EngineStatus } from '../engines/types.js';
 import type { FirstScreenSnapshot } from '../storage/first-screen-snapshot.js';
 import type { AppState, StateSource } from './app-state.js';
+import { initialAppState } from './initial-state.js';
 
 function recordOf(entry: FirstScreenSnapshot['conversations'][number]): ConversationRecord {
   // The snapshot keeps no creation time: nothing on the first screen shows it, and the stored records replace these.
@@ -17,27 +17,9 @@ function recordOf(entry: FirstScreenSnapshot['conversations'][number]): Conversa
 
 export function firstScreenState(snapshot: FirstScreenSnapshot | null, engineStatus: EngineStatus): AppState {
   return {
+    ...initialAppState({ conversationId: null, text: '' }, engineStatus),
     conversations: snapshot?.conversations.map(recordOf) ?? [],
     activeConversationId: snapshot?.openConversationId ?? null,
-    messages: [],
-    alternatives: {},
-    branchSizes: {},
-    earlierMessagesLoading: false,
-    draft: { conversationId: null, text: '' },
-    focusedMessageId: null,
-    settings: DEFAULT_SETTINGS,
-    presets: [],
-    streamingMessageId: null,
-    retryNotice: null,
-    alerts: [],
-    notice: null,
-    search: { query: '', results: [], pending: false },
-    undo: null,
-    storage: { usage: null, persisted: null, measuring: false },
-    engineStatus,
-    local: null,
-    catalogue: null,
-    ready: false,
   };
 }
 
