@@ -23,8 +23,8 @@ export async function measureBundles() {
       metric: `Initial JS, gzip (${initial.size} file${initial.size === 1 ? '' : 's'})`,
       value: initialGz / KB,
       unit: 'KB',
-      budget: 80,
-      aim: 50,
+      // Issue 15: the first screen is drawn from the snapshot; storage and the session load after it.
+      budget: 40,
     },
     hosted
       ? {

@@ -77,7 +77,7 @@ async function measureScaleRows() {
     const reason = failureReason('Scale', error);
     return [
       notMeasured('scale-list', 'Conversation list shown, 1,001 conversations', 'ms', 100, reason),
-      notMeasured('scale-open-long', 'Open a 5,000-message conversation', 'ms', 100, reason),
+      notMeasured('scale-open-long', 'Open a 5,000-message conversation', 'ms', 50, reason),
       notMeasured('scale-search-rare', 'Search 105,000 messages, rare word', 'ms', 100, reason),
       notMeasured('scale-heap', 'JS heap with the long conversation open (after GC)', 'MB', null, reason),
     ];
@@ -89,16 +89,33 @@ async function measureScaleRows() {
 
 // Lighthouse: the built app served as a static host would, both presets (desktop is the budget's; mobile's simulated
 // slow CPU and network are reported too)
+const MOBILE_RUNS = 3;
+const MOBILE_PERFORMANCE_BUDGET = 98;
+
 async function measureLighthouseScores() {
   const support = await loadTestSupport();
   const { measureLighthouse } = await import('./lighthouse.mjs');
   const app = await support.startStaticServer(DIST);
   try {
-    const rows = [];
-    for (const preset of ['desktop', 'mobile']) {
-      log(`Lighthouse (${preset})…`);
-      const measured = await measureLighthouse({ appUrl: app.url, preset });
-      rows.push(...measured.map((row) => (preset === 'desktop' ? row : { ...row, budget: null })));
+    log('Lighthouse (desktop)…');
+    const rows = await measureLighthouse({ appUrl: app.url, preset: 'desktop' });
+    // Mobile's simulated slow CPU makes one run noisy on a shared machine: its performance row is the median of
+    // three runs, with its own budget (issue 15); the other mobile categories are reported from the first run.
+    const mobileRuns = [];
+    for (let run = 1; run <= MOBILE_RUNS; run++) {
+      log(`Lighthouse (mobile, run ${run} of ${MOBILE_RUNS})…`);
+      mobileRuns.push(await measureLighthouse({ appUrl: app.url, preset: 'mobile' }));
+    }
+    const performanceRuns = mobileRuns.map((run) => run.find((row) => row.id === 'lighthouse-performance'));
+    const scores = performanceRuns.map((row) => row?.value ?? -1);
+    const median = performanceRuns[scores.indexOf([...scores].sort((a, b) => a - b)[Math.floor(MOBILE_RUNS / 2)])];
+    for (const row of mobileRuns[0] ?? []) {
+      if (row.id !== 'lighthouse-performance') rows.push({ ...row, budget: null });
+      else if (median) {
+        const metric = `${median.metric}, median of ${MOBILE_RUNS} (${scores.join(', ')})`;
+        const ok = median.value !== null && median.value >= MOBILE_PERFORMANCE_BUDGET;
+        rows.push({ ...median, metric, budget: MOBILE_PERFORMANCE_BUDGET, ok });
+      }
     }
     return rows;
   } finally {

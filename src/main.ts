@@ -1,251 +1,66 @@
 /**
- * Boot: build the services, hand them to <mc-chat-app>, and make sure a streaming reply is written before the
- * page goes away. Everything heavy (the Hugging Face client, WebLLM and its worker) loads later, on first use.
+ * Boot, first step: draw the first screen at once, then load the rest. The conversation list and the open
+ * conversation's title come from the first-screen snapshot (a small synchronous copy in localStorage), so they are
+ * in the first frame, before IndexedDB opens. Storage, the chat session and the services around it are in
+ * ./session-boot.ts, loaded right after: its code is not part of the first screen's JavaScript.
  */
 import { installScriptUrlPolicy } from './security/trusted-types.js';
 import './app/mc-chat-app.js';
-import { createEngineResolver } from './engines/engine-resolver.js';
+import { DEFAULT_SETTINGS } from './domain/settings.js';
 import { LazyLocalModelService } from './engines/webllm/lazy-local-model-service.js';
-import { localAvailability } from './engines/webllm/local-model-state.js';
-import { createConnectivity } from './pwa/connectivity.js';
-import { registerServiceWorker } from './pwa/register.js';
-import type { CatalogueService } from './state/catalogue-service.js';
-import { ChatSession } from './state/chat-session.js';
-import type { LazyCatalogueSource } from './state/settings-keeper.js';
-import type { SpeedTest } from './engines/webllm/speed-test.js';
-import { openChatRepository } from './storage/idb-repository.js';
-import { createStreamingWriter } from './storage/streaming-writer.js';
-import type { ChatRepository } from './storage/types.js';
-import type { Settings } from './domain/settings.js';
-import type { McChatApp } from './app/mc-chat-app.js';
+import type { ChatActions } from './state/app-state.js';
+import { deferredActions } from './state/deferred-actions.js';
+import { firstScreenSource, firstScreenState } from './state/first-screen-state.js';
+import { readFirstScreenSnapshot } from './storage/first-screen-snapshot.js';
 
-const STORAGE_UNAVAILABLE =
-  'This browser does not let the app save conversations here (private window or storage turned off), so this chat ' +
-  'will be lost when the tab closes. Open the app in a normal window to keep your conversations.';
+const APP_UNAVAILABLE = 'The app could not finish loading. Check your connection, then reload the page.';
 
-const FALLBACK_UNAVAILABLE =
-  'This browser does not let the app save conversations here, and the app could not load its in-tab storage ' +
-  'either. Check your connection, then reload the page.';
-
-async function openRepository(app: Element, onAlert: (message: string) => void): Promise<ChatRepository> {
-  try {
-    return await openChatRepository({ onVersionChange: (error) => onAlert(error.userMessage) });
-  } catch {
-    onAlert(STORAGE_UNAVAILABLE);
-  }
-  // The private-window fallback loads only where it is needed, not on every first screen.
-  try {
-    const { MemoryRepository } = await import('./storage/memory-repository.js');
-    return new MemoryRepository();
-  } catch (error) {
-    const alert = Object.assign(document.createElement('p'), { textContent: FALLBACK_UNAVAILABLE });
-    alert.setAttribute('role', 'alert');
-    app.replaceChildren(alert);
-    throw error;
-  }
+/** The page says `message` in place of the app: nothing works without the session. */
+function showFatal(app: Element & { source: unknown }, message: string): void {
+  const alert = Object.assign(document.createElement('p'), { textContent: message });
+  alert.setAttribute('role', 'alert');
+  // Without a state the app shows its light children: the alert.
+  app.source = undefined;
+  app.replaceChildren(alert);
 }
 
-type LocalPanelEvent = keyof Pick<
-  HTMLElementEventMap,
-  | 'mc-local-select'
-  | 'mc-local-download'
-  | 'mc-local-confirm'
-  | 'mc-local-cancel'
-  | 'mc-local-use-here'
-  | 'mc-local-delete'
-  | 'mc-local-test-speed'
->;
-
-/**
- * Does what the local model panel asks. The panel is rendered inside Settings, and its events bubble and are
- * composed up to the app element, where they are heard.
- */
-function handleLocalPanel(
-  target: EventTarget,
-  local: LazyLocalModelService,
-  session: ChatSession,
-  speed: () => Promise<SpeedTest>,
-): void {
-  const on = <K extends LocalPanelEvent>(type: K, handle: (event: HTMLElementEventMap[K]) => void) =>
-    target.addEventListener(type, (event) => handle(event as HTMLElementEventMap[K]));
-  on('mc-local-test-speed', () => void speed().then((test) => test.run()));
-  on('mc-local-select', (event) => {
-    void local.selectModel(event.detail.id);
-    void session.updateSettings({ localModel: event.detail.id });
-  });
-  on('mc-local-download', () => void local.requestDownload());
-  on('mc-local-confirm', () => void local.confirmDownload());
-  on('mc-local-cancel', () => void local.cancelDownload());
-  on('mc-local-use-here', () => void local.useHere());
-  on('mc-local-delete', (event) => void local.deleteModel(event.detail.id));
-}
-
-/** The speed test of the "This device" panel, created on first use. */
-async function createSpeedTest(local: LazyLocalModelService, session: ChatSession): Promise<SpeedTest> {
-  const [{ SpeedTest }, { readModelShape }] = await Promise.all([
-    import('./engines/webllm/speed-test.js'),
-    import('./engines/webllm/model-cache.js'),
-  ]);
-  return new SpeedTest({
-    engine: () => local.engine(session.getState().settings),
-    subject: () => {
-      const { selectedId, options, gpu } = local.getState();
-      const label = options.find((option) => option.id === selectedId)?.label ?? selectedId;
-      return { modelId: selectedId, modelLabel: label, adapter: gpu?.available ? gpu.adapter : null };
-    },
-    shape: (modelId) => readModelShape(modelId),
-  });
-}
-
-async function boot(): Promise<void> {
+function boot(): void {
   installScriptUrlPolicy();
   const app = document.querySelector('mc-chat-app');
   if (!app) return;
-  // Storage problems found while opening are shown once the session (and with it the alert list) exists.
-  const pendingAlerts: string[] = [];
-  const repository = await openRepository(app, (message) => pendingAlerts.push(message));
-  // A download started in Settings may fail after Settings is closed: its failure is also an alert.
-  const local = new LazyLocalModelService({ onLoadFailed: (message) => session.showAlert(message) });
-  const catalogues = new LazyCatalogues();
-  const session: ChatSession = new ChatSession({
-    repository,
-    local,
-    catalogues,
-    engines: createEngineResolver(local, {
-      resolution: (settings) => catalogues.current?.resolution(settings) ?? { kind: 'unknown' },
-    }),
-    alternativeModel: async (settings, failedModel) => (await catalogues.load()).alternativeTo(settings, failedModel),
-    createStreamingWriter: (save) =>
-      createStreamingWriter(save, { onError: (error) => session.showAlert(userMessageOf(error)) }),
+  let sessionCreated: (session: ChatActions) => void = () => undefined;
+  const actionsReady = new Promise<ChatActions>((resolve) => (sessionCreated = resolve));
+  // A download started in Settings may fail after Settings is closed: its failure is an alert in the session's list.
+  const local = new LazyLocalModelService({
+    onLoadFailed: (message) => void actionsReady.then((session) => session.showAlert(message)),
   });
-  app.source = session;
-  app.actions = session;
+  const firstScreen = firstScreenState(readFirstScreenSnapshot(), local.describe(DEFAULT_SETTINGS));
+  app.source = firstScreenSource(firstScreen);
+  app.actions = deferredActions(actionsReady);
   // The app renders from its state now: the loading placeholder in index.html is done.
   app.replaceChildren();
 
-  const connectivity = createConnectivity();
-  app.online = connectivity.online;
-  connectivity.subscribe((online) => (app.online = online));
-  registerServiceWorker({
-    onNeedRefresh: (update) => (app.updateReady = update),
-    onOfflineReady: () => app.showToast('Ready to work offline'),
-  });
-
-  let speedTest: Promise<SpeedTest> | undefined;
-  const speed = () => {
-    speedTest ??= createSpeedTest(local, session);
-    speedTest.catch(() => (speedTest = undefined));
-    return speedTest;
+  let fatal = false;
+  const onFatal = (message: string) => {
+    fatal = true;
+    showFatal(app, message);
   };
-  handleLocalPanel(app, local, session, speed);
-  let speedShown: Promise<void> | undefined;
-  const prepareLocal = () => {
-    speedShown ??= speed().then(
-      (test) => {
-        app.speedTest = test.getState();
-        test.subscribe((state) => (app.speedTest = state));
-      },
-      () => (speedShown = undefined),
-    );
-    void local.prepare(session.getState().settings.localModel);
-  };
-  app.addEventListener('mc-settings-open', prepareLocal);
-  const catalogueWatch = watchCatalogue(app, catalogues, session);
-
-  // A closing or hidden tab may never run another task: write the streaming reply now.
-  const flush = () => void session.flushPending();
-  addEventListener('pagehide', flush);
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') flush();
-  });
-
-  await session.start();
-  for (const message of pendingAlerts.splice(0)) session.showAlert(message);
-  try {
-    if (session.getState().settings.engine === 'local') await startLocal(local, session, prepareLocal);
-  } finally {
-    catalogueWatch.startupDone();
-  }
-}
-
-/**
- * The catalogue service, created on the first hosted look-up: it is not part of the first screen, and a device in
- * local mode never loads it.
- */
-class LazyCatalogues implements LazyCatalogueSource {
-  current: CatalogueService | undefined;
-  #loading: Promise<CatalogueService> | undefined;
-  readonly #created = new Set<(service: CatalogueService) => void>();
-
-  /** Calls `listener` once the service exists. */
-  onCreated(listener: (service: CatalogueService) => void): void {
-    this.#created.add(listener);
-  }
-
-  load(): Promise<CatalogueService> {
-    this.#loading ??= import('./state/catalogue-service.js').then(({ CatalogueService }) => {
-      const service = new CatalogueService({
-        loadAccess: () =>
-          import('./state/catalogue-access.js').then(({ createCatalogueAccess }) => createCatalogueAccess()),
-      });
-      this.current = service;
-      for (const listener of this.#created) listener(service);
-      return service;
+  import('./session-boot.js')
+    .then(({ startSession }) =>
+      startSession({
+        app,
+        local,
+        firstScreen,
+        onFatal,
+        onSession: (session) => {
+          app.actions = session;
+          sessionCreated(session);
+        },
+      }),
+    )
+    .catch(() => {
+      if (!fatal) showFatal(app, APP_UNAVAILABLE);
     });
-    this.#loading.catch(() => (this.#loading = undefined));
-    return this.#loading;
-  }
-
-  /** Looks up the list for these settings, in hosted mode only. */
-  refresh(settings: Settings): void {
-    if (settings.engine !== 'hosted') return;
-    this.load().then(
-      (service) => service.refresh(settings),
-      () => undefined,
-    );
-  }
 }
 
-/**
- * When the hosted model list is looked up: when Settings opens and when the hosted provider changes (at most hourly
- * per list), never in local mode. What it finds reaches the UI through the session's state (`catalogue`).
- */
-function watchCatalogue(app: McChatApp, catalogues: LazyCatalogues, session: ChatSession): { startupDone(): void } {
-  let shown = session.getState().settings;
-  let starting = true;
-  session.subscribe(({ settings }) => {
-    // The settings read at start, and the switch to hosted on a device that cannot run the model, are not the
-    // user's change: nothing leaves this device before Settings opens.
-    if (starting) shown = settings;
-    if (settings === shown) return;
-    const switched =
-      settings.engine !== shown.engine ||
-      settings.endpointUrl !== shown.endpointUrl ||
-      settings.provider !== shown.provider;
-    shown = settings;
-    if (switched) catalogues.refresh(settings);
-  });
-  app.addEventListener('mc-settings-open', () => catalogues.refresh(session.getState().settings));
-  return { startupDone: () => (starting = false) };
-}
-
-/**
- * Private by default: a device that can run the model starts on it. Without WebGPU (or without a GPU that fits
- * any model) the app switches to the Hugging Face API and says why.
- */
-async function startLocal(local: LazyLocalModelService, chat: ChatSession, prepareLocal: () => void): Promise<void> {
-  prepareLocal();
-  await local.prepare();
-  const { available, reason } = localAvailability(local.getState());
-  if (available) return;
-  await chat.updateSettings({ engine: 'hosted' });
-  chat.showAlert(`${reason} The engine is now set to Hugging Face API: add your token in Settings to chat.`);
-}
-
-function userMessageOf(error: unknown): string {
-  return error && typeof error === 'object' && 'userMessage' in error && typeof error.userMessage === 'string'
-    ? error.userMessage
-    : 'The reply could not be saved. Keep this tab open; it will be retried.';
-}
-
-void boot();
+boot();

@@ -17,7 +17,7 @@ import type { McSettingsDialog } from '../components/mc-settings-dialog.js';
 import { localAvailability } from '../engines/webllm/local-model-state.js';
 import type { AppState, ChatActions, SpeedTestState, StateSource } from '../state/app-state.js';
 import { whenIdle } from '../state/idle.js';
-import { presetFor } from '../state/preset-keeper.js';
+import { presetFor } from '../state/preset-lookup.js';
 import { buttons, focusRing, visuallyHidden } from '../styles/shared.js';
 import { applyTheme, type ThemePreference } from '../styles/theme.js';
 import { AttachmentWiring } from './attachment-wiring.js';
@@ -32,6 +32,7 @@ import { renderRetryNotice } from './retry-notice.js';
 import { ShortcutController } from './shortcut-controller.js';
 import type { ShortcutAction } from './shortcuts.js';
 import { ToastController } from './toast-controller.js';
+import { showsNoConversation } from './welcome-place.js';
 import { loadTheme, loadWelcomeDismissed, saveTheme, saveWelcomeDismissed } from './ui-preferences.js';
 
 /** A notice (an import's summary) says more than "Copied": it stays longer. */
@@ -205,8 +206,7 @@ export class McChatApp extends LitElement {
   }
 
   get #welcomeShown(): boolean {
-    const state = this.#state;
-    return !this.welcomeDismissed && state?.ready === true && state.messages.length === 0;
+    return !this.welcomeDismissed && showsNoConversation(this.#state);
   }
 
   #dismissWelcome(): void {

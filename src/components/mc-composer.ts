@@ -164,7 +164,9 @@ export class McComposer extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('draft')) this.#fitHeight();
+    // An empty box never grown has its natural height already: measuring it would force a layout in the first render.
+    const grown = this.text !== '' || this.textarea.style.height !== '';
+    if (changed.has('draft') && grown) this.#fitHeight();
     if (changed.has('attachments') && this.attachments.length === 0) void this.#focusBoxWhenChipsGo();
   }
 

@@ -34,7 +34,8 @@ import { PresetKeeper, presetFor, withoutPresetModel, type NewPresetOptions } fr
 import { ReplyRunner } from './reply-runner.js';
 import { shownSources, SOURCES_UNREADABLE } from './reply-sources.js';
 import { downloadFile } from './save-file.js';
-import { EMPTY_SEARCH, SearchRunner } from './search-runner.js';
+import { SearchRunner } from './search-runner.js';
+import { initialAppState } from './initial-state.js';
 import { SettingsKeeper } from './settings-keeper.js';
 import { StorageHealth } from './storage-health.js';
 import { Store } from './store.js';
@@ -78,31 +79,7 @@ export class ChatSession implements ChatActions, StateSource {
     const newId = deps.newId ?? (() => crypto.randomUUID());
     const queue = this.#queue;
     const drafts = (this.#drafts = new DraftKeeper({ drafts: deps.drafts ?? localDraftStore(), setTimer, clearTimer }));
-    const store = (this.#store = new Store({
-      conversations: [],
-      activeConversationId: null,
-      messages: [],
-      pendingAttachments: [],
-      attachments: {},
-      alternatives: {},
-      branchSizes: {},
-      earlierMessagesLoading: false,
-      draft: drafts.current,
-      focusedMessageId: null,
-      settings: DEFAULT_SETTINGS,
-      presets: [],
-      streamingMessageId: null,
-      retryNotice: null,
-      alerts: [],
-      notice: null,
-      search: EMPTY_SEARCH,
-      undo: null,
-      storage: { usage: null, persisted: null, measuring: false },
-      engineStatus: engines.describe(DEFAULT_SETTINGS),
-      local: null,
-      catalogue: null,
-      ready: false,
-    }));
+    const store = (this.#store = new Store(initialAppState(drafts.current, engines.describe(DEFAULT_SETTINGS))));
     const alerts = (this.#alerts = new AlertBoard(store));
     const passages = new AttachmentPassages(deps.passageIndex);
     const tray = (this.#tray = new AttachmentTray({
@@ -128,6 +105,7 @@ export class ChatSession implements ChatActions, StateSource {
       afterPaint: deps.afterPaint ?? nextPaint,
       setTimer,
       now,
+      later: (step) => void alerts.guard(() => queue.exclusive(step)),
     }));
     const writer = new MessageWriter({
       store,
@@ -331,6 +309,7 @@ export class ChatSession implements ChatActions, StateSource {
     // Opened by the user (not reopened at start): the next reply goes where this conversation's last one went.
     const restore = this.getState().ready && this.#opener.current?.id !== id;
     if (this.#replies.streaming && this.#replies.streaming.conversationId !== id) this.stop();
+    this.#opener.asked();
     await this.#alerts.guard(() => this.#queue.exclusive(() => this.#opener.read(id, messageId)));
     const state = this.getState();
     const { settings } = state;

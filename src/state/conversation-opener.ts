@@ -45,6 +45,8 @@ export interface ConversationOpenerDeps {
   afterPaint: () => Promise<void>;
   setTimer: (callback: () => void, delayMs: number) => TimerHandle;
   now: () => number;
+  /** Runs `step` as a queued step of its own, later, showing an alert should it fail. */
+  later: (step: () => Promise<void>) => void;
 }
 
 export class ConversationOpener {
@@ -53,6 +55,8 @@ export class ConversationOpener {
   /** Messages on screen whose write has not landed (queued, or failed): a re-read must not take them away. */
   readonly #unsaved = new Set<string>();
   #staleTimer: TimerHandle | null = null;
+  /** Counts the conversations asked to be opened, so a read can tell that another one was asked for since it began. */
+  #asked = 0;
 
   constructor(deps: ConversationOpenerDeps) {
     this.#deps = deps;
@@ -110,12 +114,18 @@ export class ConversationOpener {
     this.#unsaved.delete(id);
   }
 
+  /** A conversation is to be opened (its read is queued): a long one still opening gives way to it. */
+  asked(): void {
+    this.#asked++;
+  }
+
   /**
    * Reads conversation `id` and shows it (one queued step, with the rest of a long one read after its newest are on
    * screen). With `messageId`, the branch holding that message is shown and it becomes `focusedMessageId`.
    */
   async read(id: string, messageId?: string): Promise<void> {
     const { repository } = this.#deps;
+    const asked = this.#asked;
     // A long conversation shows its newest messages first (unless a search result leads further back, or it is
     // open already): reading all 5,000 messages of one takes most of 100 ms.
     const newestFirst = messageId === undefined && this.#open?.id !== id;
@@ -134,11 +144,19 @@ export class ConversationOpener {
     if (!first.complete) {
       const newest = this.merge(id, conversation, stored, () => false);
       this.set({ ...newest, partial: true }, { focusedMessageId: null });
+      // Another conversation was clicked already (the reader goes through the list): it opens first, and the rest
+      // of this one is read after it only should this one still be open then (that one failed to open). Reading and
+      // showing the rest first would hold the next one up by as long as this one took to open.
+      const givesWay = (): boolean => {
+        if (this.#asked === asked) return false;
+        this.#deps.later(() => this.#finishOpening(id));
+        return true;
+      };
       await this.#deps.afterPaint();
       // Closed meanwhile (New chat, or deleted in another tab): it stays closed.
-      if (this.#open?.id !== id) return;
+      if (this.#open?.id !== id || givesWay()) return;
       stored = await repository.listMessages(id);
-      if (this.#open?.id !== id) return;
+      if (this.#open?.id !== id || givesWay()) return;
     }
     const open = this.merge(id, conversation, stored, () => true);
     let focusedMessageId: string | null = null;
@@ -168,6 +186,11 @@ export class ConversationOpener {
     if (this.#open?.id !== open.id) return;
     const summaries = summariesOf(stored);
     this.#deps.store.update((state) => ({ ...state, attachments: { ...state.attachments, ...summaries } }));
+  }
+
+  /** Reads the rest of conversation `id` if it is still open on its newest messages only. */
+  async #finishOpening(id: string): Promise<void> {
+    if (this.#open?.id === id && this.#open.partial) await this.read(id);
   }
 
   /**

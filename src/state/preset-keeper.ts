@@ -11,26 +11,19 @@ import type { ConversationRecord } from '../domain/records.js';
 import { applySettingsChanges, type Settings, type SettingsChanges } from '../domain/settings.js';
 import type { ChatRepository } from '../storage/types.js';
 import type { AlertBoard } from './alert-board.js';
-import type { AppState } from './app-state.js';
 import type { ConversationOpener } from './conversation-opener.js';
 import { upsertConversation } from './reducers.js';
 import type { SettingsKeeper } from './settings-keeper.js';
 import type { Store } from './store.js';
 import type { WriteQueue } from './write-queue.js';
+import { presetFor } from './preset-lookup.js';
+
+export { presetFor };
 
 /** What a new preset is made of besides the system prompt and sampling in Settings. */
 export interface NewPresetOptions {
   /** Whether the preset also asks for the hosted model chosen in Settings now (hosted engine only). */
   includeModel: boolean;
-}
-
-/** The preset conversation `conversationId` uses (the next new chat's, for null); undefined for none or deleted. */
-export function presetFor(state: AppState, conversationId: string | null): Preset | undefined {
-  const id =
-    conversationId === null
-      ? state.settings.lastPresetId
-      : state.conversations.find((conversation) => conversation.id === conversationId)?.presetId;
-  return id ? state.presets.find((preset) => preset.id === id) : undefined;
 }
 
 /**

@@ -22,6 +22,7 @@ import type { AlternativeModel } from './model-recovery.js';
 import { pathTo } from './open-conversation.js';
 import { historyForEngine } from './reducers.js';
 import type { Store } from './store.js';
+import { TaskCoalescer } from './task-coalescer.js';
 
 /**
  * The user turn that asks for the rest of a cut-off reply. Neither engine can resume a reply by itself (the hosted
@@ -57,6 +58,8 @@ export interface ReplyRunnerDeps {
 interface ActiveStream extends StreamingReply {
   abort: AbortController;
   writer: StreamingWriter;
+  /** Shows the reply as it grows, and hands it to `writer`, once per burst of chunks rather than once per token. */
+  show: TaskCoalescer;
   /** Settles when the reply is finished and its last state written. */
   finished: Promise<void>;
 }
@@ -175,6 +178,7 @@ export class ReplyRunner {
 
   /** Writes the streaming reply as far as it got; rejects if that write fails. */
   async flush(): Promise<void> {
+    this.#stream?.show.flush();
     await this.#stream?.writer.flush();
   }
 
@@ -182,6 +186,7 @@ export class ReplyRunner {
   async flushPending(): Promise<void> {
     const stream = this.#stream;
     if (!stream) return;
+    stream.show.flush();
     // IndexedDB might not commit in time, so leave the text shown a synchronous copy too.
     const shown = this.#deps.store.getState().messages.find((message) => message.id === stream.messageId);
     if (shown) this.#deps.unsavedReplies.save(shown);
@@ -240,6 +245,10 @@ export class ReplyRunner {
       messageId: reply.id,
       abort: new AbortController(),
       writer: this.#deps.createStreamingWriter((message) => repository.putMessage(message)),
+      show: new TaskCoalescer(() => {
+        opener.replaceMessage(reply, { retryNotice: null });
+        stream.writer.update(reply);
+      }),
       finished: new Promise((resolve) => (markFinished = resolve)),
     };
     this.#stream = stream;
@@ -247,6 +256,8 @@ export class ReplyRunner {
 
     /** The last state, shown and saved. A failed save (a full disk) leaves the text on screen and says so. */
     const finish = async (changes: Partial<MessageRecord>): Promise<void> => {
+      // The last state is shown now, with everything streamed before it.
+      stream.show.cancel();
       reply = { ...reply, ...changes, updatedAt: this.#deps.now() };
       opener.replaceMessage(reply);
       stream.writer.update(reply);
@@ -286,8 +297,7 @@ export class ReplyRunner {
       for await (const chunk of chunks) {
         if (chunk.delta) {
           reply = { ...reply, content: reply.content + chunk.delta, updatedAt: this.#deps.now() };
-          opener.replaceMessage(reply, { retryNotice: null });
-          stream.writer.update(reply);
+          stream.show.request();
         }
         if (chunk.omittedTurns) reply = { ...reply, omittedTurns: chunk.omittedTurns };
         if (chunk.usage) usage = chunk.usage;

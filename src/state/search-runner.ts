@@ -1,10 +1,8 @@
 /** The search box: runs each query, and drops the results of one overtaken by a newer one. */
 import type { ChatRepository } from '../storage/types.js';
 import { errorMessage, type AlertBoard } from './alert-board.js';
-import type { SearchState } from './app-state.js';
+import { EMPTY_SEARCH } from './initial-state.js';
 import type { Store } from './store.js';
-
-export const EMPTY_SEARCH: SearchState = { query: '', results: [], pending: false };
 
 export class SearchRunner {
   readonly #store: Store;

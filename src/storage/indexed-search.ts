@@ -15,28 +15,51 @@ import {
   type SearchResult,
 } from './search-index.js';
 import type { SearchNotice } from './search-protocol.js';
+import { restoreFromCopy, storeCopy } from './search-copy.js';
 import {
   ATTACHMENTS_STORE,
+  CONVERSATIONS_PER_READ,
   forEachConversationWithFiles,
   hasAttachments,
   messagesOf,
   untyped,
 } from './search-reads.js';
 
+/**
+ * How long the index must have been left alone (no change, no search) before its copy is stored: storing 100,000
+ * messages' text takes the worker a few hundred milliseconds, which a search must not wait behind, and a reply being
+ * streamed changes the index every half second.
+ */
+export const COPY_DELAY_MS = 2_000;
+
+export interface IndexedSearchOptions {
+  /**
+   * Start from the stored copy of the index (search-copy.ts) and keep it up to date. Only the worker does: taking
+   * and storing a copy of 100,000 messages' text would hold up the page.
+   */
+  storedCopy?: boolean;
+}
+
 export class IndexedSearch {
   readonly #connect: () => Promise<ChatDatabase>;
+  readonly #storedCopy: boolean;
   #index: SearchIndex | null = null;
+  /** The index changed since its copy was stored (or there is none). */
+  #copyOutdated = false;
+  #copyTimer: ReturnType<typeof setTimeout> | null = null;
   #building: Promise<void> | null = null;
   #refreshing: Promise<void> | null = null;
   /** Conversations to read again before the next search: changed by another tab, or while the index was busy. */
   readonly #stale = new Set<string>();
 
-  constructor(connect: () => Promise<ChatDatabase>) {
+  constructor(connect: () => Promise<ChatDatabase>, options: IndexedSearchOptions = {}) {
     this.#connect = connect;
+    this.#storedCopy = options.storedCopy === true;
   }
 
   /** A write can go straight into the index only when no read of the database is under way to overwrite it. */
   apply(notice: SearchNotice): void {
+    this.#copyChanged();
     if (notice.type === 'stale') {
       this.#markStale(notice.conversationIds);
       return;
@@ -68,6 +91,7 @@ export class IndexedSearch {
 
   async search(query: string, options?: SearchOptions): Promise<SearchResult[]> {
     const index = await this.#ready();
+    this.#postponeCopy();
     const { terms, hits } = index.find(query, options);
     const places = hits.flatMap((hit) => hit.places);
     if (places.length === 0) return toSearchResults(hits, terms, () => undefined);
@@ -79,6 +103,9 @@ export class IndexedSearch {
   clear(): void {
     this.#index = null;
     this.#stale.clear();
+    this.#copyOutdated = false;
+    if (this.#copyTimer !== null) clearTimeout(this.#copyTimer);
+    this.#copyTimer = null;
   }
 
   /** Nothing to do while there is no index: when it is filled, it reads what is stored then. */
@@ -106,11 +133,25 @@ export class IndexedSearch {
 
   async #build(): Promise<void> {
     const db = await this.#connect();
+    const restored = this.#storedCopy ? await restoreFromCopy(db) : null;
+    if (restored) {
+      const { index } = restored;
+      const changed = restored.changed.map((conversation) => conversation.id);
+      // In bounded groups, as a build reads them, so that no read holds up a reply being saved for long.
+      for (let start = 0; start < changed.length; start += CONVERSATIONS_PER_READ) {
+        const rows = await readConversations(db, changed.slice(start, start + CONVERSATIONS_PER_READ));
+        for (const row of rows) index.replaceConversation(row.id, row.conversation, row.messages, row.attachments);
+      }
+      this.#index = index;
+      if (restored.outdated) this.#copyChanged();
+      return;
+    }
     const index = new SearchIndex();
     await forEachConversationWithFiles(db, (conversation, messages, attachments) =>
       index.replaceConversation(conversation.id, conversation, messages, attachments),
     );
     this.#index = index;
+    this.#copyChanged();
   }
 
   async #refresh(index: SearchIndex): Promise<void> {
@@ -119,9 +160,46 @@ export class IndexedSearch {
     try {
       const rows = await readConversations(await this.#connect(), ids);
       for (const row of rows) index.replaceConversation(row.id, row.conversation, row.messages, row.attachments);
+      this.#copyChanged();
     } catch (error) {
       for (const id of ids) this.#stale.add(id);
       throw error;
+    }
+  }
+
+  /** The index changed: its copy is stored once it has been left alone for a while. */
+  #copyChanged(): void {
+    if (!this.#storedCopy) return;
+    this.#copyOutdated = true;
+    this.#postponeCopy();
+  }
+
+  #postponeCopy(): void {
+    if (!this.#copyOutdated) return;
+    if (this.#copyTimer !== null) clearTimeout(this.#copyTimer);
+    this.#copyTimer = setTimeout(() => {
+      this.#copyTimer = null;
+      void this.#storeCopy();
+    }, COPY_DELAY_MS);
+  }
+
+  async #storeCopy(): Promise<void> {
+    const index = this.#index;
+    if (!index || !this.#copyOutdated) return;
+    // What is being read into the index is not in it yet: the copy waits until it is.
+    if (this.#building !== null || this.#refreshing !== null) {
+      this.#postponeCopy();
+      return;
+    }
+    this.#copyOutdated = false;
+    // Conversations to be read again are left out of the copy, so that the next start reads them too.
+    const snapshot = index.snapshot().filter((conversation) => !this.#stale.has(conversation.id));
+    try {
+      await storeCopy(await this.#connect(), snapshot);
+    } catch {
+      // Only a cache (the disk is full, or the database closed): the next start builds the index afresh, and a
+      // later change tries to store it again.
+      this.#copyOutdated = true;
     }
   }
 }

@@ -49,6 +49,11 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     attachments.createIndex('by-conversation', 'conversationId');
     db.createObjectStore('presets', { keyPath: 'id' });
   },
+  // 3 → 4: a stored copy of the search index (search-copy.ts), a cache the search worker starts from. No record
+  // changes, and nothing fills it here: the worker stores it once it has built the index.
+  (db) => {
+    db.createObjectStore('search-index');
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;

@@ -27,7 +27,7 @@ export type StoredConversation = ConversationRecord;
 export type StoredSettings = { [K in keyof Settings]?: unknown };
 
 /**
- * The current schema, as the last migration step leaves it (version 3):
+ * The current schema, as the last migration step leaves it (version 4):
  *
  * | store           | key                     | indexes                                           |
  * | --------------- | ----------------------- | ------------------------------------------------- |
@@ -36,13 +36,17 @@ export type StoredSettings = { [K in keyof Settings]?: unknown };
  * | `attachments`   | `id`                    | `by-conversation` (`conversationId`)              |
  * | `presets`       | `id`                    | none                                              |
  * | `settings`      | out of line: `settings` | none                                              |
+ * | `search-index`  | out of line: `index`    | none                                              |
  *
  * A conversation is `{ id, title, createdAt, updatedAt, activeLeafId?, presetId? }`; a message is `{ id,
  * conversationId, parentId, role, content, createdAt, updatedAt, status, engine?, model?, error?, usage?,
  * omittedTurns?, attachmentIds?, sources? }`; an attachment is `{ id, conversationId, messageId, name, type, size,
  * text, passages, pages?, bytes?, createdAt }` (`bytes`, a Blob, only when the user asked to keep the original); a
  * preset is `{ id, name, systemPrompt, sampling, model?, builtIn: false, updatedAt }` (the user's only: built-ins
- * live in code). Times are milliseconds since 1970. Version 3 added the last two stores and changed no record.
+ * live in code). Times are milliseconds since 1970. Version 3 added the attachments and presets stores and changed
+ * no record. Version 4 added `search-index`: one record, a copy of the search index (`search-copy.ts`) that the
+ * search worker starts from instead of reading every message. It is a cache, checked against the other stores before
+ * use and rebuilt when wrong; deleting it loses nothing, and backups leave it out.
  * An attachment is found by its conversation (one index range; a conversation has few) and filtered by message in
  * memory, so deleting a message or a conversation takes its attachments along. Branches need no index of their own: a
  * conversation's messages are read whole (one index range, all branches) and arranged into a tree in memory, which is
@@ -75,6 +79,11 @@ export interface ChatDBSchema extends DBSchema {
   settings: {
     key: typeof SETTINGS_KEY;
     value: StoredSettings;
+  };
+  'search-index': {
+    key: string;
+    /** A `StoredSearchCopy` as some version of the app wrote it: read only through `parseCopy`. */
+    value: unknown;
   };
 }
 

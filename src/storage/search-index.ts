@@ -150,6 +150,29 @@ export interface IndexableAttachment {
   createdAt: number;
 }
 
+/**
+ * One conversation as the index holds it, to be stored and restored (search-copy.ts): its messages' folded texts
+ * joined as the index joins them, so restoring it folds nothing and builds no string. `starts[i]` is where message
+ * `messageIds[i]` starts in `text`, and the last entry is `text.length`.
+ */
+export interface ConversationSnapshot {
+  id: string;
+  title: string;
+  updatedAt: number;
+  messageIds: string[];
+  createdAts: number[];
+  starts: number[];
+  text: string;
+  attachments: AttachmentSnapshot[];
+}
+
+export interface AttachmentSnapshot {
+  id: string;
+  messageId: string;
+  createdAt: number;
+  folded: string;
+}
+
 export class SearchIndex {
   readonly #conversations = new Map<string, IndexedConversation>();
   /** Which conversation each message belongs to, so a deletion by id finds it. */
@@ -231,6 +254,59 @@ export class SearchIndex {
     // Joined now, while the index is filled, rather than at the first search.
     const entry = this.#conversations.get(id);
     if (entry) entry.joined = joinMessages(entry.messages);
+  }
+
+  /** Every conversation whose record is known (those with only messages are never shown), as it is indexed now. */
+  snapshot(): ConversationSnapshot[] {
+    const snapshots: ConversationSnapshot[] = [];
+    for (const [id, entry] of this.#conversations) {
+      if (entry.title === undefined) continue;
+      entry.joined ??= joinMessages(entry.messages);
+      const { text, starts, messages } = entry.joined;
+      snapshots.push({
+        id,
+        title: entry.title,
+        updatedAt: entry.updatedAt,
+        messageIds: messages.map((message) => message.id),
+        createdAts: messages.map((message) => message.createdAt),
+        starts: [...starts],
+        text,
+        attachments: [...entry.attachments.values()].map(({ id, messageId, createdAt, folded }) => ({
+          id,
+          messageId,
+          createdAt,
+          folded,
+        })),
+      });
+    }
+    return snapshots;
+  }
+
+  /**
+   * Puts back one conversation as {@link snapshot} gave it, replacing what is known of it; `snapshot` must be whole
+   * (search-copy.ts checks every stored one).
+   */
+  restoreConversation(snapshot: ConversationSnapshot): void {
+    this.deleteConversation(snapshot.id);
+    const { text, starts } = snapshot;
+    const messages = snapshot.messageIds.map((id, i) => ({
+      id,
+      createdAt: snapshot.createdAts[i] ?? 0,
+      folded: text.slice(starts[i], (starts[i + 1] ?? text.length) - 1),
+    }));
+    const entry = this.#entry(snapshot.id);
+    entry.title = snapshot.title;
+    entry.foldedTitle = foldForSearch(snapshot.title);
+    entry.updatedAt = snapshot.updatedAt;
+    for (const message of messages) {
+      entry.messages.set(message.id, message);
+      this.#home.set(message.id, snapshot.id);
+    }
+    entry.joined = { text, starts: [...starts], messages };
+    for (const attachment of snapshot.attachments) {
+      entry.attachments.set(attachment.id, { ...attachment });
+      this.#attachmentHome.set(attachment.id, snapshot.id);
+    }
   }
 
   /** The conversations that match, title matches first, then the most recently updated. */

@@ -13,7 +13,7 @@ import type { IndexableAttachment } from './search-index.js';
  * pipelined, so the next conversation is read while this one is folded; a bounded group keeps each transaction short
  * enough not to hold up a reply being saved.
  */
-const CONVERSATIONS_PER_READ = 200;
+export const CONVERSATIONS_PER_READ = 200;
 
 /**
  * Issue 14's store of attached files (key `id`, index `by-conversation` on `conversationId`). It is read only where

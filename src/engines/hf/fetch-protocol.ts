@@ -17,14 +17,7 @@
  */
 
 import { onRequest, replyWhenDone, type ErrorReply, type MessageEndpoint } from '../../messaging/endpoint.js';
-
-/**
- * At most 20 batches a second. Each batch costs the page one render of the growing reply whatever it holds (styles,
- * layout, paint, and the compositor's commit, about the same for one token as for thirty), so a model streaming
- * hundreds of tokens a second would otherwise keep the main thread busy rendering every frame. Twenty updates a second
- * is faster than anyone reads, and a model slower than that is passed on token by token.
- */
-export const BATCH_INTERVAL_MS = 50;
+import { BATCH_INTERVAL_MS, IntervalBatcher, type Clock } from '../../messaging/interval-batcher.js';
 
 /** What crosses to the worker of a `fetch(url, init)` call; the signal stays on the page and crosses as `abort`. */
 export interface SerializedRequest {
@@ -65,61 +58,32 @@ export function isAllowedConnection(url: string, pageOrigin: string): boolean {
   return parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname);
 }
 
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+export type { Clock };
 
-const SYSTEM_CLOCK: Clock = {
-  now: () => performance.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
-/**
- * Joins the reads of one body into batches: a read is passed on at once when the last batch went out at least
- * `intervalMs` ago, otherwise it waits with the others until then.
- */
+/** Joins the reads of one body into batches (see {@link IntervalBatcher}), passed on as one array of bytes each. */
 export class ByteBatcher {
-  readonly #send: (bytes: Uint8Array) => void;
-  readonly #intervalMs: number;
-  readonly #clock: Clock;
-  #pending: Uint8Array[] = [];
-  #lastSentAt = -Infinity;
-  #timer: unknown;
+  readonly #batcher: IntervalBatcher<Uint8Array>;
 
-  constructor(send: (bytes: Uint8Array) => void, intervalMs = BATCH_INTERVAL_MS, clock: Clock = SYSTEM_CLOCK) {
-    this.#send = send;
-    this.#intervalMs = intervalMs;
-    this.#clock = clock;
+  constructor(send: (bytes: Uint8Array) => void, intervalMs = BATCH_INTERVAL_MS, clock?: Clock) {
+    this.#batcher = new IntervalBatcher(
+      (parts) => send(parts.length === 1 && parts[0] ? parts[0] : concat(parts)),
+      intervalMs,
+      clock,
+    );
   }
 
   push(bytes: Uint8Array): void {
-    if (bytes.byteLength === 0) return;
-    this.#pending.push(bytes);
-    if (this.#timer !== undefined) return;
-    const wait = this.#lastSentAt + this.#intervalMs - this.#clock.now();
-    if (wait <= 0) this.flush();
-    else this.#timer = this.#clock.setTimeout(() => this.flush(), wait);
+    if (bytes.byteLength > 0) this.#batcher.push(bytes);
   }
 
   /** Passes on whatever is waiting, now. */
   flush(): void {
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#pending.length === 0) return;
-    const parts = this.#pending;
-    this.#pending = [];
-    this.#lastSentAt = this.#clock.now();
-    this.#send(parts.length === 1 && parts[0] ? parts[0] : concat(parts));
+    this.#batcher.flush();
   }
 
   /** Drops whatever is waiting: the request was aborted, nobody reads on. */
   discard(): void {
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#pending = [];
+    this.#batcher.discard();
   }
 }
 

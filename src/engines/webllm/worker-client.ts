@@ -92,9 +92,11 @@ export class WorkerEngineClient implements WebLlmEngineLike {
       case 'progress':
         this.progressCallback?.(response.report);
         return;
-      case 'chunk':
-        this.pending.get(response.id)?.chunk?.(response.chunk);
+      case 'chunks': {
+        const pending = this.pending.get(response.id);
+        for (const chunk of response.chunks) pending?.chunk?.(chunk);
         return;
+      }
       case 'done':
         this.pending.take(response.id)?.settle();
         return;

@@ -14,6 +14,7 @@
 
 import type { ChatCompletionChunk, ChatCompletionRequestStreaming, InitProgressReport } from '@mlc-ai/web-llm';
 import { onRequest, replyWhenDone, type ErrorReply, type MessageEndpoint } from '../../messaging/endpoint.js';
+import { BATCH_INTERVAL_MS, IntervalBatcher, type Clock } from '../../messaging/interval-batcher.js';
 import type { DeviceLoss, DeviceLossSource } from './device-loss.js';
 
 /** What LocalEngine uses of a WebLLM engine: WebLLM's `MLCEngine` in the worker, the worker client in the page. */
@@ -39,7 +40,8 @@ export type WorkerRequest =
 
 export type WorkerResponse =
   | { id: number; type: 'progress'; report: InitProgressReport }
-  | { id: number; type: 'chunk'; chunk: ChatCompletionChunk }
+  /** The chunks WebLLM wrote since the last batch, in order: at most one batch per {@link BATCH_INTERVAL_MS}. */
+  | { id: number; type: 'chunks'; chunks: ChatCompletionChunk[] }
   | { id: number; type: 'done' }
   | ErrorReply
   /** The GPU device went away outside an unload: every later call into WebLLM fails, whatever it says. */
@@ -49,11 +51,14 @@ export type WorkerResponse =
  * The worker's side: answers requests from `endpoint` with `engine` (WebLLM's MLCEngine in worker.ts, a fake in
  * tests). Requests run as they arrive: an `interrupt` or `unload` is not queued behind a reply being generated.
  * `devices` reports lost GPU devices; a loss after an unload was asked for is WebLLM freeing its own, and not said.
+ * A reply's chunks cross in batches (see interval-batcher.ts): a model writing 200 tokens a second would otherwise
+ * cost the page a task and a render for every token. `clock` times the batches (tests pass their own).
  */
 export function serveEngine(
   engine: WebLlmEngineLike,
   endpoint: MessageEndpoint<WorkerResponse>,
   devices?: DeviceLossSource,
+  clock?: Clock,
 ): void {
   const post = (response: WorkerResponse): void => endpoint.postMessage(response);
   /** The replies being generated, and whether each was asked to stop. */
@@ -80,15 +85,22 @@ export function serveEngine(
   const stream = async (id: number, request: ChatCompletionRequestStreaming): Promise<void> => {
     const state = { interrupted: false };
     streams.add(state);
+    const batcher = new IntervalBatcher<ChatCompletionChunk>(
+      (chunks) => post({ id, type: 'chunks', chunks }),
+      BATCH_INTERVAL_MS,
+      clock,
+    );
     try {
       const chunks = await engine.chat.completions.create(request);
       // Read to the end even when the page has stopped listening: WebLLM frees the model only then.
       for await (const chunk of chunks) {
-        post({ id, type: 'chunk', chunk });
+        batcher.push(chunk);
         // WebLLM clears its interrupt flag when the reply takes the model, so an early interrupt is lost: repeat it.
         if (state.interrupted) interrupt();
       }
     } finally {
+      // Whatever WebLLM wrote reaches the page before the reply's `done` or `error`.
+      batcher.flush();
       streams.delete(state);
     }
   };

@@ -3,7 +3,7 @@ import { page, userEvent } from 'vitest/browser';
 import { DEFAULT_SETTINGS, applySettingsChanges } from '../../../src/domain/settings.js';
 import type { GpuAvailable } from '../../../src/engines/webllm/gpu-probe.js';
 import { EMPTY, FakeSource, expectNoAxeViolations, fakeActions, mountApp } from './app-harness.js';
-import { appState, focusedElement, localState, mount } from './fixtures.js';
+import { appState, conversation, focusedElement, localState, mount } from './fixtures.js';
 
 const app = mountApp;
 
@@ -36,6 +36,17 @@ describe('mc-chat-app welcome', () => {
     element.remove();
     await app(EMPTY);
     await expect.element(page.getByRole('log', { name: 'Conversation' })).toBeVisible();
+    await expect.element(welcomeRegion()).not.toBeInTheDocument();
+  });
+
+  it('welcomes a first visit in the first frame, before storage answers, but not where a conversation will open', async () => {
+    const { element } = await app(appState({ ...EMPTY, ready: false }));
+    await expect.element(welcomeRegion()).toBeVisible();
+    element.remove();
+    await app(
+      appState({ ...EMPTY, ready: false, conversations: [conversation('c1', 'Soon')], activeConversationId: 'c1' }),
+    );
+    await expect.element(page.getByRole('heading', { name: 'Soon' })).toBeVisible();
     await expect.element(welcomeRegion()).not.toBeInTheDocument();
   });
 

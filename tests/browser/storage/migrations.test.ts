@@ -67,6 +67,52 @@ describe('schema versions', () => {
     }
   });
 
+  it('adds the search index copy store (out of line keys, no index) at version 4', async () => {
+    const db = await openAtVersion(newDatabaseName(), 4);
+    try {
+      expect([...db.objectStoreNames].sort()).toEqual([
+        'attachments',
+        'conversations',
+        'messages',
+        'presets',
+        'search-index',
+        'settings',
+      ]);
+      const tx = db.transaction(['search-index', 'messages']);
+      expect(tx.objectStore('search-index').keyPath).toBeNull();
+      expect([...tx.objectStore('search-index').indexNames]).toEqual([]);
+      expect([...tx.objectStore('messages').indexNames]).toEqual(['by-conversation']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('opens a version 3 database at the current version with every record as it was, and no search index copy', async () => {
+    const name = newDatabaseName();
+    const v3Conversation = { ...conversation('a', 100, 'Files'), activeLeafId: 'a1' };
+    const v3Message = { ...message('a1', 'a', 10, { content: 'Read this' }), parentId: null, attachmentIds: ['f1'] };
+    const v3File = attachment('f1', 'a', 'a1');
+    const v3 = await openAtVersion(name, 3);
+    const tx = v3.transaction(['conversations', 'messages', 'attachments'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('conversations').put(v3Conversation),
+      tx.objectStore('messages').put(v3Message),
+      tx.objectStore('attachments').put(v3File),
+      tx.done,
+    ]);
+    v3.close();
+
+    const repository = await openChatRepository({ name });
+    opened.push(repository);
+    expect(await repository.listConversations()).toEqual([v3Conversation]);
+    expect(await repository.listMessages('a')).toEqual([v3Message]);
+    expect(await repository.listAttachments('a')).toEqual([v3File]);
+    const upgraded = await openAtVersion(name, DB_VERSION);
+    const copies = await upgraded.count('search-index');
+    upgraded.close();
+    expect(copies).toBe(0);
+  });
+
   it('opens a version 2 database at the current version with every record as it was, and stores attachments', async () => {
     const name = newDatabaseName();
     const v2Conversations = [

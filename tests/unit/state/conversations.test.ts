@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { UNDO_MS } from '../../../src/state/chat-session.js';
 import { BACKUP_MESSAGES, parseBackup } from '../../../src/storage/backup.js';
 import { STORAGE_MESSAGES, StorageError } from '../../../src/storage/errors.js';
@@ -435,6 +435,47 @@ describe('a long conversation', () => {
     const markdown = await saved[0]!.blob.text();
     expect(markdown).toContain('question 0');
     expect(markdown).toContain('answer 199');
+  });
+
+  /** A conversation of one message, to click while the long one opens. */
+  function shortConversation(repository: MemoryRepository) {
+    repository.conversations.set('short', {
+      id: 'short',
+      title: 'Short',
+      createdAt: 1,
+      updatedAt: 2,
+      activeLeafId: 's1',
+    });
+    repository.messages.set('s1', {
+      ...{ id: 's1', conversationId: 'short', parentId: null, role: 'user', content: 'Hello' },
+      ...{ createdAt: 1, updatedAt: 1, status: 'complete' },
+    });
+  }
+
+  test('another conversation clicked while it opens opens next at once: the rest of this one is not read', async () => {
+    const { session, repository, opened, paint } = await openingLongConversation(200);
+    shortConversation(repository);
+    const listed = vi.spyOn(repository, 'listMessages');
+    const next = session.openConversation('short');
+    paint();
+    await Promise.all([opened, next]);
+
+    expect(session.getState()).toMatchObject({ activeConversationId: 'short', earlierMessagesLoading: false });
+    expect(shown(session)).toEqual(['Hello']);
+    expect(listed).not.toHaveBeenCalledWith('long');
+  });
+
+  test('should the next conversation fail to open, the rest of this one is read after all', async () => {
+    const { session, opened, paint } = await openingLongConversation(200);
+    // Deleted in another tab before it could be read.
+    const next = session.openConversation('gone');
+    paint();
+    await Promise.all([opened, next]);
+    await until(() => !session.getState().earlierMessagesLoading);
+
+    expect(session.getState().activeConversationId).toBe('long');
+    expect(shown(session)).toHaveLength(200);
+    expect(shown(session)[0]).toBe('question 0');
   });
 
   test('closed before its earlier messages are read, it stays closed', async () => {

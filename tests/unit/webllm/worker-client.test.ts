@@ -67,7 +67,7 @@ describe('the page’s side of the model worker, against a worker that misbehave
     const { client, sent, say } = handPlayedWorker();
     const stream = await client.chat.completions.create({ messages: [{ role: 'user', content: 'Hi' }], stream: true });
     const loading = client.reload('Mistral-7B');
-    say({ id: sent[0]!.id, type: 'chunk', chunk: deltaChunk('Hel') });
+    say({ id: sent[0]!.id, type: 'chunks', chunks: [deltaChunk('Hel')] });
     const reason = workerStopped();
 
     client.close(reason);

@@ -162,4 +162,31 @@ describe('the worker protocol: WebLLM in the worker, the client in the page', ()
     expect(await rejection(loading)).toBe(crash);
     expect(await rejection(client.unload())).toBe(crash);
   });
+
+  test('a fast reply crosses in batches: the first chunk at once, the rest together, all of them before done', async () => {
+    const engine = new FakeWebLlmEngine(OK, [{ tokens: ['One', ' two', ' three'] }]);
+    const posted: WorkerResponse[] = [];
+    const listeners: ((event: MessageEvent) => void)[] = [];
+    // A clock that never moves and timers that never fire: only the end of the reply passes on what waits.
+    const stillClock = { now: () => 1_000, setTimeout: () => 1, clearTimeout: () => undefined };
+    serveEngine(
+      engine,
+      {
+        postMessage: (response) => posted.push(response),
+        addEventListener: (_type, listener) => listeners.push(listener),
+      },
+      undefined,
+      stillClock,
+    );
+    const request: WorkerRequest = { id: 7, type: 'chat', request: BODY };
+    listeners.forEach((listener) => listener({ data: request } as MessageEvent));
+
+    await expect.poll(() => posted.at(-1)?.type).toBe('done');
+    const batches = posted.flatMap((response) =>
+      response.type === 'chunks' ? [response.chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '.')] : [],
+    );
+    // WebLLM ends a reply with two chunks without text: its finish reason, then its usage.
+    expect(batches).toEqual([['One'], [' two', ' three', '.', '.']]);
+    expect(posted.map((response) => response.type)).toEqual(['chunks', 'chunks', 'done']);
+  });
 });

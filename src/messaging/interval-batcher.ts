@@ -1,0 +1,73 @@
+/**
+ * Joins what a worker streams to the page into batches, so a fast stream costs the page one task (and one render)
+ * per batch rather than one per piece. A piece that comes after a quiet interval is passed on at once, so a slow
+ * stream is passed on piece by piece, as it arrives.
+ */
+
+/**
+ * At most 20 batches a second. Each batch costs the page one render of the growing reply whatever it holds (styles,
+ * layout, paint, and the compositor's commit, about the same for one token as for thirty), so a model streaming
+ * hundreds of tokens a second would otherwise keep the main thread busy rendering every frame. Twenty updates a second
+ * is faster than anyone reads, and a model slower than that is passed on token by token.
+ */
+export const BATCH_INTERVAL_MS = 50;
+
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const SYSTEM_CLOCK: Clock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * Collects pieces and passes them on together: at once when the last batch went out at least `intervalMs` ago,
+ * otherwise with the others that arrive until then.
+ */
+export class IntervalBatcher<Piece> {
+  readonly #send: (pieces: Piece[]) => void;
+  readonly #intervalMs: number;
+  readonly #clock: Clock;
+  #pending: Piece[] = [];
+  #lastSentAt = -Infinity;
+  #timer: unknown;
+
+  constructor(send: (pieces: Piece[]) => void, intervalMs: number, clock: Clock = SYSTEM_CLOCK) {
+    this.#send = send;
+    this.#intervalMs = intervalMs;
+    this.#clock = clock;
+  }
+
+  push(piece: Piece): void {
+    this.#pending.push(piece);
+    if (this.#timer !== undefined) return;
+    const wait = this.#lastSentAt + this.#intervalMs - this.#clock.now();
+    if (wait <= 0) this.flush();
+    else this.#timer = this.#clock.setTimeout(() => this.flush(), wait);
+  }
+
+  /** Passes on whatever is waiting, now. */
+  flush(): void {
+    this.#cancelTimer();
+    if (this.#pending.length === 0) return;
+    const pieces = this.#pending;
+    this.#pending = [];
+    this.#lastSentAt = this.#clock.now();
+    this.#send(pieces);
+  }
+
+  /** Drops whatever is waiting: nobody reads on. */
+  discard(): void {
+    this.#cancelTimer();
+    this.#pending = [];
+  }
+
+  #cancelTimer(): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
