@@ -396,8 +396,17 @@ describe('mc-transcript with a long conversation', () => {
     await expect.poll(() => scroller.scrollTop).toBeGreaterThan(0);
     for (let page = 0; page < 6; page++) {
       const firstBefore = shownIds(element)[0];
-      scroller.scrollTop = 0;
-      await expect.poll(() => shownIds(element)[0]).not.toBe(firstBefore);
+      // Scrolled to the top again on every check: on a loaded machine the previous page may still be settling in
+      // (its scroll anchoring moves the view), and a reader keeps scrolling up too.
+      await expect
+        .poll(
+          () => {
+            scroller.scrollTop = 0;
+            return shownIds(element)[0];
+          },
+          { timeout: 5_000 },
+        )
+        .not.toBe(firstBefore);
       expect(shownIds(element).length).toBeLessThanOrEqual(MAX_SHOWN);
     }
     // The newest went out at the bottom; the way back brings them in again.
@@ -405,7 +414,7 @@ describe('mc-transcript with a long conversation', () => {
     await expect.element(log.getByRole('button', { name: /^Show later messages/ })).toBeInTheDocument();
     const lastBefore = shownIds(element).at(-1);
     scroller.scrollTop = scroller.scrollHeight;
-    await expect.poll(() => shownIds(element).at(-1)).not.toBe(lastBefore);
+    await expect.poll(() => shownIds(element).at(-1), { timeout: 5_000 }).not.toBe(lastBefore);
     expect(shownIds(element).length).toBeLessThanOrEqual(MAX_SHOWN);
     // Messages went out above while the new ones came in below: the one read last is still in view.
     await nextFrame();
