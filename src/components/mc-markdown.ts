@@ -1,4 +1,4 @@
-import { LitElement, html, noChange, nothing, type ElementPart, type PropertyValues } from 'lit';
+import { LitElement, html, noChange, nothing, type ElementPart } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Directive, directive, PartType, type PartInfo } from 'lit/directive.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -20,7 +20,6 @@ import {
   showBlock,
 } from '../markdown/index.js';
 import { markdownStyles } from './markdown-styles.js';
-import { afterCurrentTask, RenderCadence } from './render-cadence.js';
 
 const NO_BLOCKS: RenderResult = {
   blocks: [],
@@ -29,24 +28,6 @@ const NO_BLOCKS: RenderResult = {
   renderedBlocks: 0,
 };
 const COPIED_FEEDBACK_MS = 2000;
-/**
- * The share of the main thread a streaming reply's timed renders may take (see render-cadence.ts): on a slow machine
- * or a long, Markdown-heavy reply, the renders are spaced out rather than taking ever more of it. The timing sees the
- * render's own frame; the frames it causes after (the auto-scroll's scroll event, hover) cost about as much again, so
- * 5% here keeps streaming to about a tenth of the main thread.
- */
-const STREAMING_RENDER_SHARE = 0.05;
-/** The longest new text of a streaming reply waits to be shown; the end of the reply, or Stop, never waits. */
-const MAX_STREAMING_DELAY_MS = 150;
-
-/** A render held back by the cadence: when it was first wanted, its timer, and what waits for it. */
-interface HeldBackRender {
-  wantedAt: number;
-  timer: ReturnType<typeof setTimeout>;
-  frame: number | undefined;
-  done: Promise<void>;
-  release: () => void;
-}
 
 /**
  * Keeps a block element's DOM in step with its rendering. A new rendering that only grew the last one (a list item,
@@ -113,10 +94,6 @@ export class McMarkdown extends LitElement {
   private readonly objectUrls = new Set<string>();
   /** Image fetches under way, by normalized URL. */
   private readonly imageFetches = new Map<string, AbortController>();
-  private readonly cadence = new RenderCadence(STREAMING_RENDER_SHARE, MAX_STREAMING_DELAY_MS);
-  private heldBack: HeldBackRender | undefined;
-  /** When the current streaming render started, to time it to the end of its frame. */
-  private streamingRenderStartedAt: number | undefined;
 
   /** Images the user chose to load, by normalized URL, and what became of each. */
   @state() private images: ReadonlyMap<string, RemoteImageState> = new Map();
@@ -141,7 +118,6 @@ export class McMarkdown extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.releaseHeldBack();
     clearTimeout(this.copiedTimer);
     for (const fetching of this.imageFetches.values()) fetching.abort();
     this.imageFetches.clear();
@@ -152,53 +128,7 @@ export class McMarkdown extends LitElement {
     if (blocked.length !== this.images.size) this.images = new Map(blocked);
   }
 
-  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
-    // Only more text of a reply still streaming may wait; its end, Stop, or anything the reader did shows now.
-    if (this.streaming && changed.size === 1 && changed.has('text')) {
-      const now = performance.now();
-      const delay = this.cadence.delay(now, this.heldBack?.wantedAt ?? now);
-      if (delay > 0) {
-        this.holdBack(now, delay);
-        return false;
-      }
-    }
-    this.releaseHeldBack();
-    return true;
-  }
-
-  /** Resolves once the text set last is shown, even when its render was held back. */
-  protected override async getUpdateComplete(): Promise<boolean> {
-    let result = await super.getUpdateComplete();
-    while (this.heldBack) {
-      await this.heldBack.done;
-      result = await super.getUpdateComplete();
-    }
-    return result;
-  }
-
-  private holdBack(now: number, delay: number): void {
-    if (this.heldBack) return;
-    let release = () => {};
-    const done = new Promise<void>((resolve) => (release = resolve));
-    // In a frame, as the store's renders are, so its timing covers the style, layout and paint it causes.
-    const render = () => {
-      if (document.hidden) this.requestUpdate();
-      else if (this.heldBack) this.heldBack.frame = requestAnimationFrame(() => this.requestUpdate());
-    };
-    this.heldBack = { wantedAt: now, timer: setTimeout(render, delay), frame: undefined, done, release };
-  }
-
-  private releaseHeldBack(): void {
-    if (!this.heldBack) return;
-    clearTimeout(this.heldBack.timer);
-    if (this.heldBack.frame !== undefined) cancelAnimationFrame(this.heldBack.frame);
-    this.heldBack.release();
-    this.heldBack = undefined;
-  }
-
   override willUpdate(): void {
-    this.streamingRenderStartedAt = this.streaming ? performance.now() : undefined;
-    if (!this.streaming) this.cadence.reset();
     this.result = this.renderer.render(this.text, {
       final: !this.streaming,
       images: this.images,
@@ -207,12 +137,6 @@ export class McMarkdown extends LitElement {
     });
     // A code block needs the highlighter: its module loads now (once), and its arrival is the next update.
     if (this.result.needsHighlighter && !this.highlighter) void this.requestHighlighter();
-  }
-
-  protected override updated(): void {
-    const startedAt = this.streamingRenderStartedAt;
-    if (startedAt === undefined) return;
-    afterCurrentTask(() => this.cadence.record(startedAt, performance.now()));
   }
 
   private async requestHighlighter(): Promise<void> {
