@@ -28,6 +28,7 @@ import * as dialogs from './lazy-dialogs.js';
 import { chatAppStyles } from './mc-chat-app.styles.js';
 import { renderPresetPicker } from './preset-bar.js';
 import { recommendEngine } from './recommendation.js';
+import { isStreaming, onlyTheReplyGrew } from './reply-frames.js';
 import { renderRetryNotice } from './retry-notice.js';
 import { ShortcutController } from './shortcut-controller.js';
 import type { ShortcutAction } from './shortcuts.js';
@@ -51,8 +52,6 @@ const NOTICE_MS = 6000;
  * recommendation comes from the local model's state (`state.local`). It and the theme are remembered in localStorage
  * and read in the constructor, so the first render is already right.
  *
- * While a reply streams, renders are coalesced to one per animation frame; any other change renders at once.
- *
  * Outside Settings, the engine line is the only `role="status"` (the UI contract's engine status; the local model
  * panel in Settings has its own); the retry notice, the update prompt and the copy toast sit in plain polite live
  * regions, none nested in another, so a `getByRole('status')` query on the page finds exactly one. The state's notices
@@ -70,7 +69,8 @@ export class McChatApp extends LitElement {
   static override styles = [buttons, focusRing, visuallyHidden, chatAppStyles];
 
   readonly #store = new StoreController<AppState>(this, {
-    coalesce: (state) => state.streamingMessageId !== null,
+    coalesce: isStreaming,
+    spaceOut: onlyTheReplyGrew,
     onApply: (state) => this.#showNotice(state),
   });
   readonly #drawer = new DrawerController(this, {

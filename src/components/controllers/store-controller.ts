@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { afterCurrentTask, RenderCadence } from '../render-cadence.js';
 
 /** Anything that holds a state and says when it changes (the app's `StateSource` is one). */
 export interface Subscribable<T> {
@@ -13,6 +14,12 @@ export interface StoreControllerOptions<T> {
    * rendered at the next animation frame, together with any that came after it. Any other state renders at once.
    */
   coalesce?: (state: T) => boolean;
+  /**
+   * True when a coalesced `next` state may wait beyond the next frame: it only carries on what `applied` (the state
+   * rendered last) showed, such as more of a streaming reply. Such frames are spaced out when they are expensive (see
+   * `SPACED_RENDER_SHARE`); any other state still renders at the next frame.
+   */
+  spaceOut?: (next: T, applied: T) => boolean;
   /** Called with each state as it becomes `value`, before the host renders it. */
   onApply?: (state: T) => void;
 }
@@ -21,9 +28,25 @@ export interface StoreControllerOptions<T> {
 export const BACKGROUND_RENDER_MS = 250;
 
 /**
+ * The share of the main thread the frames of states that may wait (`spaceOut`) may take, timed from the start of
+ * their render to the end of their frame (see render-cadence.ts). That timing misses what those frames cause after
+ * them (the auto-scroll's scroll event, hover) and the stream's own messages, about as much again: 5% keeps a
+ * streaming reply to about a tenth of the main thread, however expensive its frames are.
+ */
+export const SPACED_RENDER_SHARE = 0.05;
+/** The longest a state that may wait is held back: streamed text stays this close behind the stream. */
+export const MAX_SPACED_DELAY_MS = 150;
+
+interface PendingFrame {
+  raf: number | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  spaced: boolean;
+}
+
+/**
  * Keeps `value` in step with a store while the host is connected: subscribes on connect (or when `source` changes),
  * unsubscribes on disconnect, and asks the host to render each new state, at most once a frame while `coalesce` says
- * so.
+ * so, and less often while `spaceOut` says so and those frames are expensive.
  */
 export class StoreController<T> implements ReactiveController {
   /** The state to render; null until a source is connected. */
@@ -36,7 +59,9 @@ export class StoreController<T> implements ReactiveController {
   #unsubscribe: (() => void) | null = null;
   /** The newest state not yet rendered, while coalescing. */
   #latest: T | null = null;
-  #frame: { raf: number; timer: ReturnType<typeof setTimeout> } | null = null;
+  /** The render to come while coalescing; `spaced` when it waits beyond the next frame. */
+  #frame: PendingFrame | null = null;
+  readonly #cadence = new RenderCadence(SPACED_RENDER_SHARE, MAX_SPACED_DELAY_MS);
 
   constructor(host: ReactiveControllerHost, options: StoreControllerOptions<T> = {}) {
     this.#host = host;
@@ -80,25 +105,48 @@ export class StoreController<T> implements ReactiveController {
   #receive(next: T): void {
     this.#latest = next;
     if (!(this.#options.coalesce?.(next) ?? false)) {
+      this.#cadence.reset();
       this.#apply();
-    } else if (this.#frame === null) {
-      const apply = () => this.#apply();
-      this.#frame = { raf: requestAnimationFrame(apply), timer: setTimeout(apply, BACKGROUND_RENDER_MS) };
+      return;
     }
+    const applied = this.value;
+    const mayWait = applied !== null && (this.#options.spaceOut?.(next, applied) ?? false);
+    if (this.#frame?.spaced && !mayWait) this.#cancelFrame();
+    if (this.#frame !== null) return;
+    const delay = mayWait ? this.#cadence.delay(performance.now()) : 0;
+    const apply = () => this.#apply(mayWait);
+    if (delay === 0) {
+      this.#frame = {
+        raf: requestAnimationFrame(apply),
+        timer: setTimeout(apply, BACKGROUND_RENDER_MS),
+        spaced: false,
+      };
+      return;
+    }
+    const frame: PendingFrame = { raf: undefined, timer: undefined, spaced: true };
+    // Then in a frame, as any other, so the timing covers the style, layout and paint it causes.
+    frame.timer = setTimeout(() => {
+      if (document.hidden) apply();
+      else frame.raf = requestAnimationFrame(apply);
+    }, delay);
+    this.#frame = frame;
   }
 
-  #apply(): void {
+  #apply(timed = false): void {
     this.#cancelFrame();
     const state = this.#latest;
     if (state === null || state === this.value) return;
     this.value = state;
     this.#options.onApply?.(state);
     this.#host.requestUpdate();
+    if (!timed) return;
+    const startedAt = performance.now();
+    afterCurrentTask(() => this.#cadence.record(startedAt, performance.now()));
   }
 
   #cancelFrame(): void {
     if (this.#frame === null) return;
-    cancelAnimationFrame(this.#frame.raf);
+    if (this.#frame.raf !== undefined) cancelAnimationFrame(this.#frame.raf);
     clearTimeout(this.#frame.timer);
     this.#frame = null;
   }

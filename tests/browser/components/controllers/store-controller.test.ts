@@ -2,6 +2,7 @@ import { LitElement, html } from 'lit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   BACKGROUND_RENDER_MS,
+  MAX_SPACED_DELAY_MS,
   StoreController,
   type Subscribable,
 } from '../../../../src/components/controllers/store-controller.js';
@@ -43,6 +44,15 @@ class StoreHost extends LitElement {
 }
 customElements.define('test-store-host', StoreHost);
 
+/** Streamed states below 100 only carry on what was shown; from 100 on, something else changed too. */
+class SpacingHost extends StoreHost {
+  readonly spaced = new StoreController<Counter>(this, {
+    coalesce: (state) => state.streaming,
+    spaceOut: (next, applied) => next.streaming && applied.streaming && next.count < 100,
+  });
+}
+customElements.define('test-spacing-host', SpacingHost);
+
 async function mountHost(store?: FakeStore): Promise<StoreHost> {
   const host = document.createElement('test-store-host') as StoreHost;
   host.store.source = store;
@@ -53,10 +63,32 @@ async function mountHost(store?: FakeStore): Promise<StoreHost> {
 
 const text = (host: StoreHost) => host.shadowRoot?.querySelector('p')?.textContent;
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** A host whose last streamed frame (count 2) was timed at 40 ms: the next that may wait, waits. */
+async function afterAnExpensiveFrame(): Promise<{ host: SpacingHost; store: FakeStore }> {
+  let clock = 1_000;
+  vi.spyOn(performance, 'now').mockImplementation(() => clock);
+  const store = new FakeStore();
+  const host = document.createElement('test-spacing-host') as SpacingHost;
+  host.spaced.source = store;
+  document.body.append(host);
+  store.set({ count: 1, streaming: true });
+  await nextFrame();
+  store.set({ count: 2 });
+  await nextFrame();
+  await host.updateComplete;
+  clock += 40;
+  // The frame is timed in a task after it.
+  await nextTask();
+  expect(host.spaced.value?.count).toBe(2);
+  return { host, store };
+}
 
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
   document.body.replaceChildren();
 });
 
@@ -139,5 +171,35 @@ describe('StoreController', () => {
     const host = await mountHost();
     expect(host.store.value).toBeNull();
     expect(text(host)).toBe('none');
+  });
+
+  it('holds a state that may wait back after an expensive frame, no longer than the longest delay', async () => {
+    const { host, store } = await afterAnExpensiveFrame();
+    const heldAt = Date.now();
+    store.set({ count: 3 });
+    await nextFrame();
+    await nextFrame();
+    expect(host.spaced.value?.count).toBe(2);
+    while (host.spaced.value?.count !== 3) await nextFrame();
+    expect(Date.now() - heldAt).toBeGreaterThanOrEqual(MAX_SPACED_DELAY_MS - 20);
+    expect(Date.now() - heldAt).toBeLessThan(MAX_SPACED_DELAY_MS + 500);
+  });
+
+  it('renders at the next frame a state that may not wait, even while one is held back', async () => {
+    const { host, store } = await afterAnExpensiveFrame();
+    store.set({ count: 3 });
+    await nextFrame();
+    expect(host.spaced.value?.count).toBe(2);
+    store.set({ count: 100 });
+    await nextFrame();
+    expect(host.spaced.value?.count).toBe(100);
+  });
+
+  it('renders at once a state that does not coalesce (the end of a reply), even while one is held back', async () => {
+    const { host, store } = await afterAnExpensiveFrame();
+    store.set({ count: 3 });
+    await nextFrame();
+    store.set({ count: 4, streaming: false });
+    expect(host.spaced.value?.count).toBe(4);
   });
 });
