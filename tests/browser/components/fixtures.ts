@@ -4,6 +4,7 @@
 import { afterEach } from 'vitest';
 import '../../../src/styles/tokens.css';
 import type { AppState, LocalModelOption, LocalModelState } from '../../../src/state/app-state.js';
+import { initialAppState } from '../../../src/state/initial-state.js';
 import { BUILT_IN_PRESETS } from '../../../src/domain/presets.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/domain/settings.js';
 import type { ConversationRecord, MessageRecord } from '../../../src/domain/records.js';
@@ -46,35 +47,18 @@ export function assistantMessage(id: string, content: string, extra: Partial<Mes
 export const HOSTED_SETTINGS: Settings = { ...DEFAULT_SETTINGS, engine: 'hosted' };
 
 export function appState(overrides: Partial<AppState> = {}): AppState {
+  const engineStatus = {
+    engine: 'hosted',
+    label: 'Hugging Face API · mistralai/Mistral-7B-Instruct-v0.3',
+    model: 'mistralai/Mistral-7B-Instruct-v0.3',
+    available: true,
+  } as const;
+  // The session's own starting state, as after start(): on the hosted engine, with the built-in presets, ready.
   return {
-    conversations: [],
-    activeConversationId: null,
-    messages: [],
-    pendingAttachments: [],
-    attachments: {},
-    alternatives: {},
-    branchSizes: {},
-    earlierMessagesLoading: false,
-    draft: { conversationId: null, text: '' },
-    focusedMessageId: null,
+    ...initialAppState({ conversationId: null, text: '' }, engineStatus),
     settings: HOSTED_SETTINGS,
     presets: structuredClone([...BUILT_IN_PRESETS]),
-    streamingMessageId: null,
-    retryNotice: null,
-    alerts: [],
-    notice: null,
-    search: { query: '', results: [], pending: false },
-    undo: null,
-    storage: { usage: null, persisted: null, measuring: false },
-    engineStatus: {
-      engine: 'hosted',
-      label: 'Hugging Face API · mistralai/Mistral-7B-Instruct-v0.3',
-      model: 'mistralai/Mistral-7B-Instruct-v0.3',
-      available: true,
-    },
     ready: true,
-    local: null,
-    catalogue: null,
     ...overrides,
   };
 }
