@@ -227,6 +227,8 @@ export interface AttachmentSummary {
   size: number;
   /** PDF only. */
   pages?: number;
+  /** Its original bytes are stored (Settings: "Keep original files"), so it can be downloaded. */
+  kept: boolean;
 }
 
 /** A source of a reply as shown: the file, and the text of the passages the model saw (or the whole text). */

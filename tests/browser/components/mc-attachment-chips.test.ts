@@ -77,7 +77,7 @@ describe('mc-attachment-chips', () => {
   });
 
   it('offers no Remove on files already sent', async () => {
-    const { list } = await chips([{ id: 'a1', name: 'sent.txt', size: 5, type: 'text/plain' }], false);
+    const { list } = await chips([{ id: 'a1', name: 'sent.txt', size: 5, type: 'text/plain', kept: false }], false);
     await expect.element(list.getByRole('listitem')).toHaveTextContent('sent.txt');
     expect(page.getByRole('button').elements()).toHaveLength(0);
   });
