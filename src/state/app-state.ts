@@ -270,6 +270,8 @@ export interface ChatActions {
    * expanded); [] for a reply without sources. A failed read becomes an alert and resolves to [].
    */
   sourcesOf(messageId: string): Promise<ShownSource[]>;
+  /** A sent file's original bytes, when they were kept; undefined (and an alert when unreadable) otherwise. */
+  originalOf(attachmentId: string): Promise<Blob | undefined>;
   stop(): void;
   /** What the message box holds now: kept as the open conversation's draft, across reloads and closed tabs. */
   updateDraft(text: string): void;

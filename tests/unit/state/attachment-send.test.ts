@@ -72,6 +72,8 @@ describe('sending attachments', () => {
     const { attachments } = session.getState();
     expect(attachments[plain!.id]?.kept).toBe(false);
     expect(attachments[kept!.id]?.kept).toBe(true);
+    expect(await (await session.originalOf(kept!.id))?.text()).toBe('Kept as attached.');
+    expect(await session.originalOf(plain!.id)).toBeUndefined();
   });
 
   it('a message without files stores none and names none', async () => {
