@@ -6,7 +6,7 @@ import type { ReactiveControllerHost } from 'lit';
 import type { Settings } from '../domain/settings.js';
 import { attachNotice, type ChatActions, type ShownSource } from '../state/app-state.js';
 
-type AttachmentActions = Pick<ChatActions, 'attach' | 'removeAttachment' | 'sourcesOf'>;
+type AttachmentActions = Pick<ChatActions, 'attach' | 'removeAttachment' | 'sourcesOf' | 'originalOf'>;
 
 /**
  * Passes the message box's `mc-attach` / `mc-remove-attachment` on to the session, and keeps the text of the replies'
@@ -45,6 +45,20 @@ export class AttachmentWiring {
 
   readonly onRemove = (event: HTMLElementEventMap['mc-remove-attachment']): void => {
     this.#actions()?.removeAttachment(event.detail.id);
+  };
+
+  /** A kept file's "Download" link: its bytes are read from storage only now, and their URL revoked once used. */
+  readonly onDownload = async (event: HTMLElementEventMap['mc-download-attachment']): Promise<void> => {
+    const { id, name } = event.detail;
+    const original = await this.#actions()?.originalOf(id);
+    if (!original) return;
+    const url = URL.createObjectURL(original);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    link.click();
+    // The browser takes the URL when the click is handled; a task later it may go.
+    setTimeout(() => URL.revokeObjectURL(url), 0);
   };
 
   readonly onLoadSources = async (event: HTMLElementEventMap['mc-load-sources']): Promise<void> => {

@@ -441,6 +441,7 @@ export class McChatApp extends LitElement {
             .attachments=${state.attachments}
             .shownSources=${this.#attachments.sourcesShown(state.activeConversationId)}
             @mc-load-sources=${this.#attachments.onLoadSources}
+            @mc-download-attachment=${this.#attachments.onDownload}
             @mc-copy=${this.#onCopy}
             @mc-regenerate=${this.#onRegenerate}
             @mc-edit-message=${this.#onEditMessage}

@@ -27,6 +27,9 @@ function describeReading({ progress }: PendingAttachment): string {
  * file name so a screen reader says which file goes. When a removed chip goes, focus moves to the Remove of the chip
  * now in its place (or the last one); with none left, the owner decides (the message box takes it).
  *
+ * A sent file whose original was kept (`kept`) offers a link "Download <name>"; the bytes are read only on click.
+ *
+ * @fires mc-download-attachment - "Download <name>" was pressed. detail: `{ id, name }`. Bubbles and is composed.
  * @fires mc-remove-attachment - "Remove" was pressed. detail: `{ id }`. It does not bubble: listen on this element.
  */
 @customElement('mc-attachment-chips')
@@ -116,6 +119,19 @@ export class McAttachmentChips extends LitElement {
       <span class="name" id=${nameId} title=${chip.name}>${chip.name}</span>
       <span class="detail">${detail}</span>
       ${
+        !isPending(chip) && chip.kept
+          ? html`<a
+              href="#"
+              download=${chip.name}
+              @click=${(event: Event) => {
+                event.preventDefault();
+                emit(this, 'mc-download-attachment', { id: chip.id, name: chip.name }, { leaveShadowRoot: true });
+              }}
+              >Download ${chip.name}</a
+            >`
+          : nothing
+      }
+      ${
         this.removable
           ? html`<button
               class="icon-button ghost remove"
@@ -146,5 +162,7 @@ declare global {
   interface HTMLElementEventMap {
     /** A file waiting in the message box is to be taken out before sending. */
     'mc-remove-attachment': CustomEvent<{ id: string }>;
+    /** A sent file's kept original is asked for ("Download <name>"). Bubbles out of shadow roots to the app. */
+    'mc-download-attachment': CustomEvent<{ id: string; name: string }>;
   }
 }

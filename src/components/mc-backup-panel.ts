@@ -30,11 +30,13 @@ function plural(count: number, one: string, many: string): string {
  * The outcome of the last action (`report`) shows right here, under the buttons: an alert when it failed, polite
  * text otherwise. In a modal dialog, the app's own alerts behind it are out of reach of the eye and of screen readers.
  *
- * Its events bubble and are composed.
+ * Its events bubble and are composed, but for mc-settings-change.
  *
  * @fires mc-export-all - "Export" was pressed.
  * @fires mc-import-backup - A file was chosen after "Import". detail: `{ file }`.
  * @fires mc-export-conversation - "Download this conversation as Markdown" was pressed. detail: `{ id }`.
+ * @fires mc-settings-change - "Keep original files" was toggled. detail: `{ keepAttachmentOriginals }`. It does not
+ * bubble: the dialog passes it on.
  */
 @customElement('mc-backup-panel')
 export class McBackupPanel extends LitElement {
@@ -63,6 +65,11 @@ export class McBackupPanel extends LitElement {
         display: flex;
         flex-direction: column;
         gap: var(--mc-space-2);
+      }
+      .keep {
+        display: flex;
+        flex-direction: column;
+        gap: var(--mc-space-1);
       }
       .report {
         color: var(--mc-color-text);
@@ -110,6 +117,8 @@ export class McBackupPanel extends LitElement {
   /** The open conversation, for the Markdown download; null hides that button. */
   @property({ attribute: false }) conversationId: string | null = null;
   @property({ attribute: false }) report: BackupReport | null = null;
+  /** Settings' `keepAttachmentOriginals`: the "Keep original files" checkbox. */
+  @property({ type: Boolean }) keepOriginals = false;
 
   #onFileChosen(): void {
     const file = this.fileInput.files?.[0];
@@ -184,6 +193,23 @@ export class McBackupPanel extends LitElement {
         </div>
         ${report?.kind === 'failed' ? html`<div role="alert">${report.message}</div>` : nothing}
         <p class="report" aria-live="polite">${report && report.kind !== 'failed' ? report.message : ''}</p>
+      </div>
+      <div class="keep">
+        <label
+          ><input
+            type="checkbox"
+            aria-describedby="keep-originals-about"
+            .checked=${this.keepOriginals}
+            @change=${(event: Event) =>
+              emit(this, 'mc-settings-change', {
+                keepAttachmentOriginals: (event.target as HTMLInputElement).checked,
+              })}
+          />
+          Keep original files</label
+        >
+        <p class="muted" id="keep-originals-about">
+          Keeps each file you attach as it was, beside its text, so you can download it again. It takes more space.
+        </p>
       </div>
       <h4>Storage</h4>
       ${this.#renderUsage()}`;

@@ -459,6 +459,9 @@ export class McSettingsDialog extends LitElement {
           .storage=${this.storage}
           .conversationId=${this.conversationId}
           .report=${this.backupReport}
+          ?keepOriginals=${this.settings.keepAttachmentOriginals}
+          @mc-settings-change=${(event: HTMLElementEventMap['mc-settings-change']) =>
+            emit(this, 'mc-settings-change', event.detail)}
         ></mc-backup-panel>
       </section>
       ${this.#renderTheme()}

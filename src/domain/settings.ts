@@ -27,6 +27,8 @@ export interface Settings {
    * so a new chat uses the system prompt and sampling above.
    */
   lastPresetId: string;
+  /** Keep each attached file's original bytes beside its text (more space); off: text and passages only. */
+  keepAttachmentOriginals: boolean;
 }
 
 /**
@@ -59,6 +61,7 @@ export const DEFAULT_SETTINGS: Settings = {
   systemPrompt: '',
   sampling: DEFAULT_SAMPLING,
   lastPresetId: '',
+  keepAttachmentOriginals: false,
 };
 
 type Fields = Record<string, unknown>;
@@ -73,6 +76,10 @@ function stringOr(value: unknown, fallback: string): string {
 
 function numberOr<T>(value: unknown, fallback: T): number | T {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+function booleanOr(value: unknown, fallback: boolean): boolean {
+  return typeof value === 'boolean' ? value : fallback;
 }
 
 function engineOr(value: unknown, fallback: EngineKind): EngineKind {
@@ -137,6 +144,7 @@ export function mergeSettings(stored: unknown): Settings {
     systemPrompt: stringOr(fields['systemPrompt'], defaults.systemPrompt),
     sampling: mergeSampling(fields['sampling']),
     lastPresetId: stringOr(fields['lastPresetId'], defaults.lastPresetId),
+    keepAttachmentOriginals: booleanOr(fields['keepAttachmentOriginals'], defaults.keepAttachmentOriginals),
   };
 }
 

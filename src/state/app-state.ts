@@ -227,6 +227,8 @@ export interface AttachmentSummary {
   size: number;
   /** PDF only. */
   pages?: number;
+  /** Its original bytes are stored (Settings: "Keep original files"), so it can be downloaded. */
+  kept: boolean;
 }
 
 /** A source of a reply as shown: the file, and the text of the passages the model saw (or the whole text). */
@@ -268,6 +270,8 @@ export interface ChatActions {
    * expanded); [] for a reply without sources. A failed read becomes an alert and resolves to [].
    */
   sourcesOf(messageId: string): Promise<ShownSource[]>;
+  /** A sent file's original bytes, when they were kept; undefined (and an alert when unreadable) otherwise. */
+  originalOf(attachmentId: string): Promise<Blob | undefined>;
   stop(): void;
   /** What the message box holds now: kept as the open conversation's draft, across reloads and closed tabs. */
   updateDraft(text: string): void;

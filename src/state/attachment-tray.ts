@@ -35,6 +35,7 @@ interface ReadyAttachment {
   name: string;
   size: number;
   document: ExtractedDocument;
+  original?: Blob;
 }
 
 export const READER_UNAVAILABLE =
@@ -44,6 +45,8 @@ export const READER_UNAVAILABLE =
 interface Entry {
   abort: AbortController;
   document?: ExtractedDocument;
+  /** The file as attached (or as kept, when put back): stored as `bytes` only if Settings say to keep originals. */
+  original?: Blob;
 }
 
 export class AttachmentTray {
@@ -86,8 +89,9 @@ export class AttachmentTray {
   async recordsFor(message: MessageRecord): Promise<AttachmentRecord[]> {
     await this.whenRead();
     const createdAt = this.#deps.now();
+    const keepOriginals = this.#deps.store.getState().settings.keepAttachmentOriginals;
     return Promise.all(
-      this.#ready().map(async ({ id, name, size, document }) => ({
+      this.#ready().map(async ({ id, name, size, document, original }) => ({
         id,
         conversationId: message.conversationId,
         messageId: message.id,
@@ -97,6 +101,7 @@ export class AttachmentTray {
         text: document.text,
         passages: await this.#deps.passages.split(id, document.text),
         ...(document.pages === undefined ? {} : { pages: document.pages }),
+        ...(keepOriginals && original ? { bytes: original } : {}),
         createdAt,
       })),
     );
@@ -107,11 +112,12 @@ export class AttachmentTray {
    * new ids (the stored ones come back if that is undone). Returns the ids given, in the order of `records`.
    */
   putBack(records: readonly AttachmentRecord[]): string[] {
-    const added: PendingAttachment[] = records.map(({ text, type, pages, name, size }) => {
+    const added: PendingAttachment[] = records.map(({ text, type, pages, name, size, bytes }) => {
       const id = this.#deps.newId();
       this.#entries.set(id, {
         abort: new AbortController(),
         document: { text, type, ...(pages === undefined ? {} : { pages }) },
+        ...(bytes ? { original: bytes } : {}),
       });
       return { id, name, size, type, status: 'ready' };
     });
@@ -132,9 +138,16 @@ export class AttachmentTray {
   #ready(): ReadyAttachment[] {
     const ready: ReadyAttachment[] = [];
     for (const attachment of this.#deps.store.getState().pendingAttachments) {
-      const document = this.#entries.get(attachment.id)?.document;
-      if (attachment.status === 'ready' && document) {
-        ready.push({ id: attachment.id, name: attachment.name, size: attachment.size, document });
+      const entry = this.#entries.get(attachment.id);
+      if (attachment.status === 'ready' && entry?.document) {
+        const { id, name, size } = attachment;
+        ready.push({
+          id,
+          name,
+          size,
+          document: entry.document,
+          ...(entry.original ? { original: entry.original } : {}),
+        });
       }
     }
     return ready;
@@ -186,6 +199,7 @@ export class AttachmentTray {
       return;
     }
     entry.document = result.document;
+    entry.original = file;
     const { type } = result.document;
     this.#patch(id, ({ progress: _done, ...attachment }) => ({ ...attachment, type, status: 'ready' }));
   }
@@ -199,11 +213,11 @@ export class AttachmentTray {
   }
 }
 
-/** What the transcript shows of stored attachments, by id: no text. */
+/** What the transcript shows of stored attachments, by id: no text, no bytes (only whether they are kept). */
 export function summariesOf(records: readonly AttachmentRecord[]): Record<string, AttachmentSummary> {
   const summaries: Record<string, AttachmentSummary> = {};
-  for (const { id, name, type, size, pages } of records) {
-    summaries[id] = { id, name, type, size, ...(pages === undefined ? {} : { pages }) };
+  for (const { id, name, type, size, pages, bytes } of records) {
+    summaries[id] = { id, name, type, size, kept: bytes !== undefined, ...(pages === undefined ? {} : { pages }) };
   }
   return summaries;
 }

@@ -252,6 +252,15 @@ export class ChatSession implements ChatActions, StateSource {
     this.#tray.remove(id);
   }
 
+  async originalOf(attachmentId: string): Promise<Blob | undefined> {
+    try {
+      return (await this.#repository.getAttachment(attachmentId))?.bytes;
+    } catch (error) {
+      this.#alerts.show(errorMessage(error));
+      return undefined;
+    }
+  }
+
   async sourcesOf(messageId: string): Promise<ShownSource[]> {
     try {
       const shown = this.#opener.current?.messages.find((message) => message.id === messageId);

@@ -12,6 +12,7 @@ import {
   messageBox,
   named,
   openApp,
+  openSettings,
   reloadApp,
   replyFinished,
   sendMessage,
@@ -39,6 +40,9 @@ describe('attachments', () => {
     await expect.poll(() => attachButton(page).getAttribute('aria-describedby')).not.toBeNull();
     // Hosted on a local server: the notice names where the passages go, by its host.
     await page.getByText(`Passages you send go to ${new URL(server.url).host}.`).waitFor();
+    // Kept as attached, so the sent file can be downloaded again after a reload.
+    await (await openSettings(page)).getByRole('checkbox', { name: named('Keep original files') }).check();
+    await closeSettings(page);
 
     await attachFiles(page, RECIPE, NOTES);
     await filesRead(page, 2);
@@ -65,6 +69,17 @@ describe('attachments', () => {
     await conversationEntry(page, 'How do I bake this?').click();
     await userMessages(page).first().waitFor();
     await expect.poll(() => filesOn(userMessages(page).first())).toEqual([expect.stringContaining('recipe.md')]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      userMessages(page)
+        .first()
+        .getByRole('link', { name: named('Download recipe.md') })
+        .click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('recipe.md');
+    const chunks: Buffer[] = [];
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks)).toEqual(RECIPE.buffer);
     // And still what the model reads: a follow-up question gets the file again, from storage.
     await sendMessage(page, 'And how much salt?');
     await replyFinished(page, 2);

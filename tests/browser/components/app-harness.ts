@@ -92,6 +92,7 @@ export function fakeActions() {
     attach: vi.fn<ChatActions['attach']>().mockResolvedValue(),
     removeAttachment: vi.fn<ChatActions['removeAttachment']>(),
     sourcesOf: vi.fn<ChatActions['sourcesOf']>().mockResolvedValue([]),
+    originalOf: vi.fn<ChatActions['originalOf']>().mockResolvedValue(undefined),
   } satisfies ChatActions;
 }
 

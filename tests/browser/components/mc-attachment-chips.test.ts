@@ -76,8 +76,31 @@ describe('mc-attachment-chips', () => {
     await expect.element(remaining).toHaveAccessibleDescription('first.txt');
   });
 
+  it('offers "Download <name>" only on a sent file whose original was kept, and asks for it on click', async () => {
+    await chips(
+      [
+        { id: 'a1', name: 'kept.pdf', size: 5, type: 'application/pdf', kept: true },
+        { id: 'a2', name: 'text-only.txt', size: 5, type: 'text/plain', kept: false },
+        { id: 'a3', name: 'pending.txt', size: 5, type: 'text/plain', status: 'ready' },
+      ],
+      false,
+    );
+    const asked = vi.fn();
+    document.addEventListener(
+      'mc-download-attachment',
+      (event) => asked((event as HTMLElementEventMap['mc-download-attachment']).detail),
+      { once: true },
+    );
+    const links = page.getByRole('link');
+    expect(links.elements()).toHaveLength(1);
+    const download = page.getByRole('link', { name: 'Download kept.pdf' });
+    await expect.element(download).toHaveAttribute('download', 'kept.pdf');
+    await userEvent.click(download);
+    expect(asked).toHaveBeenCalledExactlyOnceWith({ id: 'a1', name: 'kept.pdf' });
+  });
+
   it('offers no Remove on files already sent', async () => {
-    const { list } = await chips([{ id: 'a1', name: 'sent.txt', size: 5, type: 'text/plain' }], false);
+    const { list } = await chips([{ id: 'a1', name: 'sent.txt', size: 5, type: 'text/plain', kept: false }], false);
     await expect.element(list.getByRole('listitem')).toHaveTextContent('sent.txt');
     expect(page.getByRole('button').elements()).toHaveLength(0);
   });

@@ -130,4 +130,18 @@ describe('mc-backup-panel', () => {
     const polite = element.shadowRoot!.querySelector('[aria-live="polite"]');
     expect(polite?.textContent?.trim()).toBe('Imported 3 conversations (120 messages).');
   });
+
+  it('offers "Keep original files", off by default, described, and says when it is toggled', async () => {
+    const element = await panel();
+    const changes = vi.fn();
+    element.addEventListener('mc-settings-change', (event) => changes(event.detail));
+    const keep = page.getByRole('checkbox', { name: 'Keep original files' });
+    await expect.element(keep).not.toBeChecked();
+    await expect.element(keep).toHaveAccessibleDescription(/beside its text.*more space/);
+    await userEvent.click(keep);
+    expect(changes).toHaveBeenLastCalledWith({ keepAttachmentOriginals: true });
+    element.keepOriginals = true;
+    await element.updateComplete;
+    await expect.element(keep).toBeChecked();
+  });
 });

@@ -13,7 +13,7 @@ const WITH_FILES = {
       sources: [{ attachmentId: 'f1', name: 'lisbon.md', whole: true, passages: [] }],
     }),
   ],
-  attachments: { f1: { id: 'f1', name: 'lisbon.md', type: 'text/markdown', size: 4000 } },
+  attachments: { f1: { id: 'f1', name: 'lisbon.md', type: 'text/markdown', size: 4000, kept: false } },
 };
 
 const SHOWN: ShownSource[] = [

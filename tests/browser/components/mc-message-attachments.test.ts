@@ -10,8 +10,8 @@ const HOSTILE_NAME = '<img src=x onerror=alert(1)>.txt';
 const HOSTILE_EXCERPT = '<script>window.ran = true</script><b>bold?</b>';
 
 const ATTACHMENTS: Record<string, AttachmentSummary> = {
-  f1: { id: 'f1', name: 'handbook.md', type: 'text/markdown', size: 2_100_000 },
-  f2: { id: 'f2', name: HOSTILE_NAME, type: 'text/plain', size: 40 },
+  f1: { id: 'f1', name: 'handbook.md', type: 'text/markdown', size: 2_100_000, kept: false },
+  f2: { id: 'f2', name: HOSTILE_NAME, type: 'text/plain', size: 40, kept: false },
 };
 
 const EXCHANGE: MessageRecord[] = [

@@ -41,7 +41,7 @@ describe('attachments over IndexedDB', () => {
 
     const reloaded = await openPage(name, 'b');
     expect(reloaded.session.getState().attachments).toEqual({
-      [attachmentId!]: { id: attachmentId, name: 'todo.txt', type: 'text/plain', size: 29 },
+      [attachmentId!]: { id: attachmentId, name: 'todo.txt', type: 'text/plain', size: 29, kept: false },
     });
     expect(messageWith(reloaded.session, 'When do I call Ana?').attachmentIds).toEqual([attachmentId]);
     expect(await reloaded.session.sourcesOf(reply.id)).toEqual([

@@ -37,6 +37,7 @@ describe('what survives reopening the database', () => {
       systemPrompt: 'Answer in French.',
       sampling: { temperature: 0.2, topP: 0.9, maxNewTokens: 1024, repetitionPenalty: 1.1, seed: 42 },
       lastPresetId: 'builtin:creative',
+      keepAttachmentOriginals: true,
     };
     const first = await open(name);
     await first.updateSettings(settings);

@@ -25,6 +25,7 @@ describe('mergeSettings', () => {
       systemPrompt: 'Be terse.',
       sampling: { temperature: 0, topP: 1, maxNewTokens: 64, repetitionPenalty: 1.2, seed: 7 },
       lastPresetId: 'builtin:precise',
+      keepAttachmentOriginals: true,
     };
     expect(mergeSettings(stored)).toEqual(stored);
   });
@@ -33,6 +34,12 @@ describe('mergeSettings', () => {
     expect(mergeSettings({ systemPrompt: 'Be terse.' }).lastPresetId).toBe('');
     expect(mergeSettings({ lastPresetId: 42 }).lastPresetId).toBe('');
     expect(mergeSettings({ lastPresetId: 'p1' }).lastPresetId).toBe('p1');
+  });
+
+  it('keeps originals of attached files only when asked, and drops a stored value of the wrong type', () => {
+    expect(mergeSettings({ systemPrompt: 'Be terse.' }).keepAttachmentOriginals).toBe(false);
+    expect(mergeSettings({ keepAttachmentOriginals: 'yes' }).keepAttachmentOriginals).toBe(false);
+    expect(mergeSettings({ keepAttachmentOriginals: true }).keepAttachmentOriginals).toBe(true);
   });
 
   it('gives fields an older version never stored their defaults, inside sampling too', () => {

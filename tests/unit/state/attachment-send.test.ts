@@ -45,8 +45,35 @@ describe('sending attachments', () => {
     });
     const { pendingAttachments, attachments } = session.getState();
     expect(pendingAttachments).toEqual([]);
-    expect(attachments[stored[0]!.id]).toEqual({ id: stored[0]!.id, name: 'codes.txt', type: 'text/plain', size: 24 });
+    expect(attachments[stored[0]!.id]).toEqual({
+      id: stored[0]!.id,
+      name: 'codes.txt',
+      type: 'text/plain',
+      size: 24,
+      kept: false,
+    });
+    expect(stored[0]).not.toHaveProperty('bytes');
     expect(attachments[stored[1]!.id]).toMatchObject({ name: 'plan.md', type: 'text/markdown' });
+  });
+
+  it('keeps the original file as sent only when Settings say to keep originals', async () => {
+    const { session, repository } = setup(numberedAnswers());
+    await session.start();
+    await session.attach([textFile('Text only.', 'plain.txt')]);
+    await session.send('First');
+    await session.updateSettings({ keepAttachmentOriginals: true });
+    await session.attach([textFile('Kept as attached.', 'kept.txt')]);
+    await session.send('Second');
+
+    const conversationId = messageWith(session, 'Second').conversationId;
+    const [plain, kept] = await repository.listAttachments(conversationId);
+    expect(plain).not.toHaveProperty('bytes');
+    expect(await kept?.bytes?.text()).toBe('Kept as attached.');
+    const { attachments } = session.getState();
+    expect(attachments[plain!.id]?.kept).toBe(false);
+    expect(attachments[kept!.id]?.kept).toBe(true);
+    expect(await (await session.originalOf(kept!.id))?.text()).toBe('Kept as attached.');
+    expect(await session.originalOf(plain!.id)).toBeUndefined();
   });
 
   it('a message without files stores none and names none', async () => {
@@ -102,7 +129,9 @@ describe('sending attachments', () => {
     expect(reloaded.session.getState().attachments).toEqual({});
     await reloaded.session.openConversation(withFile);
     const summaries = Object.values(reloaded.session.getState().attachments);
-    expect(summaries).toEqual([{ id: expect.any(String), name: 'inside.txt', type: 'text/plain', size: 16 }]);
+    expect(summaries).toEqual([
+      { id: expect.any(String), name: 'inside.txt', type: 'text/plain', size: 16, kept: false },
+    ]);
     expect(messageWith(reloaded.session, 'with a file').attachmentIds).toEqual([summaries[0]!.id]);
   });
 
