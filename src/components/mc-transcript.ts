@@ -320,10 +320,12 @@ export class McTranscript extends LitElement {
   }
 
   #onScroll(): void {
-    // Our own follow-the-reply scroll: it left the view at the bottom and stuck, as it was, so nothing is read or
-    // changed (no layout, no state, no render) in the frame that only carries its event.
-    if (this.#ownScrollTop !== null && this.scroller.scrollTop === this.#ownScrollTop) return;
+    // Our own follow-the-reply scroll (writes in one frame share one event): it left the view at the bottom and
+    // stuck, as it was, so nothing is read or changed (no layout, no state, no render) in the frame that only
+    // carries its event. Any other position means something else scrolled since, which is looked at as usual.
+    const own = this.#ownScrollTop;
     this.#ownScrollTop = null;
+    if (own !== null && this.scroller.scrollTop === own) return;
     const { scrollTop, scrollHeight, clientHeight } = this.scroller;
     const away = scrollHeight - scrollTop - clientHeight > BOTTOM_SLACK;
     // Only the reader scrolling up unsticks; growing text below must not count as leaving the bottom.
