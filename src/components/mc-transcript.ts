@@ -147,6 +147,8 @@ export class McTranscript extends LitElement {
   /** Whether to follow new text to the bottom; false once the reader scrolls up. */
   #stickToBottom = true;
   #lastScrollTop = 0;
+  /** Where our own last auto-scroll put the view: its scroll event (a frame later) is then known to need no work. */
+  #ownScrollTop: number | null = null;
   /** The first message of the window, by id: indexes shift as the branch shown changes or messages are added. */
   #windowFirstId: string | null = null;
   /** The message after the window's last, by id; null: the window reaches the newest message. */
@@ -318,6 +320,12 @@ export class McTranscript extends LitElement {
   }
 
   #onScroll(): void {
+    // Our own follow-the-reply scroll (writes in one frame share one event): it left the view at the bottom and
+    // stuck, as it was, so nothing is read or changed (no layout, no state, no render) in the frame that only
+    // carries its event. Any other position means something else scrolled since, which is looked at as usual.
+    const own = this.#ownScrollTop;
+    this.#ownScrollTop = null;
+    if (own !== null && this.scroller.scrollTop === own) return;
     const { scrollTop, scrollHeight, clientHeight } = this.scroller;
     const away = scrollHeight - scrollTop - clientHeight > BOTTOM_SLACK;
     // Only the reader scrolling up unsticks; growing text below must not count as leaving the bottom.
@@ -336,7 +344,16 @@ export class McTranscript extends LitElement {
       void this.updateComplete.then(() => this.scrollToLatest());
       return;
     }
-    this.scroller.scrollTop = this.scroller.scrollHeight;
+    const { scroller } = this;
+    const bottom = scroller.scrollHeight - scroller.clientHeight;
+    // Already there (the reply grew by less than a line's overflow, or not at all): no write, so no scroll event and
+    // no frame for it.
+    if (Math.abs(scroller.scrollTop - bottom) >= 1) {
+      scroller.scrollTop = bottom;
+      // Read back: the browser rounds to what it can show, and the scroll event will report that.
+      this.#ownScrollTop = scroller.scrollTop;
+      this.#lastScrollTop = this.#ownScrollTop;
+    }
     this.awayFromBottom = false;
   }
 
