@@ -3,6 +3,7 @@
  * database, so an update of the app can improve them and no user can lose them.
  */
 import type { SamplingParams } from './generation.js';
+import type { ConversationRecord } from './records.js';
 
 export interface Preset {
   /** Built-ins: 'builtin:demo' | 'builtin:precise' | 'builtin:creative'; the user's: a uuid. */
@@ -54,3 +55,11 @@ export const BUILT_IN_PRESETS: readonly Preset[] = [
     updatedAt: 0,
   },
 ];
+
+/** The conversation with `presetId` as its preset ('' for none: Settings apply). */
+export function withPreset(conversation: ConversationRecord, presetId: string): ConversationRecord {
+  const next = { ...conversation };
+  delete next.presetId;
+  if (presetId !== '') next.presetId = presetId;
+  return next;
+}

@@ -5,9 +5,8 @@
  * deleted, uses Settings as they are. The choice made last is remembered in Settings (`lastPresetId`): a new chat
  * starts with it.
  */
-import type { Preset } from '../domain/presets.js';
+import { withPreset, type Preset } from '../domain/presets.js';
 import { chosenModel, modelChange } from '../domain/providers.js';
-import type { ConversationRecord } from '../domain/records.js';
 import { applySettingsChanges, type Settings, type SettingsChanges } from '../domain/settings.js';
 import type { ChatRepository } from '../storage/types.js';
 import type { AlertBoard } from './alert-board.js';
@@ -33,9 +32,9 @@ export interface NewPresetOptions {
  */
 export function replySettings(settings: Settings, preset: Preset | undefined): Settings {
   if (!preset) return settings;
-  const withPreset: Settings = { ...settings, systemPrompt: preset.systemPrompt, sampling: { ...preset.sampling } };
-  if (settings.engine !== 'hosted' || !preset.model) return withPreset;
-  return applySettingsChanges(withPreset, modelChange(settings.endpointUrl, preset.model));
+  const presetSettings: Settings = { ...settings, systemPrompt: preset.systemPrompt, sampling: { ...preset.sampling } };
+  if (settings.engine !== 'hosted' || !preset.model) return presetSettings;
+  return applySettingsChanges(presetSettings, modelChange(settings.endpointUrl, preset.model));
 }
 
 /**
@@ -100,11 +99,9 @@ export class PresetKeeper {
         conversations: upsertConversation(state.conversations, withPreset(shown, presetId)),
       }));
       await alerts.guard(() =>
-        queue.write(async () => {
-          // Read where it is written, so that a title or branch another tab changed meanwhile stays.
-          const stored = await repository.getConversation(shown.id);
-          if (stored) await repository.putConversation(withPreset(stored, presetId));
-        }),
+        // Read and written in one transaction: a title another tab changed meanwhile stays, and a page closed
+        // right after the choice cannot stop between the read and the write.
+        queue.write(() => repository.setConversationPreset(shown.id, presetId)),
       );
     }
     await settingsSaved;
@@ -161,11 +158,4 @@ export class PresetKeeper {
     });
     return saved;
   }
-}
-
-function withPreset(conversation: ConversationRecord, presetId: string): ConversationRecord {
-  const next = { ...conversation };
-  delete next.presetId;
-  if (presetId !== '') next.presetId = presetId;
-  return next;
 }

@@ -3,6 +3,7 @@
  * write transaction, and carrying out what `deletions.ts` planned, all in that one transaction.
  */
 import type { AttachmentRecord } from '../domain/attachments.js';
+import type { ConversationRecord } from '../domain/records.js';
 import { planRestore, type ConversationContents, type DeletedMessages, type DeletionPlan } from './deletions.js';
 import { requestAll, type ChatTransaction } from './idb-requests.js';
 import { messagesOf } from './search-reads.js';
@@ -83,4 +84,18 @@ export async function readNewestMessages(
   const [, createdAt] = beyond.key;
   const from = IDBKeyRange.bound([conversationId, createdAt], [conversationId, Number.POSITIVE_INFINITY], true);
   return { messages: await index.getAll(from), complete: false };
+}
+
+/** A change to one stored conversation, read and written in `tx`; undefined (nothing written) if it is gone. */
+export async function changeConversation(
+  tx: ChatTransaction,
+  id: string,
+  change: (stored: ConversationRecord) => ConversationRecord,
+): Promise<ConversationRecord | undefined> {
+  const conversations = tx.objectStore('conversations');
+  const stored = await conversations.get(id);
+  if (!stored) return undefined;
+  const next = change(stored);
+  await conversations.put(next);
+  return next;
 }

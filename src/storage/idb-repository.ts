@@ -1,5 +1,5 @@
 import type { AttachmentRecord } from '../domain/attachments.js';
-import type { Preset } from '../domain/presets.js';
+import { withPreset, type Preset } from '../domain/presets.js';
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { Settings, SettingsChanges } from '../domain/settings.js';
 import type { BackupData } from './backup.js';
@@ -18,6 +18,7 @@ import {
   applyDeletion,
   applyRestore,
   attachmentsOf,
+  changeConversation,
   deleteAttachmentsOf,
   readContents,
   readNewestMessages,
@@ -46,6 +47,8 @@ import {
 import { DB_NAME, type ChatDatabase } from './schema.js';
 import type { SearchOptions, SearchResult } from './search-index.js';
 import type { ChatRepository, ConversationsSize, NewestMessages, StorageChange, StoredRecords } from './types.js';
+
+type ConversationChange = (stored: ConversationRecord) => ConversationRecord;
 
 /** What most writes touch: a conversation, its messages, and the files sent with them. */
 const CONVERSATION_STORES: WriteStore[] = ['conversations', 'messages', 'attachments'];
@@ -191,20 +194,21 @@ class IdbChatRepository implements ChatRepository {
     this.#announce({ conversationIds: [conversation.id] });
   }
 
-  async renameConversation(id: string, title: string): Promise<ConversationRecord | undefined> {
-    const renamed = await this.#write(async (tx) => {
-      const conversations = tx.objectStore('conversations');
-      const stored = await conversations.get(id);
-      if (!stored) return undefined;
-      const next = { ...stored, title };
-      await conversations.put(next);
-      return next;
-    });
-    if (renamed) {
-      this.#search.conversationChanged(renamed);
+  renameConversation(id: string, title: string): Promise<ConversationRecord | undefined> {
+    return this.#changeConversation(id, (stored) => ({ ...stored, title }));
+  }
+
+  setConversationPreset(id: string, presetId: string): Promise<ConversationRecord | undefined> {
+    return this.#changeConversation(id, (stored) => withPreset(stored, presetId));
+  }
+
+  async #changeConversation(id: string, change: ConversationChange): Promise<ConversationRecord | undefined> {
+    const changed = await this.#write((tx) => changeConversation(tx, id, change));
+    if (changed) {
+      this.#search.conversationChanged(changed);
       this.#announce({ conversationIds: [id] });
     }
-    return renamed;
+    return changed;
   }
 
   async setActiveLeaf(conversationId: string, leafId: string): Promise<ConversationRecord | undefined> {

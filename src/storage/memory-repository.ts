@@ -1,5 +1,5 @@
 import type { AttachmentRecord } from '../domain/attachments.js';
-import type { Preset } from '../domain/presets.js';
+import { withPreset, type Preset } from '../domain/presets.js';
 import { DEFAULT_SETTINGS, type Settings, type SettingsChanges, applySettingsChanges } from '../domain/settings.js';
 import type { ConversationRecord, MessageRecord } from '../domain/records.js';
 import type { BackupData } from './backup.js';
@@ -59,11 +59,22 @@ export class MemoryRepository implements ChatRepository {
   }
 
   async renameConversation(id: string, title: string): Promise<ConversationRecord | undefined> {
+    return this.#changeConversation(id, (stored) => ({ ...stored, title }));
+  }
+
+  async setConversationPreset(id: string, presetId: string): Promise<ConversationRecord | undefined> {
+    return this.#changeConversation(id, (stored) => withPreset(stored, presetId));
+  }
+
+  #changeConversation(
+    id: string,
+    change: (stored: ConversationRecord) => ConversationRecord,
+  ): ConversationRecord | undefined {
     const stored = this.conversations.get(id);
     if (!stored) return undefined;
-    const renamed = { ...stored, title };
-    this.conversations.set(id, renamed);
-    return structuredClone(renamed);
+    const changed = change(stored);
+    this.conversations.set(id, changed);
+    return structuredClone(changed);
   }
 
   async setActiveLeaf(conversationId: string, leafId: string): Promise<ConversationRecord | undefined> {

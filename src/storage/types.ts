@@ -85,6 +85,8 @@ export interface ChatRepository {
   putConversation(conversation: ConversationRecord): Promise<void>;
   /** Sets the title (not `updatedAt`) in one read-and-write; returns the conversation, or undefined if it is gone. */
   renameConversation(id: string, title: string): Promise<ConversationRecord | undefined>;
+  /** Sets the preset ('' for none; not `updatedAt`) in one read-and-write; as `renameConversation` otherwise. */
+  setConversationPreset(id: string, presetId: string): Promise<ConversationRecord | undefined>;
   /**
    * Shows another branch: `leafId` must be a message of the conversation (else nothing changes). `updatedAt` stays,
    * so looking at an alternative does not reorder the list. Returns the conversation, or undefined if it is gone.

@@ -59,6 +59,23 @@ function describeConversationContract(open: RepositoryFactory): void {
       expect(await repository.renameConversation('missing', 'x')).toBeUndefined();
     });
 
+    it('sets and clears a preset in one write, keeping the title and updatedAt, and nothing for one that is gone', async () => {
+      const repository = await open();
+      await repository.putConversation(conversation('a', 10, 'Untitled'));
+      await repository.renameConversation('a', 'Renamed');
+      expect(await repository.setConversationPreset('a', 'builtin:creative')).toEqual({
+        ...conversation('a', 10, 'Renamed'),
+        presetId: 'builtin:creative',
+      });
+      expect(await repository.getConversation('a')).toEqual({
+        ...conversation('a', 10, 'Renamed'),
+        presetId: 'builtin:creative',
+      });
+      expect(await repository.setConversationPreset('a', '')).toEqual(conversation('a', 10, 'Renamed'));
+      expect(await repository.getConversation('a')).not.toHaveProperty('presetId');
+      expect(await repository.setConversationPreset('missing', 'builtin:precise')).toBeUndefined();
+    });
+
     it('deletes a conversation with all its messages and leaves other conversations alone', async () => {
       const repository = await open();
       await repository.putConversation(conversation('gone', 10));

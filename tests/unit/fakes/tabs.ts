@@ -66,6 +66,12 @@ export class TabRepository implements ChatRepository {
     return renamed;
   }
 
+  async setConversationPreset(id: string, presetId: string): Promise<ConversationRecord | undefined> {
+    const changed = await this.records.setConversationPreset(id, presetId);
+    if (changed) this.#announce({ conversationIds: [id] });
+    return changed;
+  }
+
   async setActiveLeaf(conversationId: string, leafId: string): Promise<ConversationRecord | undefined> {
     const conversation = await this.records.setActiveLeaf(conversationId, leafId);
     if (conversation) this.#announce({ conversationIds: [conversationId] });
