@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { displayName, type ReadResult } from '../../../src/documents/read-attachment.js';
 import type { AttachmentReader } from '../../../src/state/attachment-tray.js';
 import { MemoryRepository } from '../fakes/memory-repository.js';
-import { SharedDatabase } from '../fakes/tabs.js';
-import { messageWith, numberedAnswers, setup, until } from './session-setup.js';
+import { messageWith, numberedAnswers, setup, until, twoTabs } from './session-setup.js';
 
 function textFile(text: string, name = 'notes.txt'): File {
   return new File([text], name, { type: 'text/plain' });
@@ -136,10 +135,7 @@ describe('sending attachments', () => {
   });
 
   it('a file sent from another tab is listed here too', async () => {
-    const database = new SharedDatabase();
-    const clock = { now: 100_000 };
-    const a = setup(numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'a' });
-    const b = setup(numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'b' });
+    const { a, b } = twoTabs();
     await a.session.start();
     await b.session.start();
     await a.session.send('first');

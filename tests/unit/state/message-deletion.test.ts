@@ -2,8 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { UNDO_MS } from '../../../src/state/chat-session.js';
 import { STORAGE_MESSAGES, StorageError } from '../../../src/storage/errors.js';
 import { ControlledEngine } from '../fakes/scripted-engine.js';
-import { SharedDatabase } from '../fakes/tabs.js';
-import { messageWith, numberedAnswers, setup, shown, until } from './session-setup.js';
+import { messageWith, numberedAnswers, setup, shown, until, twoTabs } from './session-setup.js';
 
 /** A conversation of two exchanges, the last reply regenerated once ("answer 2" and "answer 3"). */
 async function twoExchanges() {
@@ -140,10 +139,7 @@ describe('Delete on a message', () => {
   });
 
   test('another tab follows a deletion and its Undo', async () => {
-    const database = new SharedDatabase();
-    const clock = { now: 100_000 };
-    const a = setup(numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'a' });
-    const b = setup(numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'b' });
+    const { a, b } = twoTabs();
     await a.session.start();
     await b.session.start();
     await a.session.send('first question');

@@ -5,8 +5,7 @@ import { EngineError } from '../../../src/engines/types.js';
 import { replySettings, withoutPresetModel } from '../../../src/state/preset-keeper.js';
 import { PRESET_MESSAGES } from '../../../src/storage/presets.js';
 import { ScriptedEngine } from '../fakes/scripted-engine.js';
-import { SharedDatabase } from '../fakes/tabs.js';
-import { numberedAnswers, setup, until } from './session-setup.js';
+import { numberedAnswers, setup, until, twoTabs } from './session-setup.js';
 
 const [DEMO, PRECISE] = BUILT_IN_PRESETS as [Preset, Preset, Preset];
 const SETTINGS: Settings = {
@@ -155,10 +154,7 @@ describe('presets in the session', () => {
   });
 
   test('another tab follows a preset created there, and the conversation’s choice', async () => {
-    const database = new SharedDatabase();
-    const clock = { now: 100_000 };
-    const a = setup(numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'a' });
-    const b = setup(numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'b' });
+    const { a, b } = twoTabs();
     await a.session.start();
     await b.session.start();
     await a.session.send('Hello');

@@ -15,6 +15,7 @@ import type { PassageIndex } from '../../../src/documents/passage-index.js';
 import { InProcessPassageIndex } from '../fakes/in-process-passage-index.js';
 import { MapStorage } from '../fakes/map-storage.js';
 import { MemoryRepository } from '../fakes/memory-repository.js';
+import { SharedDatabase } from '../fakes/tabs.js';
 import { ScriptedEngine, type Step } from '../fakes/scripted-engine.js';
 
 /** Timers that fire only when the test says so: the Undo offer lapses at `fire()`, never on its own. */
@@ -138,6 +139,15 @@ export function setup<R extends ChatRepository = MemoryRepository>(
 export function numberedAnswers(): () => ChatEngine {
   let calls = 0;
   return () => new ScriptedEngine([{ delta: `answer ${++calls}` }, { finishReason: 'stop' }]);
+}
+
+/** Two tabs of the app on one database, on one clock. */
+export function twoTabs(engines: { a?: () => ChatEngine; b?: () => ChatEngine } = {}) {
+  const database = new SharedDatabase();
+  const clock = { now: 100_000 };
+  const a = setup(engines.a ?? numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'a' });
+  const b = setup(engines.b ?? numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'b' });
+  return { a, b, database, clock };
 }
 
 export async function until(condition: () => boolean): Promise<void> {

@@ -1,17 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { STALE_STREAM_MS } from '../../../src/state/reducers.js';
 import { ControlledEngine } from '../fakes/scripted-engine.js';
-import { SharedDatabase } from '../fakes/tabs.js';
-import { messageWith, numberedAnswers, setup, shown, until } from './session-setup.js';
-
-/** Two tabs of the app on one database, on one clock. */
-function twoTabs(engines: { a?: () => ControlledEngine; b?: () => ControlledEngine } = {}) {
-  const database = new SharedDatabase();
-  const clock = { now: 100_000 };
-  const a = setup(engines.a ?? numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'a' });
-  const b = setup(engines.b ?? numberedAnswers(), { repository: database.tab(), clock, idPrefix: 'b' });
-  return { a, b, database, clock };
-}
+import { messageWith, shown, twoTabs, until } from './session-setup.js';
 
 describe('tabs in step', () => {
   test('a conversation started in one tab appears in the other, and so do its new messages', async () => {
