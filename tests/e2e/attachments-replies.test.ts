@@ -10,7 +10,7 @@ import { writePdf } from '../fixtures/attachments/pdf-writer.js';
 import { openAppOnEndpoint, useAppSessions, useLocalSseServer } from '../support/e2e.js';
 import { assistantMessages, flatText, replyFinished, sendMessage } from '../support/ui.js';
 import { expectNoAxeViolations } from './a11y-helpers.js';
-import { attachFiles, filesRead, textFile, waitingFiles, type FileInput } from './attachments-support.js';
+import { attachFiles, filesRead, lastUserTurn, textFile, waitingFiles, type FileInput } from './attachments-support.js';
 
 const harness = useAppSessions();
 const server = useLocalSseServer({ tokens: ['Here', ' is', ' what', ' I', ' found', '.'] });
@@ -29,10 +29,6 @@ async function ask(page: Page, files: FileInput[], question: string): Promise<Se
   await replyFinished(page, (await assistantMessages(page).count()) + 1);
   await expect.poll(() => server.chatRequests().length).toBe(before + 1);
   return server.chatRequests()[before]?.body as SentBody;
-}
-
-function lastUserTurn(body: SentBody): string {
-  return body.messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
 }
 
 /** The reply's "Sources (N)", opened: its text, with the excerpts once they are read. */

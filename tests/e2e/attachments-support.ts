@@ -57,3 +57,9 @@ export async function filesOn(message: Locator): Promise<string[]> {
   const chips = message.getByRole('list', { name: named('Attachments') }).getByRole('listitem');
   return (await chips.allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
 }
+
+/** The question's turn of a chat request the local server received: where the files go. */
+export function lastUserTurn(body: unknown): string {
+  const { messages } = body as { messages: { role: string; content: string }[] };
+  return messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
+}

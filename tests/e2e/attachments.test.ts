@@ -19,16 +19,18 @@ import {
   userMessages,
 } from '../support/ui.js';
 import { exportAll, importFile, jsonFile } from './conversations-support.js';
-import { attachButton, attachFiles, filesOn, filesRead, textFile, waitingFiles } from './attachments-support.js';
+import {
+  attachButton,
+  attachFiles,
+  filesOn,
+  filesRead,
+  lastUserTurn,
+  textFile,
+  waitingFiles,
+} from './attachments-support.js';
 
 const harness = useAppSessions();
 const server = useLocalSseServer({ tokens: ['Read', ' it', '.'] });
-
-/** The question's turn of a chat request the local server received: where the files go. */
-function lastUserTurn(body: unknown): string {
-  const { messages } = body as { messages: { role: string; content: string }[] };
-  return messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
-}
 
 const RECIPE = textFile('recipe.md', '# Bread\n\nFlour, water, salt and time.\n', 'text/markdown');
 const NOTES = textFile('notes.txt', 'Buy yeast on Friday.\n');
