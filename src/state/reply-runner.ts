@@ -3,6 +3,7 @@
  * shown and persisted as it grows. One reply at a time: a second request while one streams, or is about to, is
  * ignored, as the UI disables its buttons meanwhile.
  */
+import type { AttachmentRecord } from '../domain/attachments.js';
 import type { Usage } from '../domain/generation.js';
 import { chosenModel } from '../domain/providers.js';
 import type { MessageRecord } from '../domain/records.js';
@@ -100,9 +101,7 @@ export class ReplyRunner {
       const parentId = this.#deps.store.getState().messages.at(-1)?.id ?? null;
       const message = { ...writer.newMessage(conversation.id, 'user', content, 'complete'), parentId };
       const attachments = await this.#deps.tray.recordsFor(message);
-      const attachmentIds = attachments.map((attachment) => attachment.id);
-      const userMessage = attachmentIds.length > 0 ? { ...message, attachmentIds } : message;
-      await writer.saveNew(userMessage, attachments);
+      const userMessage = await this.#saveQuestion(message, attachments);
       this.#deps.tray.sent(attachments);
       return this.#answer(userMessage);
     });
@@ -140,10 +139,7 @@ export class ReplyRunner {
       if (!open || edited?.role !== 'user' || content === '' || content === edited.content) return null;
       const message = { ...writer.newMessage(open.id, 'user', content, 'complete'), parentId: edited.parentId ?? null };
       // The edit asks about the same files: it gets copies of them (a file belongs to one message, and goes with it).
-      const attachments = await this.#deps.documents.copiesFor(edited, message);
-      const attachmentIds = attachments.map((attachment) => attachment.id);
-      const userMessage = attachmentIds.length > 0 ? { ...message, attachmentIds } : message;
-      await writer.saveNew(userMessage, attachments);
+      const userMessage = await this.#saveQuestion(message, await this.#deps.documents.copiesFor(edited, message));
       await this.#deps.opener.showAttachments();
       return this.#answer(userMessage);
     });
@@ -210,6 +206,14 @@ export class ReplyRunner {
     } finally {
       this.#replying = false;
     }
+  }
+
+  /** Stores a question with the files sent with it, in one transaction; returns it as stored (naming its files). */
+  async #saveQuestion(message: MessageRecord, attachments: readonly AttachmentRecord[]): Promise<MessageRecord> {
+    const attachmentIds = attachments.map((attachment) => attachment.id);
+    const userMessage = attachmentIds.length > 0 ? { ...message, attachmentIds } : message;
+    await this.#deps.writer.saveNew(userMessage, attachments);
+    return userMessage;
   }
 
   /** A new reply to `userMessage`, the engine seeing the branch down to it. */
