@@ -71,9 +71,8 @@ export class AttachmentTray {
   remove(id: string): void {
     const entry = this.#entries.get(id);
     if (!entry) return;
-    this.#entries.delete(id);
     entry.abort.abort();
-    this.#update((pending) => pending.filter((attachment) => attachment.id !== id));
+    this.#discard([id]);
   }
 
   /** Resolves once no file of the tray is being read (a send waits here for one still 'reading'). */
@@ -193,8 +192,7 @@ export class AttachmentTray {
     }
     if (signal.aborted) return;
     if (!result.ok) {
-      this.#entries.delete(id);
-      this.#update((pending) => pending.filter((attachment) => attachment.id !== id));
+      this.#discard([id]);
       this.#deps.alerts.show(result.failure.message);
       return;
     }
