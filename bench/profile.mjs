@@ -8,7 +8,7 @@ const TOP = 25;
 
 export async function startProfile(cdp) {
   await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.setSamplingInterval', { interval: Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 200) });
   await cdp.send('Profiler.start');
   return true;
 }
@@ -61,4 +61,90 @@ export async function mainThreadMs(cdp) {
     style: (seconds.RecalcStyleDuration ?? 0) * 1000,
     process: (seconds.ProcessTime ?? 0) * 1000,
   };
+}
+
+const TRACE_CATEGORIES = [
+  'toplevel',
+  'mojom',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8.execute',
+];
+
+/**
+ * Starts a trace of the page (BENCH_TRACE=1): where main-thread time goes beyond the script, style and layout that
+ * Performance.getMetrics splits out (paint, compositing, tasks posted by the browser).
+ */
+export async function startTrace(cdp) {
+  const events = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+  await cdp.send('Tracing.start', { categories: TRACE_CATEGORIES.join(','), transferMode: 'ReportEvents' });
+  return events;
+}
+
+/**
+ * Stops the trace and logs, for the main thread: its tasks by what posted them, its frames (how many, how long, and
+ * what a few of the long ones spent their time on), and self time by event name.
+ */
+export async function summarizeTrace(cdp, events) {
+  const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.end');
+  await done;
+  const mainThread = events.find((event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain');
+  if (!mainThread) return log('  trace: no main thread found');
+  const slices = events
+    .filter((event) => event.ph === 'X' && event.pid === mainThread.pid && event.tid === mainThread.tid)
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const selfUs = new Map();
+  const bySource = new Map();
+  const open = [];
+  for (const slice of slices) {
+    while (open.length > 0 && open.at(-1).ts + open.at(-1).dur <= slice.ts) open.pop();
+    const parent = open.at(-1);
+    if (parent) selfUs.set(parent.name, (selfUs.get(parent.name) ?? 0) - slice.dur);
+    selfUs.set(slice.name, (selfUs.get(slice.name) ?? 0) + slice.dur);
+    // A task's first child says which code posted it (src_file, src_func) and, for IPC, which interface.
+    if (open.length === 1) {
+      const source = slice.args?.src_func ? `${slice.args.src_file}: ${slice.args.src_func}` : slice.name;
+      const entry = bySource.get(source) ?? { count: 0, us: 0 };
+      bySource.set(source, { count: entry.count + 1, us: entry.us + slice.dur });
+    }
+    if (open.length === 2 && open[1].args?.src_func === 'Notify' && slice.args?.chrome_mojo_event_info) {
+      const tag = slice.args.chrome_mojo_event_info.watcher_notify_interface_tag ?? '?';
+      const entry = bySource.get(`  mojo ${tag}`) ?? { count: 0, us: 0 };
+      bySource.set(`  mojo ${tag}`, { count: entry.count + 1, us: entry.us + open[1].dur });
+    }
+    open.push(slice);
+  }
+  const ms = (us) => (us / 1000).toFixed(0).padStart(6);
+  log('  trace, main-thread tasks by what posted them:');
+  for (const [source, { count, us }] of [...bySource].sort((a, b) => b[1].us - a[1].us).slice(0, 12))
+    log(`    ${ms(us)} ms ×${count}  ${source}`);
+  logFrames(slices);
+  log('  trace, main-thread self time by event:');
+  for (const [name, us] of [...selfUs].sort((a, b) => b[1] - a[1]).slice(0, 15)) log(`    ${ms(us)} ms  ${name}`);
+}
+
+function logFrames(slices) {
+  const frames = slices.filter((slice) => slice.args?.src_func === 'ScheduledActionSendBeginMainFrame');
+  const durations = frames.map((frame) => frame.dur / 1000).sort((a, b) => a - b);
+  const at = (fraction) => durations[Math.floor(fraction * (durations.length - 1))]?.toFixed(1);
+  log(`  trace, ${frames.length} frames (ms): p25 ${at(0.25)}, p50 ${at(0.5)}, p75 ${at(0.75)}, max ${at(1)}`);
+  const long = frames.filter((frame) => frame.dur > 10_000);
+  for (const frame of long.filter((_, index) => index % Math.max(1, Math.floor(long.length / 6)) === 0)) {
+    const inside = slices.filter((slice) => slice.ts >= frame.ts && slice.ts < frame.ts + frame.dur);
+    const sum = (name) =>
+      inside
+        .filter((slice) => slice.name === name)
+        .reduce((total, slice) => total + slice.dur / 1000, 0)
+        .toFixed(1);
+    const layouts = inside
+      .filter((slice) => slice.name === 'Layout')
+      .map((slice) => `${slice.args.beginData.dirtyObjects}/${slice.args.beginData.totalObjects}`);
+    log(
+      `    a ${(frame.dur / 1000).toFixed(1)} ms frame: animation frame callbacks ${sum('FireAnimationFrame')}, ` +
+        `style ${sum('UpdateLayoutTree')}, layout ${sum('Layout')} (dirty/total objects ${layouts.join(', ')}), ` +
+        `pre-paint ${sum('PrePaint')}, paint ${sum('Paint')}, layerize ${sum('Layerize')}, commit ${sum('Commit')}`,
+    );
+  }
 }
