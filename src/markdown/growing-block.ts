@@ -124,6 +124,20 @@ function renderItem(list: Tokens.List, item: Tokens.ListItem, settings: BlockRen
   return { open, close, rendering };
 }
 
+const TRAILING_LINE_BREAKS = /\n+$/;
+
+/**
+ * Whether an item rendered before renders the same now. The item before the growing one gains a line break when the
+ * next item starts; in a list that stays tight that changes nothing it shows (a list turning loose changes `loose`).
+ */
+function sameItem(cached: ItemRendering, item: Tokens.ListItem): boolean {
+  if (cached.loose !== item.loose) return false;
+  return (
+    cached.raw === item.raw ||
+    cached.raw.replace(TRAILING_LINE_BREAKS, '') === item.raw.replace(TRAILING_LINE_BREAKS, '')
+  );
+}
+
 function growList(
   token: Tokens.List,
   settings: BlockRenderSettings,
@@ -138,7 +152,7 @@ function growList(
   const items: ItemRendering[] = [];
   for (const [index, item] of token.items.entries()) {
     const cached = before?.items[index];
-    if (cached && cached.raw === item.raw && cached.loose === item.loose) {
+    if (cached && sameItem(cached, item)) {
       items.push(cached);
       continue;
     }

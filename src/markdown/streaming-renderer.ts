@@ -240,6 +240,15 @@ function growEntry(key: string, token: Token, context: Context, cached: Entry | 
   };
 }
 
+/**
+ * Renders a tail block again: by its changed pieces while it grows, and also once it stopped growing when it was a
+ * growing list (its last items are patched in rather than the whole list rebuilt); otherwise whole.
+ */
+function updateEntry(key: string, token: Token, growing: boolean, context: Context, cached: Entry | undefined): Entry {
+  const grown = growing || cached?.growth?.kind === 'list' ? growEntry(key, token, context, cached) : undefined;
+  return grown ?? renderEntry(key, token.raw, [token], growing, context, cached?.block ?? null);
+}
+
 function sameCodes(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((code, index) => code === b[index]);
 }
@@ -371,8 +380,7 @@ class IncrementalRenderer implements StreamingRenderer {
       const cached = previous.get(key);
       if (cached && cached.raw === token.raw && !isStale(cached, context, growing)) return cached;
       rendered++;
-      const grown = growing ? growEntry(key, token, context, cached) : undefined;
-      return grown ?? renderEntry(key, token.raw, [token], growing, context, cached?.block ?? null);
+      return updateEntry(key, token, growing, context, cached);
     });
 
     return resultOf([...this.stableEntries, ...this.tailEntries], rendered, this.stableHidden || tail.hidden);
@@ -430,7 +438,7 @@ class IncrementalRenderer implements StreamingRenderer {
         // A final block grows no more: its pieces are not needed again.
         this.stableEntries.push({ ...cached, growth: undefined });
       } else {
-        this.stableEntries.push(renderEntry(key, token.raw, [token], false, context, cached?.block ?? null));
+        this.stableEntries.push({ ...updateEntry(key, token, false, context, cached), growth: undefined });
         rendered++;
       }
     }

@@ -152,6 +152,25 @@ describe('<mc-markdown> with growing blocks', () => {
     }
   });
 
+  test('a link the reader focused in a list stays focused when the list ends and the reply goes on', async () => {
+    const element = document.createElement('mc-markdown') as McMarkdown;
+    element.streaming = true;
+    document.body.append(element);
+    const list = LIST.slice(0, LIST.indexOf('\n\nafter'));
+    element.text = list.slice(0, list.indexOf('- item 3'));
+    await element.updateComplete;
+    const link = element.shadowRoot?.querySelector<HTMLAnchorElement>('li a');
+    link?.focus();
+    // The last items and the end of the list arrive between two renders, as they do when frames are expensive.
+    for (const text of [`${list}\n\nafter`, `${list}\n\nafter the list, more text`]) {
+      element.text = text;
+      await element.updateComplete;
+    }
+    expect(element.shadowRoot?.querySelectorAll('li')).toHaveLength(12);
+    expect(link?.isConnected).toBe(true);
+    expect(element.shadowRoot?.activeElement).toBe(link);
+  });
+
   test('a reply streamed in random chunks ends with the DOM of a full render, highlighted', async () => {
     const highlighter = await loadHighlighter();
     for (const seed of [11, 12, 13]) {
