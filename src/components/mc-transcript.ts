@@ -51,6 +51,9 @@ interface ShownRange {
  *
  * The last message offers "Undo last exchange" when the branch shown has a question and no reply streams.
  *
+ * It fills the height it is given and scrolls within it; its messages never change its size (see `.scroller`), so
+ * give it one (the app's layout does).
+ *
  * Events from the messages (mc-copy, mc-regenerate, mc-edit-message, mc-show-alternative, mc-continue,
  * mc-delete-message, mc-undo-exchange, and mc-load-sources from a reply's "Sources") pass through.
  */
@@ -71,6 +74,11 @@ export class McTranscript extends LitElement {
         height: 100%;
         overflow-y: auto;
         overscroll-behavior: contain;
+        /*
+         * Its size comes from the layout around it, never from the messages: so a streamed token's layout, pre-paint
+         * and paint stop at this box instead of walking the whole app every frame.
+         */
+        contain: strict;
         scroll-padding-bottom: var(--mc-space-6);
       }
       /* The browser keeps the messages read in place as text above them grows; never this button. */

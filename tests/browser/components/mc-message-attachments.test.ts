@@ -45,6 +45,8 @@ const SHOWN: ShownSource[] = [
 
 async function transcript(messages = EXCHANGE) {
   const element = document.createElement('mc-transcript');
+  // Its height, as the app's layout gives it: the transcript scrolls within it.
+  element.style.height = '600px';
   element.messages = messages;
   element.attachments = ATTACHMENTS;
   const loads = vi.fn<(messageId: string) => void>();
