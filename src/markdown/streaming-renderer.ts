@@ -195,15 +195,22 @@ function renderEntry(
 }
 
 /**
- * Renders the growing last block by the pieces that changed (see growing-block.ts), or `undefined` when it is not a
- * block that can grow that way and must be rendered whole.
+ * Renders a block by the pieces that changed since `cached` (see growing-block.ts): the growing last block, or a list
+ * that has just stopped growing (`growing` false). `undefined` when it is not a block that can be rendered that way
+ * and must be rendered whole.
  */
-function growEntry(key: string, token: Token, context: Context, cached: Entry | undefined): Entry | undefined {
+function growEntry(
+  key: string,
+  token: Token,
+  growing: boolean,
+  context: Context,
+  cached: Entry | undefined,
+): Entry | undefined {
   const expanded = context.expandedBlocks.has(key);
   const labels = referenceLabels(token.raw);
   const references = referenceSignature(labels, context.links);
   const stamp = { highlighter: context.highlighter, images: context.images, expanded, references };
-  const settings = { highlighter: context.highlighter, expanded, growing: true, images: context.images };
+  const settings = { highlighter: context.highlighter, expanded, growing, images: context.images };
   const previous = cached?.block;
   const grown = growBlock(token, settings, stamp, { growth: cached?.growth, revision: previous?.revision });
   if (!grown) return undefined;
@@ -245,7 +252,8 @@ function growEntry(key: string, token: Token, context: Context, cached: Entry | 
  * growing list (its last items are patched in rather than the whole list rebuilt); otherwise whole.
  */
 function updateEntry(key: string, token: Token, growing: boolean, context: Context, cached: Entry | undefined): Entry {
-  const grown = growing || cached?.growth?.kind === 'list' ? growEntry(key, token, context, cached) : undefined;
+  const grown =
+    growing || cached?.growth?.kind === 'list' ? growEntry(key, token, growing, context, cached) : undefined;
   return grown ?? renderEntry(key, token.raw, [token], growing, context, cached?.block ?? null);
 }
 
