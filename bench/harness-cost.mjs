@@ -46,12 +46,13 @@ export async function measureHarnessMsPerToken(support, browser, server, tokens,
   try {
     // A page of the server's own origin (its 404 for GET /), so the worker's fetch needs no CORS.
     await page.goto(`${server.url}/`);
+    // The worker is attached (and instrumented) before the measured read, as the app's is before its measured reply.
+    const attached = page.waitForEvent('worker');
     await page.evaluate((source) => {
       const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
       window.__harnessReader = new Worker(url);
     }, READER_SOURCE);
-    // The worker is attached (and instrumented) as the app's is before its measured reply.
-    await page.waitForTimeout(200);
+    await attached;
     server.configure({ tokens, tokenDelayMs });
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
