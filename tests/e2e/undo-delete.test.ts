@@ -31,7 +31,8 @@ async function shownTexts(page: Parameters<typeof transcript>[0]): Promise<strin
 describe('Undo last exchange', () => {
   it('puts the question back in the box, the transcript loses both messages, Undo brings them back, and a reload agrees', async () => {
     const { page } = harness.session();
-    server.configure({ tokens: ['Alfama', ' first,', ' then', ' Belém.'], tokenDelayMs: 150 });
+    // 400 ms apart: the stream outlasts the check below by over a second even on a loaded machine.
+    server.configure({ tokens: ['Alfama', ' first,', ' then', ' Belém.'], tokenDelayMs: 400 });
     await openAppOnEndpoint(page, harness.appUrl, server.url);
     await sendMessage(page, 'Three days in Lisbon?');
 
@@ -48,11 +49,11 @@ describe('Undo last exchange', () => {
       .last()
       .getByRole('button', { name: named('Undo last exchange') });
     await undoExchange.click();
+    // The offer lapses after a few seconds: find it first, then check what the take-back did.
+    await page.getByText('Last exchange taken back (2 messages).').waitFor();
     await expect.poll(() => messageBox(page).inputValue()).toBe('Three days in Lisbon?');
     await expect.poll(() => transcript(page).getByRole('article').count()).toBe(0);
     expect(await focusedElementInfo(page)).toMatchObject({ tag: 'textarea', label: 'Message' });
-
-    await page.getByText('Last exchange taken back (2 messages).').waitFor();
     await page.getByRole('button', { name: named('Undo') }).click();
     await expect.poll(() => transcript(page).getByRole('article').count()).toBe(2);
     expect(await flatText(userMessages(page).first())).toContain('Three days in Lisbon?');
@@ -93,9 +94,9 @@ describe('Delete on a message', () => {
     });
     await confirm.waitFor();
     await confirm.getByRole('button', { name: named('Delete 3 messages') }).click();
-    await expect.poll(() => shownTexts(page)).toEqual(before.slice(0, 1));
-
+    // The offer lapses after a few seconds: find it first, then check what the deletion did.
     await page.getByText('3 messages deleted.').waitFor();
+    await expect.poll(() => shownTexts(page)).toEqual(before.slice(0, 1));
     await page.getByRole('button', { name: named('Undo') }).click();
     await expect.poll(() => shownTexts(page)).toEqual(before);
 
