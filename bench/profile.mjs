@@ -83,13 +83,17 @@ export async function startTrace(cdp) {
 }
 
 /**
- * Stops the trace and logs, for the main thread: its tasks by what posted them, its frames (how many, how long, and
+ * Stops the trace, saves it (bench/results/trace-*.json, for Chrome's Performance panel) and logs, for the main thread: its tasks by what posted them, its frames (how many, how long, and
  * what a few of the long ones spent their time on), and self time by event name.
  */
 export async function summarizeTrace(cdp, events) {
   const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
   await cdp.send('Tracing.end');
   await done;
+  await mkdir(RESULTS, { recursive: true });
+  const file = join(RESULTS, `trace-${Date.now()}.json`);
+  await writeFile(file, JSON.stringify({ traceEvents: events }));
+  log(`  trace: ${relative(ROOT, file)}`);
   const mainThread = events.find((event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain');
   if (!mainThread) return log('  trace: no main thread found');
   const slices = events
