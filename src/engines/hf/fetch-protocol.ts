@@ -8,7 +8,9 @@
  *
  * Only the transport moves. @huggingface/inference still makes the request and parses the stream on the page, so
  * retries, errors and aborts behave exactly as with the page's own `fetch`: the page gets a real `Response` (status,
- * headers, body) or the same `TypeError` / `AbortError` a failed fetch gives.
+ * headers, body) or the same `TypeError` / `AbortError` a failed fetch gives. The one change to a body: in a streamed
+ * reply, a batch's run of plain text deltas arrives as one event with their text joined (sse-delta-merger.ts), which
+ * the client reads as the same text at the cost of one token.
  *
  * Shared by both sides so neither can drift: the worker's side is {@link serveFetch} (fetch-worker.ts), the page's
  * is worker-fetch.ts. Every `fetch` is answered by one `head` and then `body` chunks and one `end`, or by one
@@ -18,6 +20,7 @@
 
 import { onRequest, replyWhenDone, type ErrorReply, type MessageEndpoint } from '../../messaging/endpoint.js';
 import { BATCH_INTERVAL_MS, IntervalBatcher, type Clock } from '../../messaging/interval-batcher.js';
+import { SseDeltaMerger } from './sse-delta-merger.js';
 
 /** What crosses to the worker of a `fetch(url, init)` call; the signal stays on the page and crosses as `abort`. */
 export interface SerializedRequest {
@@ -97,6 +100,10 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return joined;
 }
 
+function isEventStream(response: Response): boolean {
+  return response.ok && (response.headers.get('Content-Type') ?? '').toLowerCase().startsWith('text/event-stream');
+}
+
 export interface ServeFetchOptions {
   fetch: typeof fetch;
   /** The page's origin: its own files may always be fetched (see {@link isAllowedConnection}). */
@@ -134,8 +141,13 @@ export function serveFetch(endpoint: MessageEndpoint<FetchWorkerResponse>, optio
       headers: [...response.headers],
     });
     if (!response.body) return;
+    const sendBytes = (bytes: Uint8Array) => {
+      if (bytes.byteLength > 0) post({ id, type: 'body', bytes }, [bytes.buffer]);
+    };
+    // A streamed reply's runs of text deltas go to the page as one event per batch (see sse-delta-merger.ts).
+    const merger = isEventStream(response) ? new SseDeltaMerger() : undefined;
     const batcher = new ByteBatcher(
-      (bytes) => post({ id, type: 'body', bytes }, [bytes.buffer]),
+      (bytes) => sendBytes(merger ? merger.push(bytes) : bytes),
       options.intervalMs,
       options.clock,
     );
@@ -147,6 +159,7 @@ export function serveFetch(endpoint: MessageEndpoint<FetchWorkerResponse>, optio
         batcher.push(value);
       }
       batcher.flush();
+      if (merger) sendBytes(merger.finish());
     } catch (error) {
       batcher.discard();
       throw error;

@@ -113,6 +113,15 @@ describe('the hosted engine with its stream read in a worker', () => {
     expect(pageFetch).not.toHaveBeenCalled();
   });
 
+  test('a batch of text deltas reaches the page as one: the engine yields its text once, the finish as sent', async () => {
+    const { engine } = engineOverWorker([REPLY]);
+
+    const { chunks } = await collect(engine.chat(REQUEST, new AbortController().signal));
+
+    expect(chunks.filter((chunk) => chunk.delta !== undefined)).toEqual([{ delta: 'Yes, I am here.' }]);
+    expect(chunks.at(-1)).toEqual({ finishReason: 'stop', usage: { promptTokens: 21, completionTokens: 5 } });
+  });
+
   test("gets the server's status, headers and error body: failures are told apart as before", async () => {
     const notices: RetryNotice[] = [];
     const { engine, server } = engineOverWorker([
