@@ -13,6 +13,8 @@ import { mainThreadMs, saveProfile, startProfile } from './profile.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SIZES = [1_000, 8_000];
+/** Each size is streamed this many times and its row is the median (as the hosted streams' rows, see streaming.mjs). */
+const RUNS = Number(process.env.BENCH_STREAM_RUNS ?? 3);
 const stderrLog = (message) => process.stderr.write(`${message}\n`);
 
 const ROWS = {
@@ -55,25 +57,31 @@ export async function measureLocalStreaming({ browser: given, log = stderrLog } 
     await cdp.send('Performance.enable');
     const perToken = [];
     for (const tokens of SIZES) {
-      log(`Local path: ${tokens.toLocaleString('en')} tokens at 200 tokens/s…`);
-      const profiling = process.env.BENCH_PROFILE ? await startProfile(cdp) : false;
-      const before = await mainThreadMs(cdp);
-      await page.evaluate((count) => window.runLocalStream(count), tokens);
-      const after = await mainThreadMs(cdp);
-      if (profiling) await saveProfile(cdp, `streaming-local-${tokens}`);
-      const part = (name) => ((after[name] - before[name]) / tokens).toFixed(3);
-      const busy = after.task - before.task;
-      perToken.push(busy / tokens);
-      log(
-        `  busy ${busy.toFixed(0)} ms, ${(busy / tokens).toFixed(3)} ms/token ` +
-          `(script ${part('script')}, layout ${part('layout')}, style ${part('style')})`,
-      );
+      const runs = [];
+      for (let run = 1; run <= RUNS; run++) {
+        log(`Local path: ${tokens.toLocaleString('en')} tokens at 200 tokens/s (run ${run} of ${RUNS})…`);
+        const profiling = process.env.BENCH_PROFILE ? await startProfile(cdp) : false;
+        const before = await mainThreadMs(cdp);
+        await page.evaluate((count) => window.runLocalStream(count), tokens);
+        const after = await mainThreadMs(cdp);
+        if (profiling) await saveProfile(cdp, `streaming-local-${tokens}`);
+        const part = (name) => ((after[name] - before[name]) / tokens).toFixed(3);
+        const busy = after.task - before.task;
+        runs.push(busy / tokens);
+        log(
+          `  busy ${busy.toFixed(0)} ms, ${(busy / tokens).toFixed(3)} ms/token ` +
+            `(script ${part('script')}, layout ${part('layout')}, style ${part('style')})`,
+        );
+      }
+      perToken.push(runs);
     }
     await page.close();
-    return [
-      { ...ROWS.small, value: perToken[0], unit: 'ms/token', budget: null },
-      { ...ROWS.large, value: perToken[1], unit: 'ms/token', budget: null },
-    ];
+    return [ROWS.small, ROWS.large].map((row, index) => {
+      const runs = perToken[index];
+      const median = [...runs].sort((a, b) => a - b)[Math.floor((runs.length - 1) / 2)];
+      const note = `median of ${runs.length} runs (${runs.map((value) => value.toFixed(3)).join(', ')})`;
+      return { ...row, value: median, unit: 'ms/token', budget: null, note, detail: { msPerTokenRuns: runs } };
+    });
   } catch (error) {
     const note = `not measured (${error instanceof Error ? error.message : String(error)})`;
     log(`Local path: ${note}`);
