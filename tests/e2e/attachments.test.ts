@@ -1,6 +1,6 @@
 // Attachments through the built app: "Attach file" (the file chooser), drop and paste, the chips and their Remove,
 // the files shown on the message they were sent with and still read by the model, after a reload, after Undo last
-// exchange and through a backup to a fresh browser.
+// exchange and through a backup to a fresh browser (a kept file's original bytes too).
 import { describe, expect, it } from 'vitest';
 import { newAppSession } from '../support/browser.js';
 import { openAppOnEndpoint, TEST_HF_TOKEN, useAppSessions, useLocalSseServer } from '../support/e2e.js';
@@ -144,6 +144,51 @@ describe('attachments', () => {
     expect(lastUserTurn(server.chatRequests().at(-1)?.body)).toContain('Flour, water, salt and time.');
   });
 
+  it('carries a kept file’s original bytes through a backup: Download in the fresh browser gives them back', async () => {
+    const { page, context } = harness.session();
+    await openAppOnEndpoint(page, harness.appUrl, server.url);
+    await (await openSettings(page)).getByRole('checkbox', { name: named('Keep original files') }).check();
+    await closeSettings(page);
+    // Bytes a text reading would not give back as they were: a byte-order mark, accents and Windows line ends.
+    const original = { name: 'menu.txt', mimeType: 'text/plain', buffer: Buffer.from('\uFEFFCafé crème\r\nPão\r\n') };
+    await attachFiles(page, original);
+    await filesRead(page, 1);
+    await sendMessage(page, 'Keep this menu');
+    await replyFinished(page, 1);
+
+    const { text } = await exportAll(page);
+    const backup = JSON.parse(text) as { attachments?: { name: string; bytes?: string }[] };
+    expect(backup.attachments?.map(({ name, bytes }) => ({ name, bytes }))).toEqual([
+      { name: 'menu.txt', bytes: original.buffer.toString('base64') },
+    ]);
+    await closeSettings(page);
+
+    const browser = context.browser();
+    if (!browser) throw new Error('No browser behind the context.');
+    const fresh = await newAppSession(browser);
+    try {
+      await openApp(fresh.page, harness.appUrl);
+      await importFile(fresh.page, jsonFile('backup.json', text));
+      await closeSettings(fresh.page);
+      await conversationEntry(fresh.page, 'Keep this menu').click();
+      await userMessages(fresh.page).first().waitFor();
+      const [download] = await Promise.all([
+        fresh.page.waitForEvent('download'),
+        userMessages(fresh.page)
+          .first()
+          .getByRole('link', { name: named('Download menu.txt') })
+          .click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('menu.txt');
+      const chunks: Buffer[] = [];
+      for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks)).toEqual(original.buffer);
+      expect(fresh.blockedUrls).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('moves a conversation’s files to a fresh browser through Export and Import', async () => {
     const { page, context } = harness.session();
     await openAppOnEndpoint(page, harness.appUrl, server.url);
@@ -153,8 +198,11 @@ describe('attachments', () => {
     await replyFinished(page, 1);
 
     const { text } = await exportAll(page);
-    const backup = JSON.parse(text) as { attachments?: { name: string }[] };
-    expect(backup.attachments?.map((attachment) => attachment.name)).toEqual(['recipe.md']);
+    const backup = JSON.parse(text) as { attachments?: { name: string; bytes?: string }[] };
+    // Keep original files is off: the file travels as its text, without its bytes.
+    expect(backup.attachments?.map(({ name, bytes }) => ({ name, bytes }))).toEqual([
+      { name: 'recipe.md', bytes: undefined },
+    ]);
     await closeSettings(page);
 
     const browser = context.browser();
@@ -169,6 +217,12 @@ describe('attachments', () => {
       await expect
         .poll(() => filesOn(userMessages(fresh.page).first()))
         .toEqual([expect.stringContaining('recipe.md')]);
+      expect(
+        await userMessages(fresh.page)
+          .first()
+          .getByRole('link', { name: named('Download recipe.md') })
+          .count(),
+      ).toBe(0);
       // The imported file is the model's to read in the fresh browser too.
       await fillSettings(fresh.page, { engine: 'Hugging Face API', hfToken: TEST_HF_TOKEN, endpointUrl: server.url });
       await sendMessage(fresh.page, 'What does it need?');
