@@ -2,7 +2,7 @@
 // the files shown on the message they were sent with and still read by the model, after a reload, after Undo last
 // exchange and through a backup to a fresh browser (a kept file's original bytes too).
 import { describe, expect, it } from 'vitest';
-import { newAppSession } from '../support/browser.js';
+import type { BrowserContext } from 'playwright-core';
 import { openAppOnEndpoint, TEST_HF_TOKEN, useAppSessions, useLocalSseServer } from '../support/e2e.js';
 import {
   assistantMessages,
@@ -18,7 +18,7 @@ import {
   sendMessage,
   userMessages,
 } from '../support/ui.js';
-import { exportAll, importFile, jsonFile } from './conversations-support.js';
+import { exportAll, freshSessionBeside, importFile, jsonFile } from './conversations-support.js';
 import {
   attachButton,
   attachFiles,
@@ -34,6 +34,22 @@ const server = useLocalSseServer({ tokens: ['Read', ' it', '.'] });
 
 const RECIPE = textFile('recipe.md', '# Bread\n\nFlour, water, salt and time.\n', 'text/markdown');
 const NOTES = textFile('notes.txt', 'Buy yeast on Friday.\n');
+
+/** Imports the backup `text` into a fresh browser and opens its conversation `title` there. */
+async function openInFreshBrowser(context: BrowserContext, text: string, title: string) {
+  const fresh = await freshSessionBeside(context);
+  try {
+    await openApp(fresh.page, harness.appUrl);
+    await importFile(fresh.page, jsonFile('backup.json', text));
+    await closeSettings(fresh.page);
+    await conversationEntry(fresh.page, title).click();
+    await userMessages(fresh.page).first().waitFor();
+    return fresh;
+  } catch (error) {
+    await fresh.close();
+    throw error;
+  }
+}
 
 describe('attachments', () => {
   it('attaches files with "Attach file", removes one with its Remove, and sends the rest with the message', async () => {
@@ -163,15 +179,8 @@ describe('attachments', () => {
     ]);
     await closeSettings(page);
 
-    const browser = context.browser();
-    if (!browser) throw new Error('No browser behind the context.');
-    const fresh = await newAppSession(browser);
+    const fresh = await openInFreshBrowser(context, text, 'Keep this menu');
     try {
-      await openApp(fresh.page, harness.appUrl);
-      await importFile(fresh.page, jsonFile('backup.json', text));
-      await closeSettings(fresh.page);
-      await conversationEntry(fresh.page, 'Keep this menu').click();
-      await userMessages(fresh.page).first().waitFor();
       const [download] = await Promise.all([
         fresh.page.waitForEvent('download'),
         userMessages(fresh.page)
@@ -205,15 +214,8 @@ describe('attachments', () => {
     ]);
     await closeSettings(page);
 
-    const browser = context.browser();
-    if (!browser) throw new Error('No browser behind the context.');
-    const fresh = await newAppSession(browser);
+    const fresh = await openInFreshBrowser(context, text, 'Keep this recipe');
     try {
-      await openApp(fresh.page, harness.appUrl);
-      await importFile(fresh.page, jsonFile('backup.json', text));
-      await closeSettings(fresh.page);
-      await conversationEntry(fresh.page, 'Keep this recipe').click();
-      await userMessages(fresh.page).first().waitFor();
       await expect
         .poll(() => filesOn(userMessages(fresh.page).first()))
         .toEqual([expect.stringContaining('recipe.md')]);

@@ -4,7 +4,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_CORPUS } from '../fixtures/hostile-corpus.js';
-import { newAppSession } from '../support/browser.js';
 import { openAppOnEndpoint, TEST_HF_TOKEN, useAppSessions, useLocalSseServer } from '../support/e2e.js';
 import {
   assistantMessages,
@@ -21,7 +20,7 @@ import {
   transcript,
   userMessages,
 } from '../support/ui.js';
-import { exportAll, importFile, jsonFile, listedTitles } from './conversations-support.js';
+import { exportAll, freshSessionBeside, importFile, jsonFile, listedTitles } from './conversations-support.js';
 import { activeContentOf, exfiltrationRequests, installPageProbe, sampleOfEveryClass } from './hostile-support.js';
 
 const harness = useAppSessions();
@@ -113,9 +112,7 @@ describe('import', () => {
     expect(backup.messages).toHaveLength(6);
     await closeSettings(page);
 
-    const browser = context.browser();
-    if (!browser) throw new Error('No browser behind the context.');
-    const fresh = await newAppSession(browser);
+    const fresh = await freshSessionBeside(context);
     try {
       await openApp(fresh.page, harness.appUrl);
       expect(await listedTitles(fresh.page)).toEqual([]);
