@@ -72,6 +72,8 @@ async function replyShows(tab: SmokeTab, text: string, timeoutMs?: number): Prom
   );
 }
 
+const EXPORT_TIMEOUT_MS = 30_000;
+
 /** Settings → Export, the file caught in the page as the browser is handed it (no download dialog in any engine). */
 async function exportBackup(tab: SmokeTab): Promise<{ name: string; text: string }> {
   // The page's CSP refuses to fetch blob: URLs, so the file is read from the Blob the app hands to createObjectURL.
@@ -93,10 +95,15 @@ async function exportBackup(tab: SmokeTab): Promise<{ name: string; text: string
   }`);
   await tab.click({ role: 'button', name: 'Settings' });
   await tab.click({ role: 'button', name: 'Export' });
-  return waitFor('the exported file', () =>
-    tab
-      .evaluate<{ name: string; text: string } | null>(`() => window.mcSavedFile ?? null`)
-      .then((file) => file ?? undefined),
+  // The export loads the backup code on first use and reads every conversation: in a full CI run, with other suites
+  // on both cores, WebKit once took past the usual 10 s to hand the file over.
+  return waitFor(
+    'the exported file',
+    () =>
+      tab
+        .evaluate<{ name: string; text: string } | null>(`() => window.mcSavedFile ?? null`)
+        .then((file) => file ?? undefined),
+    EXPORT_TIMEOUT_MS,
   );
 }
 
