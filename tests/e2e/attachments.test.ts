@@ -3,6 +3,7 @@
 // exchange and through a backup to a fresh browser (a kept file's original bytes too).
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
+import { freshSessionBeside } from '../support/browser.js';
 import { openAppOnEndpoint, TEST_HF_TOKEN, useAppSessions, useLocalSseServer } from '../support/e2e.js';
 import {
   assistantMessages,
@@ -18,7 +19,7 @@ import {
   sendMessage,
   userMessages,
 } from '../support/ui.js';
-import { exportAll, freshSessionBeside, importFile, jsonFile } from './conversations-support.js';
+import { exportAll, importFile, jsonFile } from './conversations-support.js';
 import {
   attachButton,
   attachFiles,

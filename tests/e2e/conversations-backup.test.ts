@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_CORPUS } from '../fixtures/hostile-corpus.js';
+import { freshSessionBeside } from '../support/browser.js';
 import { openAppOnEndpoint, TEST_HF_TOKEN, useAppSessions, useLocalSseServer } from '../support/e2e.js';
 import {
   assistantMessages,
@@ -20,7 +21,7 @@ import {
   transcript,
   userMessages,
 } from '../support/ui.js';
-import { exportAll, freshSessionBeside, importFile, jsonFile, listedTitles } from './conversations-support.js';
+import { exportAll, importFile, jsonFile, listedTitles } from './conversations-support.js';
 import { activeContentOf, exfiltrationRequests, installPageProbe, sampleOfEveryClass } from './hostile-support.js';
 
 const harness = useAppSessions();

@@ -1,6 +1,5 @@
 // Shared steps of the conversations end-to-end tests (branches, tabs, search, backup), through roles and names only.
-import type { BrowserContext, Download, Locator, Page } from 'playwright-core';
-import { newAppSession, type AppSession } from '../support/browser.js';
+import type { Download, Locator, Page } from 'playwright-core';
 import { conversationList, named, openSettings } from '../support/ui.js';
 
 /** The titles in the conversation list, in order (the buttons named by a title, not their Rename/Delete). */
@@ -55,11 +54,4 @@ export function focusedElementInfo(page: Page): Promise<{ tag: string; label: st
     const text = (element.textContent ?? '').replace(/\s+/g, ' ').trim();
     return { tag: element.localName, label: element.getAttribute('aria-label'), text };
   });
-}
-
-/** A new session in the same browser as `context`, sharing none of its storage: "a fresh browser" for a backup. */
-export async function freshSessionBeside(context: BrowserContext): Promise<AppSession> {
-  const browser = context.browser();
-  if (!browser) throw new Error('No browser behind the context.');
-  return newAppSession(browser);
 }

@@ -208,3 +208,10 @@ function parseJson(text: string | null): unknown {
     return text;
   }
 }
+
+/** A new session in the same browser as `context`, sharing none of its storage: "a fresh browser" for a backup. */
+export async function freshSessionBeside(context: BrowserContext): Promise<AppSession> {
+  const browser = context.browser();
+  if (!browser) throw new Error('No browser behind the context.');
+  return newAppSession(browser);
+}
