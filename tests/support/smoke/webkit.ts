@@ -122,7 +122,20 @@ function webkitTab(call: Call, focusTab: () => Promise<void>): SmokeTab {
     pageErrors: [],
     goto: (url) => act(() => call('POST', '/url', { url })),
     reload: () => act(() => call('POST', '/refresh', {})),
-    click: (query) => act(async () => call('POST', `/element/${await find(query)}/click`, {})),
+    // An element found while its dialog is still opening is "not interactable" for a moment: the click waits for it
+    // as a user would, within the same deadline as finding it. Any other error is the test's.
+    click: (query) =>
+      act(async () => {
+        const outcome = await waitFor(describeQuery(query), async () => {
+          try {
+            await call('POST', `/element/${await find(query)}/click`, {});
+            return { clicked: true as const };
+          } catch (error) {
+            return String(error).includes('element not interactable') ? undefined : { clicked: false as const, error };
+          }
+        });
+        if (!outcome.clicked) throw outcome.error;
+      }),
     type: (query, text) => act(async () => call('POST', `/element/${await find(query)}/value`, { text })),
     press: (query, key) =>
       act(async () => call('POST', `/element/${await find(query)}/value`, { text: KEY_CODES[key] })),
