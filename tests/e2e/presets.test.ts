@@ -70,6 +70,13 @@ describe('presets', () => {
 
     // Chosen last, Creative is this conversation's and the next new chat's, after a reload too.
     await presetCombobox(page).selectOption({ label: 'Creative' });
+    // Stored once another tab opening the conversation finds it: a reload any sooner could beat the write, which
+    // waits its turn behind the reply's last saves.
+    const other = await context.newPage();
+    await openApp(other, harness.appUrl);
+    await conversationEntry(other, 'What is 2 + 2?').click();
+    await expect.poll(() => presetCombobox(other).inputValue()).toBe('builtin:creative');
+    await other.close();
     await reloadApp(page);
     await conversationEntry(page, 'What is 2 + 2?').click();
     await expect.poll(() => presetCombobox(page).inputValue()).toBe('builtin:creative');
