@@ -1,8 +1,9 @@
 // Runs in the page before the app (`page.addInitScript(pageProbe, marker)`): the streaming rows' view from inside.
 /**
- * Runs in the page before the app: records long tasks and the moment the last token's marker enters the DOM,
- * including inside shadow roots (each one is observed as it is attached). The observer's own time is measured so
- * it can be subtracted from the main-thread total, and it disconnects as soon as the marker is found.
+ * Runs in the page before the app: records long tasks, the moments new text enters the DOM (how often a reader sees
+ * the reply grow), and the moment the last token's marker does, including inside shadow roots (each one is observed
+ * as it is attached). The observer's own time is measured so it can be subtracted from the main-thread total, and it
+ * disconnects as soon as the marker is found.
  */
 export function pageProbe(marker) {
   const state = {
@@ -12,7 +13,12 @@ export function pageProbe(marker) {
     markerSeenAt: null,
     markerSeenAtLocal: null,
     observerMs: 0,
+    /** When text was added, one entry per update: mutations less than UPDATE_GAP_MS apart are one render's. */
+    textUpdates: [],
   };
+  const UPDATE_GAP_MS = 8;
+  const addsText = (record) =>
+    record.type === 'characterData' || [...record.addedNodes].some((node) => (node.textContent ?? '').trim() !== '');
   const recordLongTasks = (entries) => {
     for (const entry of entries) {
       if (entry.startTime >= state.windowStart && entry.duration > state.longestTaskMs) {
@@ -29,6 +35,10 @@ export function pageProbe(marker) {
   const observer = new MutationObserver((records) => {
     const started = performance.now();
     if (state.windowStart !== Infinity) {
+      const last = state.textUpdates.at(-1);
+      if (records.some(addsText) && !(last !== undefined && started - last < UPDATE_GAP_MS)) {
+        state.textUpdates.push(started);
+      }
       for (const record of records) {
         const found =
           record.type === 'characterData' ? containsMarker(record.target) : [...record.addedNodes].some(containsMarker);
@@ -55,6 +65,7 @@ export function pageProbe(marker) {
     start() {
       state.windowStart = performance.now();
       state.observerMs = 0;
+      state.textUpdates = [];
     },
     get markerSeenAt() {
       return state.markerSeenAt;

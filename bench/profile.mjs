@@ -60,6 +60,7 @@ export async function mainThreadMs(cdp) {
     layout: (seconds.LayoutDuration ?? 0) * 1000,
     style: (seconds.RecalcStyleDuration ?? 0) * 1000,
     process: (seconds.ProcessTime ?? 0) * 1000,
+    thread: (seconds.ThreadTime ?? 0) * 1000,
   };
 }
 

@@ -6,8 +6,9 @@ import { KB } from './support.mjs';
  * @property {string} id stable key in latest.json
  * @property {string} metric
  * @property {number | null} value null: not measured (see note)
- * @property {string} unit 'KB' | 'ms' | 'ms/token' | '×'
- * @property {number | null} budget the value must be ≤ budget (≥ for a 'score'); null: reported only
+ * @property {string} unit 'KB' | 'ms' | 'ms/token' | '×' | '/s' | 'score'
+ * @property {number | null} budget the value must be ≤ budget (≥ for a 'score' or an `atLeast` row); null: reported only
+ * @property {boolean} [atLeast] the value must reach the budget rather than stay under it (a rate)
  * @property {number} [aim] a stricter target, shown next to the budget
  * @property {string} [display] overrides the formatted value
  * @property {string} [note] shown in the table
@@ -24,7 +25,7 @@ export function status(row) {
   if (row.violation) return '❌';
   if (row.value === null || !Number.isFinite(row.value)) return row.budget === null ? 'ℹ️' : '❌';
   if (row.budget === null) return 'ℹ️';
-  if (row.unit === 'score') return row.value >= row.budget ? '✅' : '❌';
+  if (row.unit === 'score' || row.atLeast) return row.value >= row.budget ? '✅' : '❌';
   if (row.value > row.budget) return '❌';
   return row.aim !== undefined && row.value > row.aim ? '✅ (over aim)' : '✅';
 }
@@ -39,6 +40,8 @@ function formatValue(row) {
       return `${row.value.toFixed(3)} ms`;
     case '×':
       return `${row.value.toFixed(2)}×`;
+    case '/s':
+      return `${row.value.toFixed(1)} /s`;
     default:
       return `${row.value.toFixed(0)} ${row.unit}`;
   }
@@ -48,6 +51,7 @@ function formatBudget(row) {
   if (row.budget === null) return '—';
   if (row.unit === 'score') return `≥ ${row.budget}`;
   const unit = row.unit === 'ms/token' ? ' ms' : row.unit === '×' ? '×' : ` ${row.unit}`;
+  if (row.atLeast) return `≥ ${row.budget}${unit}`;
   return `≤ ${row.budget}${unit}${row.aim !== undefined ? ` (aim ≤ ${row.aim}${unit})` : ''}`;
 }
 
