@@ -15,13 +15,14 @@ describe('RenderCadence', () => {
     expect(cadence.delay(1070)).toBe(0);
   });
 
-  test('never holds a render back longer than the longest delay after it was wanted', () => {
+  test('never holds a render back longer than the longest delay after the last one started', () => {
     const cadence = new RenderCadence(0.05, 150);
     cadence.record(0, 40); // 40 ms: 760 ms before the next one by its share alone.
-    expect(cadence.delay(50)).toBe(150);
-    // Wanted at 50 and still waiting at 120: 80 ms more, not 150.
-    expect(cadence.delay(120, 50)).toBe(80);
-    expect(cadence.delay(200, 50)).toBe(0);
+    expect(cadence.delay(50)).toBe(100);
+    expect(cadence.delay(120)).toBe(30);
+    expect(cadence.delay(150)).toBe(0);
+    // A state that comes long after the last render is not held back at all.
+    expect(cadence.delay(400)).toBe(0);
   });
 
   test('after a reset, the next render waits for nothing', () => {
