@@ -31,17 +31,17 @@ export const BACKGROUND_RENDER_MS = 250;
  * The share of the main thread the frames of states that may wait (`spaceOut`) may take, timed from the start of
  * their render to the end of their frame (see render-cadence.ts). That timing misses what those frames cause after
  * them (the auto-scroll's scroll event and the frame it needs, hover) and the stream's own messages, about as much
- * again: 3.5% keeps a streaming reply to about 7% of the main thread, however expensive its frames are. On a fast
+ * again: 3% keeps a streaming reply to about 6% of the main thread, however expensive its frames are. On a fast
  * machine frames are cheap and the reply updates often; on a slow one, long replies update less often (see below).
  */
-export const SPACED_RENDER_SHARE = 0.035;
+export const SPACED_RENDER_SHARE = 0.03;
 /**
  * The longest time from the start of one render of a state that may wait to the next, whatever they cost: while a
  * reply streams it grows on screen about four times a second at least, and stays this close behind the stream.
  * `npm run bench` shows both sides of the trade (8k Markdown-heavy tokens at 500 a second, a 2-core machine): at a 5%
- * share and 150 ms, 5.5–6.5 updates a second for 0.17–0.28 ms of main thread per token; at 3.5% and 250 ms, 4.0–4.4
- * updates a second for 0.14–0.15 ms (one run in three 0.28: the machine is shared). Every update costs its frame, the
- * scroll that follows and the frame that needs, whatever it shows: about 12 ms there.
+ * share and 150 ms, 5.5–6.5 updates a second for 0.17–0.28 ms of main thread per token; at 3.5% and 230 ms, 4.5–4.7
+ * for 0.145–0.159; at 3%, about 4.2. Every update costs its frame, the scroll that follows and the frame that needs,
+ * whatever it shows: about 12 ms there.
  */
 export const MAX_SPACED_DELAY_MS = 230;
 
