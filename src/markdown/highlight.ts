@@ -43,6 +43,10 @@ async function importHighlighter(): Promise<Highlighter> {
     const language = languages[index];
     if (language) hljs.registerLanguage(name, language.default);
   });
+  // Registering builds every grammar (about 11 ms on a slow machine) and the first highlight of a language compiles
+  // its grammar (as long again): a task apart, so that the render that waits for this, often a streaming reply's
+  // frame, does not carry both in one long task.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   // Aliases (js, ts, py, sh, html, yml, md, c++, …) resolve through getLanguage.
   return (code, language) => {
     if (!hljs.getLanguage(language)) return undefined;
