@@ -17,8 +17,9 @@ export function pageProbe(marker) {
     textUpdates: [],
   };
   const UPDATE_GAP_MS = 8;
-  const addsText = (record) =>
-    record.type === 'characterData' || [...record.addedNodes].some((node) => (node.textContent ?? '').trim() !== '');
+  /** What a mutation record brought in: the text node that changed, or the nodes added. */
+  const changedNodes = (record) => (record.type === 'characterData' ? [record.target] : [...record.addedNodes]);
+  const addsText = (record) => changedNodes(record).some((node) => (node.textContent ?? '').trim() !== '');
   const recordLongTasks = (entries) => {
     for (const entry of entries) {
       if (entry.startTime >= state.windowStart && entry.duration > state.longestTaskMs) {
@@ -40,8 +41,7 @@ export function pageProbe(marker) {
         state.textUpdates.push(started);
       }
       for (const record of records) {
-        const found =
-          record.type === 'characterData' ? containsMarker(record.target) : [...record.addedNodes].some(containsMarker);
+        const found = changedNodes(record).some(containsMarker);
         if (found) {
           state.markerSeenAtLocal = performance.now();
           state.markerSeenAt = performance.timeOrigin + state.markerSeenAtLocal;

@@ -318,7 +318,7 @@ async function streamOnce(support, browser, appUrl, server, makeTokens, tokenCou
  * How often the reader saw the reply grow: text updates per second over the stream, and the longest wait between two.
  * The first two updates (the question, the empty reply) come before the stream and are left out.
  */
-export function updateCadence(textUpdates) {
+function updateCadence(textUpdates) {
   const updates = textUpdates.slice(2);
   if (updates.length < 2) return { updatesPerSecond: 0, longestUpdateGapMs: Infinity };
   let longest = 0;

@@ -40,8 +40,8 @@ export const SPACED_RENDER_SHARE = 0.03;
  * reply streams it grows on screen about four times a second at least, and stays this close behind the stream.
  * `npm run bench` shows both sides of the trade (8k Markdown-heavy tokens at 500 a second, a 2-core machine): at a 5%
  * share and 150 ms, 5.5–6.5 updates a second for 0.17–0.28 ms of main thread per token; at 3.5% and 230 ms, 4.5–4.7
- * for 0.145–0.159; at 3%, about 4.2. Every update costs its frame, the scroll that follows and the frame that needs,
- * whatever it shows: about 12 ms there.
+ * for 0.145–0.159; at 3%, 4.3–4.5 for 0.155–0.197 (a busier machine by then). Every update costs its frame, the scroll
+ * that follows and the frame that needs, whatever it shows: about 12 ms there.
  */
 export const MAX_SPACED_DELAY_MS = 230;
 

@@ -65,10 +65,10 @@ const text = (host: StoreHost) => host.shadowRoot?.querySelector('p')?.textConte
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** A host whose last streamed frame (count 2) was timed at 40 ms: the next that may wait, waits. */
 /** How long the frame `afterAnExpensiveFrame` times took, by the mocked clock. */
 const EXPENSIVE_FRAME_MS = 40;
 
+/** A host whose last streamed frame (count 2) was timed at EXPENSIVE_FRAME_MS: the next that may wait, waits. */
 async function afterAnExpensiveFrame(): Promise<{ host: SpacingHost; store: FakeStore }> {
   let clock = 1_000;
   vi.spyOn(performance, 'now').mockImplementation(() => clock);
