@@ -122,13 +122,21 @@ function webkitTab(call: Call, focusTab: () => Promise<void>): SmokeTab {
     pageErrors: [],
     goto: (url) => act(() => call('POST', '/url', { url })),
     reload: () => act(() => call('POST', '/refresh', {})),
-    // An element found while its dialog is still opening is "not interactable" for a moment: the click waits for it
-    // as a user would, within the same deadline as finding it. Any other error is the test's.
+    // WebKitWebDriver clicks at the element's centre as it is at that moment, so an element still moving (its dialog
+    // opening: it slides and grows in) can be missed on a loaded machine, and one still fading in is "not
+    // interactable". As Playwright does, the click waits until the element's box is the same at two polls in a row,
+    // and retries that one error, within the deadline of finding it. Any other error is the test's.
     click: (query) =>
       act(async () => {
+        let lastBox = '';
         const outcome = await waitFor(describeQuery(query), async () => {
+          const id = await find(query);
+          const box = JSON.stringify(await call('GET', `/element/${id}/rect`));
+          const moving = box !== lastBox;
+          lastBox = box;
+          if (moving) return undefined;
           try {
-            await call('POST', `/element/${await find(query)}/click`, {});
+            await call('POST', `/element/${id}/click`, {});
             return { clicked: true as const };
           } catch (error) {
             return String(error).includes('element not interactable') ? undefined : { clicked: false as const, error };
