@@ -37,11 +37,11 @@ export const BACKGROUND_RENDER_MS = 250;
 export const SPACED_RENDER_SHARE = 0.03;
 /**
  * The longest time from the start of one render of a state that may wait to the next, whatever they cost: while a
- * reply streams it grows on screen about four times a second at least, and stays this close behind the stream.
- * `npm run bench` shows both sides of the trade (8k Markdown-heavy tokens at 500 a second, a 2-core machine): at a 5%
- * share and 150 ms, 5.5–6.5 updates a second for 0.17–0.28 ms of main thread per token; at 3.5% and 230 ms, 4.5–4.7
- * for 0.145–0.159; at 3%, 4.3–4.5 for 0.155–0.197 (a busier machine by then). Every update costs its frame, the scroll
- * that follows and the frame that needs, whatever it shows: about 12 ms there.
+ * reply streams it grows on screen about four times a second at least, and stays this close behind the stream. Every
+ * update costs its frame, the scroll that follows and the frame that needs, whatever it shows (about 12 ms on a 2-core
+ * machine for a long Markdown reply), so this bound and the share decide what a long reply costs; `npm run bench`
+ * shows both sides of the trade in its per-token and updates-per-second rows, and the README's Benchmarks section
+ * gives the figures each setting measured.
  */
 export const MAX_SPACED_DELAY_MS = 230;
 
