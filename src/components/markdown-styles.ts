@@ -19,7 +19,14 @@ export const markdownStyles = css`
   .block > :first-child {
     margin-top: 0;
   }
-  .block:last-child > :last-child {
+  .group:not(:last-child) {
+    /* Skipped while off screen (see BLOCKS_PER_GROUP); once shown, its size is remembered for when it is skipped. */
+    content-visibility: auto;
+    contain-intrinsic-size: auto 40rem;
+    /* The paint containment that comes with it must not cut off focus rings drawn outside a block (Show all). */
+    overflow-clip-margin: 8px;
+  }
+  .group:last-child > .block:last-child > :last-child {
     margin-bottom: 0;
   }
   .block:focus {

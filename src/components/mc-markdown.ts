@@ -1,6 +1,7 @@
 import { LitElement, html, noChange, nothing, type ElementPart } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Directive, directive, PartType, type PartInfo } from 'lit/directive.js';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import {
   ACTION_ATTRIBUTE,
@@ -28,6 +29,29 @@ const NO_BLOCKS: RenderResult = {
   renderedBlocks: 0,
 };
 const COPIED_FEEDBACK_MS = 2000;
+/**
+ * Blocks are shown in groups of this many. Every group but the last is skipped by the browser's layout and paint
+ * while it is off screen (`content-visibility: auto`): a frame of a long streaming reply then paints about what is on
+ * screen, not all that the scroller keeps painted around it (thousands of pixels of finished blocks, repainted on every
+ * scroll). Groups that did not change are not even compared block by block.
+ */
+export const BLOCKS_PER_GROUP = 16;
+
+interface BlockGroup {
+  readonly key: string;
+  /** Mutable only as `guard` takes its dependencies. */
+  readonly blocks: RenderedBlock[];
+}
+
+function groupBlocks(blocks: readonly RenderedBlock[]): BlockGroup[] {
+  const groups: BlockGroup[] = [];
+  for (let start = 0; start < blocks.length; start += BLOCKS_PER_GROUP) {
+    // Keyed by its first block's key, which stays that block's for the life of the text.
+    const group = blocks.slice(start, start + BLOCKS_PER_GROUP);
+    groups.push({ key: group[0]?.key ?? '', blocks: group });
+  }
+  return groups;
+}
 
 /**
  * Keeps a block element's DOM in step with its rendering. A new rendering that only grew the last one (a list item,
@@ -234,9 +258,19 @@ export class McMarkdown extends LitElement {
     return html`
       <div class="content" part="content">
         ${repeat(
-          blocks,
-          (block) => block.key,
-          (block) => html`<div class="block" tabindex="-1" data-block=${block.key} ${blockContent(block)}></div>`,
+          groupBlocks(blocks),
+          (group) => group.key,
+          (group) =>
+            html`<div class="group">
+              ${guard(group.blocks, () =>
+                repeat(
+                  group.blocks,
+                  (block) => block.key,
+                  (block) =>
+                    html`<div class="block" tabindex="-1" data-block=${block.key} ${blockContent(block)}></div>`,
+                ),
+              )}
+            </div>`,
         )}
       </div>
       ${

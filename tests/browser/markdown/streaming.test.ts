@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import '../../../src/components/mc-markdown.js';
-import type { McMarkdown } from '../../../src/components/mc-markdown.js';
+import { BLOCKS_PER_GROUP, type McMarkdown } from '../../../src/components/mc-markdown.js';
 import { createStreamingRenderer, LIMITS, renderMarkdown } from '../../../src/markdown/index.js';
 import type { RenderResult } from '../../../src/markdown/index.js';
 import { HOSTILE_CORPUS } from '../../fixtures/hostile-corpus.js';
@@ -192,5 +192,34 @@ describe('<mc-markdown> while streaming', () => {
     element.streaming = false;
     await element.updateComplete;
     expect(element.shadowRoot?.querySelectorAll('[data-block]').length).toBe(renderMarkdown(REPLY).blocks.length);
+  });
+
+  test('shows a long reply in groups of blocks, the earlier ones skipped while off screen, and loses nothing', async () => {
+    const element = document.createElement('mc-markdown') as McMarkdown;
+    element.streaming = true;
+    document.body.append(element);
+    const paragraphs = Array.from({ length: BLOCKS_PER_GROUP * 2 + 5 }, (_, index) => `Paragraph ${index + 1}.`);
+    let firstBlock: Element | undefined;
+    for (let count = 1; count <= paragraphs.length; count++) {
+      element.text = paragraphs.slice(0, count).join('\n\n');
+      await element.updateComplete;
+      const block = element.shadowRoot?.querySelector('[data-block]') ?? undefined;
+      firstBlock ??= block;
+      // Finished blocks keep their DOM when a new group starts after them.
+      expect(block).toBe(firstBlock);
+    }
+    element.streaming = false;
+    await element.updateComplete;
+    const groups = [...(element.shadowRoot?.querySelectorAll('.group') ?? [])];
+    expect(groups.map((group) => group.querySelectorAll('[data-block]').length)).toEqual([
+      BLOCKS_PER_GROUP,
+      BLOCKS_PER_GROUP,
+      5,
+    ]);
+    expect(groups.map((group) => getComputedStyle(group).contentVisibility)).toEqual(['auto', 'auto', 'visible']);
+    const shown = [...(element.shadowRoot?.querySelectorAll('[data-block]') ?? [])].map((block) =>
+      block.textContent?.trim(),
+    );
+    expect(shown).toEqual(paragraphs);
   });
 });
