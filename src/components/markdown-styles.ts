@@ -19,8 +19,12 @@ export const markdownStyles = css`
   .block > :first-child {
     margin-top: 0;
   }
-  .group:not(:last-child) {
-    /* Skipped while off screen (see BLOCKS_PER_GROUP); once shown, its size is remembered for when it is skipped. */
+  :host([streaming]) .group:not(:last-child) {
+    /*
+     * Skipped while off screen (see BLOCKS_PER_GROUP). Only while the reply streams: every group was on screen as it
+     * grew, so its size is known when it is skipped, and nothing shifts as the reader scrolls back; a stored reply
+     * has groups never shown, whose guessed size would make the page jump where scroll anchoring is missing (Safari).
+     */
     content-visibility: auto;
     contain-intrinsic-size: auto 40rem;
     /* The paint containment that comes with it must not cut off focus rings drawn outside a block (Show all). */

@@ -30,10 +30,10 @@ const NO_BLOCKS: RenderResult = {
 };
 const COPIED_FEEDBACK_MS = 2000;
 /**
- * Blocks are shown in groups of this many. Every group but the last is skipped by the browser's layout and paint
- * while it is off screen (`content-visibility: auto`): a frame of a long streaming reply then paints about what is on
- * screen, not all that the scroller keeps painted around it (thousands of pixels of finished blocks, repainted on every
- * scroll). Groups that did not change are not even compared block by block.
+ * Blocks are shown in groups of this many. While the reply streams, every group but the last is skipped by the
+ * browser's layout and paint while it is off screen (`content-visibility: auto`): a frame of a long streaming reply
+ * then paints about what is on screen, not all that the scroller keeps painted around it (thousands of pixels of
+ * finished blocks, repainted on every scroll). Groups that did not change are not even compared block by block.
  */
 export const BLOCKS_PER_GROUP = 16;
 
