@@ -32,6 +32,12 @@ const LANGUAGES: readonly [string, () => Promise<{ default: LanguageFn }>][] = [
   ['diff', () => import('highlight.js/lib/languages/diff')],
 ];
 
+const LANGUAGES_PER_TASK = 4;
+
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 async function importHighlighter(): Promise<Highlighter> {
   const [core, ...languages] = await Promise.all([
     import('highlight.js/lib/core'),
@@ -39,14 +45,18 @@ async function importHighlighter(): Promise<Highlighter> {
   ]);
   // Its own instance: nothing else in the page can register languages or plugins into it.
   const hljs = core.default.newInstance();
-  LANGUAGES.forEach(([name], index) => {
-    const language = languages[index];
-    if (language) hljs.registerLanguage(name, language.default);
-  });
-  // Registering builds every grammar (about 11 ms on a slow machine) and the first highlight of a language compiles
-  // its grammar (as long again): a task apart, so that the render that waits for this, often a streaming reply's
-  // frame, does not carry both in one long task.
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  // Registering builds each grammar (about 11 ms for all of them on a slow machine) and the first highlight of a
+  // language compiles its grammar (as long again). This load is often waited for by a streaming reply's frame, so the
+  // languages are registered a few per task, and the highlight that compiles comes a task after the last of them:
+  // none of it lands in one long task with the rest of the frame.
+  for (let start = 0; start < LANGUAGES.length; start += LANGUAGES_PER_TASK) {
+    for (let index = start; index < Math.min(start + LANGUAGES_PER_TASK, LANGUAGES.length); index++) {
+      const name = LANGUAGES[index]?.[0];
+      const language = languages[index];
+      if (name !== undefined && language) hljs.registerLanguage(name, language.default);
+    }
+    await nextTask();
+  }
   // Aliases (js, ts, py, sh, html, yml, md, c++, …) resolve through getLanguage.
   return (code, language) => {
     if (!hljs.getLanguage(language)) return undefined;

@@ -258,7 +258,10 @@ function createPurifier(): ReturnType<typeof DOMPurify> {
   const purifier = DOMPurify(window);
 
   purifier.addHook('beforeSanitizeElements', (node) => {
-    if (node.nodeType === Node.TEXT_NODE && node.nodeValue) node.nodeValue = stripHidden(node.nodeValue);
+    if (node.nodeType !== Node.TEXT_NODE || !node.nodeValue) return;
+    // Written only when something was removed: almost no text has any, and each write is a DOM mutation.
+    const text = stripHidden(node.nodeValue);
+    if (text !== node.nodeValue) node.nodeValue = text;
   });
 
   purifier.addHook('uponSanitizeAttribute', (element: Element, event: UponSanitizeAttributeHookEvent) => {
