@@ -47,8 +47,8 @@ async function importHighlighter(): Promise<Highlighter> {
   const hljs = core.default.newInstance();
   // Registering builds each grammar (about 11 ms for all of them on a slow machine) and the first highlight of a
   // language compiles its grammar (as long again). This load is often waited for by a streaming reply's frame, so the
-  // languages are registered a few per task, and the highlight that compiles comes a task after the last of them:
-  // none of it lands in one long task with the rest of the frame.
+  // languages are registered a few per task, and the first highlight (and its compiling) comes a task after the last
+  // of them: that frame carries one grammar's compiling, not every grammar's building too.
   for (let start = 0; start < LANGUAGES.length; start += LANGUAGES_PER_TASK) {
     for (let index = start; index < Math.min(start + LANGUAGES_PER_TASK, LANGUAGES.length); index++) {
       const name = LANGUAGES[index]?.[0];

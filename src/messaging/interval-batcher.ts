@@ -6,11 +6,10 @@
 
 /**
  * At most 10 batches a second. Each batch costs the page a task whatever it holds (the worker's message, the client
- * reading it, the store's update and its timers), and the page shows a streaming reply at most about five times a
- * second when its frames are expensive (render-cadence.ts), so batches twice as often as that only add tasks: in
- * interleaved runs of the bench's Markdown-heavy 8k stream, 100 ms measured about 7% less main-thread time per token
- * than 50 ms, at the same updates a second. Ten a second is still faster than anyone reads, and a model slower than
- * that is passed on token by token.
+ * reading it, the store's update and its timers), and often a render. When a reply's frames are expensive the page
+ * shows it only about five times a second (render-cadence.ts), so more batches would only add tasks; when they are
+ * cheap, every batch is a render. Ten updates a second is still faster than anyone reads, and a model slower than that
+ * is passed on token by token. What 50 and 100 ms measured is in the README (Benchmarks).
  */
 export const BATCH_INTERVAL_MS = 100;
 
