@@ -49,13 +49,10 @@ async function importHighlighter(): Promise<Highlighter> {
   // language compiles its grammar (as long again). This load is often waited for by a streaming reply's frame, so the
   // languages are registered a few per task, and the first highlight (and its compiling) comes a task after the last
   // of them: that frame carries one grammar's compiling, not every grammar's building too.
-  for (let start = 0; start < LANGUAGES.length; start += LANGUAGES_PER_TASK) {
-    for (let index = start; index < Math.min(start + LANGUAGES_PER_TASK, LANGUAGES.length); index++) {
-      const name = LANGUAGES[index]?.[0];
-      const language = languages[index];
-      if (name !== undefined && language) hljs.registerLanguage(name, language.default);
-    }
-    await nextTask();
+  for (const [index, [name]] of LANGUAGES.entries()) {
+    const language = languages[index];
+    if (language) hljs.registerLanguage(name, language.default);
+    if ((index + 1) % LANGUAGES_PER_TASK === 0 || index === LANGUAGES.length - 1) await nextTask();
   }
   // Aliases (js, ts, py, sh, html, yml, md, c++, …) resolve through getLanguage.
   return (code, language) => {
